@@ -1,0 +1,78 @@
+"""The client follows the server over the network; the server answers only the allowed network."""
+
+import time
+
+import pytest
+import testinfra
+
+SERVER = testinfra.get_host("podman://ntp-server")
+CLIENT = testinfra.get_host("podman://ntp-client")
+OUTSIDER = testinfra.get_host("podman://ntp-outsider")
+SERVER_ADDRESS = "192.0.2.10"
+
+
+def query(host, server):
+    """Ask server for the time once from host, with a client that never sets the clock."""
+    return host.run("timeout 20 chronyd -Q -t 8 'server %s iburst maxsamples 1'", server)
+
+
+def sources(host):
+    """chronyc's sources as dicts: name, state (* selected, + combined, ? unreachable...), reach."""
+    rows = host.check_output("chronyc -n -c sources").splitlines()
+    return [
+        {"mode": f[0], "state": f[1], "name": f[2], "reach": int(f[5], 8)}
+        for f in (row.split(",") for row in rows)
+    ]
+
+
+@pytest.mark.parametrize("host", [SERVER, CLIENT], ids=["server", "client"])
+def test_chrony_is_running_and_enabled(host):
+    service = host.service("chrony")
+    assert service.is_running
+    assert service.is_enabled
+
+
+def test_server_config_allows_only_the_declared_network():
+    config = SERVER.file("/etc/chrony/chrony.conf").content_string
+    assert "allow 192.0.2.0/25\n" in config
+    assert "local stratum 10\n" in config
+    assert "server " not in config  # no upstream in this scenario
+
+
+def test_client_config_follows_only_the_server():
+    config = CLIENT.file("/etc/chrony/chrony.conf").content_string
+    assert [line for line in config.splitlines() if line.startswith("server ")] == [
+        "server ntp-server iburst"
+    ]
+    assert "allow" not in config
+
+
+def test_client_has_reached_the_server():
+    # iburst makes the first exchanges within seconds of chrony's start; allow for a slow host.
+    for _attempt in range(30):
+        found = [s for s in sources(CLIENT) if s["name"] == SERVER_ADDRESS]
+        if found and found[0]["reach"]:
+            break
+        time.sleep(2)
+    assert found, "ntp-server (%s) is not among the client's sources" % SERVER_ADDRESS
+    assert found[0]["mode"] == "^"
+    assert found[0]["reach"] > 0
+
+
+def test_server_serves_its_local_clock_at_stratum_10():
+    tracking = SERVER.check_output("chronyc -c tracking").split(",")
+    assert tracking[2] == "10"
+
+
+def test_server_answers_the_allowed_network():
+    result = query(CLIENT, SERVER_ADDRESS)
+    assert result.rc == 0, result.stderr
+    assert "System clock wrong by" in result.stdout + result.stderr
+
+
+def test_server_ignores_a_host_outside_the_allowed_network():
+    result = query(OUTSIDER, SERVER_ADDRESS)
+    assert result.rc != 0
+    assert "System clock wrong by" not in result.stdout + result.stderr
+    # The refusal is the server's doing, not the network's: chrony counted a denied request.
+    assert int(SERVER.check_output("chronyc -c serverstats").split(",")[1]) > 0

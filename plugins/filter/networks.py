@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters that expose the collection's address rules to templates and tasks."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import ip_networks
+
+
+def _ip_networks(values, variable="value"):
+    try:
+        return ip_networks(values, variable)
+    except ValueError as error:
+        raise AnsibleFilterError(str(error))
+
+
+def _host_addresses(hosts, hostvars):
+    """Address each inventory host the way Ansible reaches it: ansible_host, else its name."""
+    if isinstance(hosts, str):
+        hosts = [hosts]
+    addresses = []
+    for host in hosts:
+        try:
+            variables = hostvars[host]
+        except KeyError:
+            raise AnsibleFilterError("host_addresses: %r is not a host of the inventory" % host)
+        address = variables.get("ansible_host") or host
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+class FilterModule:
+    """privatecloud.iaas network filters."""
+
+    def filters(self):
+        return {
+            "ip_networks": _ip_networks,
+            "host_addresses": _host_addresses,
+        }

@@ -1,0 +1,14 @@
+"""Make this checkout importable as ansible_collections.privatecloud.iaas for the unit tests."""
+
+import os
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+COLLECTIONS = os.path.join(ROOT, ".cache", "collections")
+LINK = os.path.join(COLLECTIONS, "ansible_collections", "privatecloud", "iaas")
+
+if not os.path.lexists(LINK):
+    os.makedirs(os.path.dirname(LINK), exist_ok=True)
+    os.symlink(ROOT, LINK)
+if COLLECTIONS not in sys.path:
+    sys.path.insert(0, COLLECTIONS)
