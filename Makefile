@@ -21,7 +21,10 @@ export MOLECULE_GLOB := molecule/*/molecule.yml
 export ANSIBLE_FORCE_COLOR ?= false
 export PY_COLORS ?= 0
 
-.PHONY: help deps image collection lint sanity unit molecule test lab lab-destroy build clean
+# Older ansible-core releases the collection supports; the unit suite runs on each as well.
+COMPAT_CORES ?= 2.19.14 2.20.10
+
+.PHONY: help deps image collection lint sanity unit compat molecule test lab lab-destroy build clean
 
 help:
 	@echo "make lab          start the lab (containers: a front-end, two nodes) and run playbooks/site.yml on it"
@@ -58,11 +61,23 @@ unit: deps
 	mkdir -p $(RESULTS)
 	pytest tests/unit --junitxml=$(RESULTS)/unit.xml
 
+compat: deps
+	mkdir -p $(RESULTS)
+	for core in $(COMPAT_CORES); do \
+	  venv=$(CACHE)/compat-$$core; \
+	  if [ ! -x $$venv/bin/ansible-playbook ]; then \
+	    "$$(tests/harness/python.sh)" -m venv $$venv; \
+	    $$venv/bin/pip install -q "ansible-core==$$core" "$$(grep '^netaddr==' requirements-dev.txt)" \
+	      "$$(grep '^pytest==' requirements-dev.txt)"; \
+	  fi; \
+	  $$venv/bin/python -m pytest -q tests/unit --junitxml=$(RESULTS)/unit-core-$$core.xml; \
+	done
+
 molecule: image
 	mkdir -p $(RESULTS)
 	for scenario in $(SCENARIOS); do molecule test -s "$$scenario"; done
 
-test: lint sanity unit molecule
+test: lint sanity unit compat molecule
 
 lab: image
 	ansible-playbook -i inventories/lab tests/harness/lab-up.yml

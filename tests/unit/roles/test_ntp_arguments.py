@@ -6,12 +6,16 @@ only thing that can happen, so a rule that is not enforced shows up as a differe
 
 import json
 import os
+import re
 import subprocess
+import sys
 import textwrap
 
 import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+# The ansible-playbook of the ansible-core under test, beside the interpreter running pytest.
+ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 
 
 def run_role(tmp_path, variables):
@@ -29,23 +33,24 @@ def run_role(tmp_path, variables):
     environment = dict(
         os.environ,
         ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".cache", "collections"),
-        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
+        ANSIBLE_NOCOLOR="true",
         ANSIBLE_LOCALHOST_WARNING="false",
         ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
     )
     result = subprocess.run(
-        ["ansible-playbook", "--check", "-i", "validation-host,", "-c", "local",
+        [ANSIBLE_PLAYBOOK, "--check", "-i", "validation-host,", "-c", "local",
          "-e", json.dumps(variables), str(playbook)],
         capture_output=True, text=True, env=environment, cwd=tmp_path, check=False,
     )
-    report = json.loads(result.stdout)
-    failures = [
-        (task["task"]["name"], host_result.get("msg", ""))
-        for play in report["plays"]
-        for task in play["tasks"]
-        for host_result in task["hosts"].values()
-        if host_result.get("failed")
-    ]
+    # The default callback's text is the one output every supported ansible-core has:
+    # "TASK [name] ***" headers, each failure as "fatal: [host]: FAILED! => {...}".
+    failures, task = [], None
+    for line in result.stdout.splitlines():
+        header = re.match(r"TASK \[(.*)\] \*+$", line)
+        if header:
+            task = header.group(1)
+        elif line.startswith("fatal: "):
+            failures.append((task, line))
     return result.returncode, failures
 
 
