@@ -7,7 +7,7 @@ scrolls away inside the rest of the output; this adds them up.
 import glob
 import os
 import sys
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 
 def count(directory):
