@@ -1,0 +1,367 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Eucalyptus 1.6 networking arithmetic: the CC's address plan and its value formats.
+
+The MANAGED / MANAGED-NOVLAN plan follows the cluster controller (net/vnetwork.c, vnetInit):
+VNET_SUBNET/VNET_NETMASK is cut into consecutive blocks of VNET_ADDRSPERNET addresses; the block
+of VLAN tag v (2 <= v < max_vlan) starts at SUBNET + (v - 2) * ADDRSPERNET, its router is the
+next address, its broadcast the block's last, and instances take the addresses in between.
+Every query is arithmetic on integers: nothing builds the list of blocks.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
+    AddressError,
+    AddressErrors,
+    ipv4_address,
+    ipv4_subnet,
+    mac_address,
+    prefix_netmask,
+)
+
+MODES = ("SYSTEM", "STATIC", "MANAGED", "MANAGED-NOVLAN")
+# The CC numbers VLANs up to this bound (exclusive) unless the subnet holds fewer blocks.
+NUMBER_OF_VLANS = 4096
+FIRST_VLAN = 2
+# Below this the CC refuses to start: a block needs a network, a router and a broadcast address.
+MIN_ADDRSPERNET = 4
+
+
+def _addrspernet(value, variable):
+    if isinstance(value, bool):
+        raise AddressError(variable, value, "is not a whole number")
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise AddressError(variable, value, "is not a whole number")
+    if str(value).strip() != str(number):
+        raise AddressError(variable, value, "is not a whole number")
+    if number < MIN_ADDRSPERNET:
+        raise AddressError(variable, value, "is below %d: a block needs a network, a router, a broadcast "
+                                            "and an instance address" % MIN_ADDRSPERNET)
+    if number & (number - 1):
+        raise AddressError(variable, value, "is not a power of two: blocks would not align on CIDR boundaries")
+    return number
+
+
+class ManagedPlan:
+    """How a MANAGED or MANAGED-NOVLAN cluster controller slices its private subnet."""
+
+    def __init__(self, subnet, netmask, addrspernet,
+                 variables=("vnet_subnet", "vnet_netmask", "vnet_addrspernet")):
+        subnet_variable, netmask_variable, addrs_variable = variables
+        self.network = ipv4_subnet(subnet, netmask, subnet_variable, netmask_variable)
+        self.addrspernet = _addrspernet(addrspernet, addrs_variable)
+        if self.addrspernet > self.network.size:
+            raise AddressError(addrs_variable, addrspernet, "is larger than the subnet %s (%d addresses)"
+                               % (self.network.cidr, self.network.size))
+        self.blocks = self.network.size // self.addrspernet
+        self.max_vlan = min(NUMBER_OF_VLANS, self.blocks)
+        self.instances_per_block = self.addrspernet - 3
+        self.block_prefix = 32 - (self.addrspernet.bit_length() - 1)
+
+    def capacity(self):
+        """The numbers the documents quote: blocks (simultaneous groups), instances, max_vlan."""
+        return {
+            "blocks": self.blocks,
+            "instances_per_block": self.instances_per_block,
+            "max_vlan": self.max_vlan,
+        }
+
+    def block(self, tag, variable="tag"):
+        """The block of VLAN tag ``tag``: network, prefix, netmask, router, broadcast, first, last."""
+        if isinstance(tag, bool) or not isinstance(tag, int):
+            try:
+                tag = int(str(tag).strip())
+            except ValueError:
+                raise AddressError(variable, tag, "is not a VLAN tag (a whole number)")
+        if not FIRST_VLAN <= tag < self.max_vlan:
+            raise AddressError(variable, tag, "is outside the VLAN tags %d..%d that %s by %d provides"
+                               % (FIRST_VLAN, self.max_vlan - 1, self.network.cidr, self.addrspernet))
+        base = self.network.network + (tag - FIRST_VLAN) * self.addrspernet
+        return {
+            "tag": tag,
+            "network": str(base),
+            "prefix": self.block_prefix,
+            "netmask": prefix_netmask(self.block_prefix),
+            "router": str(base + 1),
+            "broadcast": str(base + self.addrspernet - 1),
+            "first": str(base + 2),
+            "last": str(base + self.addrspernet - 2),
+        }
+
+
+def _tokens(value, variable, what):
+    """Split the documented space-separated form, or take a YAML list as it is."""
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise AddressError(variable, value, "is not %s (a list, or the documented space-separated string)" % what)
+
+
+def public_ips(value, variable="vnet_publicips"):
+    """VNET_PUBLICIPS in any accepted form -> sorted list of distinct IPv4 addresses.
+
+    Accepted: a YAML list, the documented space-separated string, and ranges ``a-b`` (in either,
+    as the documents allow) whose two ends lie in one /24. Every bad entry is reported.
+    """
+    errors, addresses, seen = [], [], {}
+    for index, token in enumerate(_tokens(value, variable, "a list of public IPs")):
+        where = "%s[%d]" % (variable, index)
+        try:
+            if isinstance(token, str) and "-" in token:
+                start_text, _dash, end_text = token.partition("-")
+                start, end = ipv4_address(start_text, where), ipv4_address(end_text, where)
+                if start.words[:3] != end.words[:3]:
+                    raise AddressError(where, token, "is a range whose ends are not in one /24")
+                if start > end:
+                    raise AddressError(where, token, "is a range whose start is above its end")
+                found = [start + offset for offset in range(int(end) - int(start) + 1)]
+            else:
+                found = [ipv4_address(token, where)]
+        except AddressError as error:
+            errors.append(error)
+            continue
+        for address in found:
+            if address in seen:
+                errors.append(AddressError(where, token, "repeats %s (already in %s)" % (address, seen[address])))
+            else:
+                seen[address] = where
+                addresses.append(address)
+    if errors:
+        raise AddressErrors(errors)
+    return [str(address) for address in sorted(addresses)]
+
+
+def mac_map(value, subnet=None, netmask=None, variable="vnet_macmap"):
+    """VNET_MACMAP as a mapping or the documented ``MAC=IP MAC=IP`` string -> list of {mac, ip}.
+
+    MACs come back in the documents' spelling (upper case, colons), the list sorted by IP. With a
+    subnet and netmask every IP must be a host address of that subnet. A MAC or an IP used twice
+    is refused (after normalising, so ``aa:..`` and ``AA:..`` are the same MAC).
+    """
+    if isinstance(value, dict):
+        pairs = list(value.items())
+    elif isinstance(value, str):
+        pairs = [token.partition("=")[::2] if "=" in token else (token, None) for token in value.split()]
+    else:
+        raise AddressError(variable, value, "is not a MAC map (a mapping MAC: IP, or the documented "
+                                            "'MAC=IP MAC=IP' string)")
+    network = None
+    errors = []
+    if subnet is not None and netmask is not None:
+        try:
+            network = ipv4_subnet(subnet, netmask, "vnet_subnet", "vnet_netmask")
+        except AddressError as error:
+            errors.append(error)
+    entries, macs, ips = [], {}, {}
+    for raw_mac, raw_ip in pairs:
+        where = "%s[%s]" % (variable, raw_mac)
+        if raw_ip is None:
+            errors.append(AddressError(variable, raw_mac, "is not a MAC=IP pair"))
+            continue
+        try:
+            mac = mac_address(raw_mac, where)
+        except AddressError as error:
+            errors.append(error)
+            mac = None
+        try:
+            ip = ipv4_address(raw_ip, where)
+            if network is not None and (ip not in network or ip in (network.network, network.broadcast)):
+                raise AddressError(where, raw_ip, "is not a host address of the STATIC subnet %s" % network.cidr)
+        except AddressError as error:
+            errors.append(error)
+            ip = None
+        if mac is not None and mac in macs:
+            errors.append(AddressError(where, raw_mac, "is the same MAC as %s" % macs[mac]))
+        if ip is not None and ip in ips:
+            errors.append(AddressError(where, raw_ip, "is already the IP of %s" % ips[ip]))
+        if mac is None or ip is None or mac in macs or ip in ips:
+            continue
+        macs[mac], ips[ip] = raw_mac, raw_mac
+        entries.append((ip, mac))
+    if errors:
+        raise AddressErrors(errors)
+    return [{"mac": mac, "ip": str(ip)} for ip, mac in sorted(entries)]
+
+
+def static_network(subnet, netmask, broadcast=None, router=None):
+    """STATIC mode's subnet with what derives from it; checks a given broadcast and router.
+
+    Returns network, prefix, netmask, broadcast and router (as given).
+    """
+    errors = []
+    network = ipv4_subnet(subnet, netmask, "vnet_subnet", "vnet_netmask")
+    if broadcast is not None:
+        try:
+            if ipv4_address(broadcast, "vnet_broadcast") != network.broadcast:
+                raise AddressError("vnet_broadcast", broadcast, "is not the broadcast address of %s (%s)"
+                                   % (network.cidr, network.broadcast))
+        except AddressError as error:
+            errors.append(error)
+    if router is not None:
+        try:
+            address = ipv4_address(router, "vnet_router")
+            if address not in network or address in (network.network, network.broadcast):
+                raise AddressError("vnet_router", router, "is not a host address of %s" % network.cidr)
+        except AddressError as error:
+            errors.append(error)
+    if errors:
+        raise AddressErrors(errors)
+    return {
+        "network": str(network.network),
+        "prefix": network.prefixlen,
+        "netmask": str(network.netmask),
+        "broadcast": str(network.broadcast),
+        "router": router,
+    }
+
+
+# Linux interface names: at most 15 bytes, no slash, no white space, not '.' or '..'.
+_INTERFACE_NAME = re.compile(r"^(?!\.{1,2}$)[^/\s:]{1,15}$")
+
+
+def interface_name(value, variable):
+    if not isinstance(value, str) or not _INTERFACE_NAME.match(value):
+        raise AddressError(variable, value, "is not a network interface name (1-15 characters, no '/', ':' "
+                                            "or white space)")
+    return value
+
+
+# Which VNET_* keys each mode needs, on the front-end (the CC) and on nodes (EUCALYPTUS.md
+# section 2, with what the CC itself refuses to start without).
+REQUIRED_KEYS = {
+    "SYSTEM": {"frontend": (), "nodes": ("vnet_bridge",)},
+    "STATIC": {
+        "frontend": ("vnet_pubinterface", "vnet_privinterface", "vnet_dhcpdaemon", "vnet_subnet",
+                     "vnet_netmask", "vnet_broadcast", "vnet_router", "vnet_dns", "vnet_macmap"),
+        "nodes": ("vnet_bridge",),
+    },
+    "MANAGED": {
+        "frontend": ("vnet_pubinterface", "vnet_privinterface", "vnet_dhcpdaemon", "vnet_subnet",
+                     "vnet_netmask", "vnet_dns", "vnet_addrspernet"),
+        "nodes": ("vnet_pubinterface", "vnet_privinterface"),
+    },
+    "MANAGED-NOVLAN": {
+        "frontend": ("vnet_pubinterface", "vnet_privinterface", "vnet_dhcpdaemon", "vnet_subnet",
+                     "vnet_netmask", "vnet_dns", "vnet_addrspernet"),
+        "nodes": ("vnet_bridge",),
+    },
+}
+KNOWN_KEYS = frozenset((
+    "vnet_mode", "vnet_bridge", "vnet_pubinterface", "vnet_privinterface", "vnet_dhcpdaemon",
+    "vnet_dhcpuser", "vnet_subnet", "vnet_netmask", "vnet_dns", "vnet_broadcast", "vnet_router",
+    "vnet_macmap", "vnet_addrspernet", "vnet_publicips", "vnet_cloudip", "vnet_localip",
+    "vnet_dataplane",
+))
+# libvirt's NAT bridge: its dnsmasq answers DHCP, so it is never the VMs' bridge.
+LIBVIRT_BRIDGE = "virbr0"
+_USER_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
+
+
+def check_hosts(hosts, problems):
+    """Record every broken Eucalyptus networking rule of the inventory in ``problems``.
+
+    ``hosts`` maps each Eucalyptus host name to {"groups": [...], "vars": {...}}; the front-ends
+    (CCs) are the hosts of group 'frontend', the node controllers those of group 'nodes'.
+    """
+    modes = {}
+    public = {}
+    for host, entry in sorted(hosts.items()):
+        variables, groups = entry["vars"], entry["groups"]
+        roles = [role for role in ("frontend", "nodes") if role in groups]
+        mode = variables.get("vnet_mode")
+        if mode is None:
+            if roles:
+                problems.add(host, "vnet_mode", None, "is missing: every front-end and node needs the mode")
+            continue
+        if mode not in MODES:
+            problems.add(host, "vnet_mode", mode, "is not one of %s" % ", ".join(MODES))
+            continue
+        modes.setdefault(mode, []).append(host)
+        if mode in ("MANAGED", "MANAGED-NOVLAN") and len(roles) == 2:
+            problems.add(host, "vnet_mode", mode, "needs the front-end and the nodes on separate machines "
+                                                  "(traffic between groups passes the front-end's router)")
+        for role in roles:
+            for key in REQUIRED_KEYS[mode][role]:
+                if variables.get(key) in (None, ""):
+                    problems.add(host, key, variables.get(key), "is missing: a %s %s needs it"
+                                 % (mode, "front-end" if role == "frontend" else "node"))
+        _check_values(host, mode, roles, variables, problems, public)
+    if len(modes) > 1:
+        first = sorted(modes, key=lambda mode: -len(modes[mode]))[0]
+        for mode, names in sorted(modes.items()):
+            if mode != first:
+                for host in names:
+                    problems.add(host, "vnet_mode", mode, "differs from %s (on %s): one networking mode for "
+                                 "the whole cloud" % (first, ", ".join(modes[first])))
+
+
+def _check_values(host, mode, roles, variables, problems, public):
+    for key in sorted(variables):
+        if key.startswith("vnet_") and key not in KNOWN_KEYS:
+            close = difflib.get_close_matches(key, KNOWN_KEYS, 1)
+            problems.add(host, key, variables[key], "is not a variable of the collection%s"
+                         % (" (did you mean %s?)" % close[0] if close else ""))
+    for key in ("vnet_bridge", "vnet_pubinterface", "vnet_privinterface"):
+        if variables.get(key) not in (None, ""):
+            problems.check(host, interface_name, variables[key], key)
+    if variables.get("vnet_bridge") == LIBVIRT_BRIDGE:
+        problems.add(host, "vnet_bridge", LIBVIRT_BRIDGE, "is libvirt's NAT bridge: its dnsmasq would answer "
+                                                          "the VMs' DHCP; use a bridge on the LAN such as br0")
+    daemon = variables.get("vnet_dhcpdaemon")
+    if daemon not in (None, "") and not (isinstance(daemon, str) and daemon.startswith("/")):
+        problems.add(host, "vnet_dhcpdaemon", daemon, "is not an absolute path to the dhcpd binary")
+    user = variables.get("vnet_dhcpuser")
+    if user not in (None, "") and not (isinstance(user, str) and _USER_NAME.match(user)):
+        problems.add(host, "vnet_dhcpuser", user, "is not a user name")
+    for key in ("vnet_dns", "vnet_cloudip", "vnet_localip"):
+        if variables.get(key) not in (None, ""):
+            problems.check(host, ipv4_address, variables[key], key)
+    if "frontend" in roles:
+        if mode == "STATIC":
+            _check_static(host, variables, problems)
+        elif mode in ("MANAGED", "MANAGED-NOVLAN"):
+            _check_managed(host, variables, problems, public)
+    if "nodes" in roles and mode == "MANAGED":
+        pub, priv = variables.get("vnet_pubinterface"), variables.get("vnet_privinterface")
+        if pub and priv and pub != priv:
+            problems.add(host, "vnet_pubinterface", pub, "differs from vnet_privinterface %r: on a MANAGED node "
+                         "both are the NIC facing the front-end" % priv)
+
+
+def _check_static(host, variables, problems):
+    keys = ("vnet_subnet", "vnet_netmask", "vnet_broadcast", "vnet_router")
+    if any(variables.get(key) in (None, "") for key in keys):
+        return
+    network = problems.check(host, static_network, *(variables[key] for key in keys))
+    if network is not None and variables.get("vnet_macmap") not in (None, ""):
+        pairs = problems.check(host, mac_map, variables["vnet_macmap"], variables["vnet_subnet"],
+                               variables["vnet_netmask"])
+        for pair in pairs or ():
+            if pair["ip"] == variables["vnet_router"]:
+                problems.add(host, "vnet_macmap[%s]" % pair["mac"], pair["ip"], "is the router's address")
+
+
+def _check_managed(host, variables, problems, public):
+    keys = ("vnet_subnet", "vnet_netmask", "vnet_addrspernet")
+    plan = None
+    if all(variables.get(key) not in (None, "") for key in keys):
+        plan = problems.check(host, ManagedPlan, *(variables[key] for key in keys))
+    if variables.get("vnet_publicips") in (None, ""):
+        return
+    addresses = problems.check(host, public_ips, variables["vnet_publicips"])
+    for address in addresses or ():
+        if plan is not None and ipv4_address(address) in plan.network:
+            problems.add(host, "vnet_publicips", address, "lies in the private subnet %s" % plan.network.cidr)
+        if address in public:
+            problems.add(host, "vnet_publicips", address, "is a public IP of %s too: each front-end needs its own"
+                         % public[address])
+        else:
+            public[address] = host
