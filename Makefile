@@ -24,7 +24,7 @@ export PY_COLORS ?= 0
 # Older ansible-core releases the collection supports; the unit suite runs on each as well.
 COMPAT_CORES ?= 2.19.14 2.20.10
 
-.PHONY: help deps image collection lint sanity unit compat molecule test lab lab-destroy build clean
+.PHONY: help deps image collection lint sanity unit compat molecule test lab lab-destroy build bench clean
 
 help:
 	@echo "make lab          start the lab (containers: a front-end, two nodes) and run playbooks/site.yml on it"
@@ -93,3 +93,6 @@ build: deps
 
 clean: lab-destroy
 	rm -rf $(CACHE) $(VENV)
+
+bench: deps
+	python benchmarks/validate.py

@@ -64,6 +64,8 @@ class ManagedPlan:
         self.max_vlan = min(NUMBER_OF_VLANS, self.blocks)
         self.instances_per_block = self.addrspernet - 3
         self.block_prefix = 32 - (self.addrspernet.bit_length() - 1)
+        self._block_netmask = prefix_netmask(self.block_prefix)
+        self._first_address = int(self.network.network)
 
     def capacity(self):
         """The numbers the documents quote: blocks (simultaneous groups), instances, max_vlan."""
@@ -83,17 +85,22 @@ class ManagedPlan:
         if not FIRST_VLAN <= tag < self.max_vlan:
             raise AddressError(variable, tag, "is outside the VLAN tags %d..%d that %s by %d provides"
                                % (FIRST_VLAN, self.max_vlan - 1, self.network.cidr, self.addrspernet))
-        base = self.network.network + (tag - FIRST_VLAN) * self.addrspernet
+        base = self._first_address + (tag - FIRST_VLAN) * self.addrspernet
         return {
             "tag": tag,
-            "network": str(base),
+            "network": _dotted(base),
             "prefix": self.block_prefix,
-            "netmask": prefix_netmask(self.block_prefix),
-            "router": str(base + 1),
-            "broadcast": str(base + self.addrspernet - 1),
-            "first": str(base + 2),
-            "last": str(base + self.addrspernet - 2),
+            "netmask": self._block_netmask,
+            "router": _dotted(base + 1),
+            "broadcast": _dotted(base + self.addrspernet - 1),
+            "first": _dotted(base + 2),
+            "last": _dotted(base + self.addrspernet - 2),
         }
+
+
+def _dotted(number):
+    """An IPv4 address as text, straight from its integer (queries stay cheap in templates)."""
+    return "%d.%d.%d.%d" % (number >> 24, number >> 16 & 255, number >> 8 & 255, number & 255)
 
 
 def _tokens(value, variable, what):
@@ -273,7 +280,8 @@ def check_hosts(hosts, problems):
     """
     modes = {}
     public = {}
-    for host, entry in sorted(hosts.items()):
+    reference = None  # the mode of the first front-end: the CC's mode is the cloud's
+    for host, entry in sorted(hosts.items(), key=lambda item: ("frontend" not in item[1]["groups"], item[0])):
         variables, groups = entry["vars"], entry["groups"]
         roles = [role for role in ("frontend", "nodes") if role in groups]
         mode = variables.get("vnet_mode")
@@ -285,6 +293,7 @@ def check_hosts(hosts, problems):
             problems.add(host, "vnet_mode", mode, "is not one of %s" % ", ".join(MODES))
             continue
         modes.setdefault(mode, []).append(host)
+        reference = reference or mode
         if mode in ("MANAGED", "MANAGED-NOVLAN") and len(roles) == 2:
             problems.add(host, "vnet_mode", mode, "needs the front-end and the nodes on separate machines "
                                                   "(traffic between groups passes the front-end's router)")
@@ -294,13 +303,11 @@ def check_hosts(hosts, problems):
                     problems.add(host, key, variables.get(key), "is missing: a %s %s needs it"
                                  % (mode, "front-end" if role == "frontend" else "node"))
         _check_values(host, mode, roles, variables, problems, public)
-    if len(modes) > 1:
-        first = sorted(modes, key=lambda mode: -len(modes[mode]))[0]
-        for mode, names in sorted(modes.items()):
-            if mode != first:
-                for host in names:
-                    problems.add(host, "vnet_mode", mode, "differs from %s (on %s): one networking mode for "
-                                 "the whole cloud" % (first, ", ".join(modes[first])))
+    for mode, names in sorted(modes.items()):
+        if mode != reference:
+            for host in names:
+                problems.add(host, "vnet_mode", mode, "differs from %s (on %s): one networking mode for "
+                             "the whole cloud" % (reference, ", ".join(modes[reference])))
 
 
 def _check_values(host, mode, roles, variables, problems, public):

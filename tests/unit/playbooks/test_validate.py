@@ -1,0 +1,240 @@
+"""playbooks/validate.yml against the example inventories and against broken copies of them.
+
+Each broken inventory differs from a valid example in one value and must fail with the one
+message naming the variable, the value and the rule; one inventory with many faults must list
+them all. The play targets only the controller: the recap must name no inventory host.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+INVENTORIES = os.path.join(ROOT, "inventories")
+ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+DELETE = object()
+
+
+def run_validate(inventory):
+    environment = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".cache", "collections"),
+        ANSIBLE_NOCOLOR="true",
+        ANSIBLE_LOCALHOST_WARNING="false",
+    )
+    result = subprocess.run(
+        [ANSIBLE_PLAYBOOK, "-i", str(inventory), os.path.join(ROOT, "playbooks", "validate.yml")],
+        capture_output=True, text=True, env=environment, check=False,
+    )
+    recap = result.stdout.split("PLAY RECAP")[-1]
+    contacted = re.findall(r"^(\S+)\s+: ok=", recap, re.MULTILINE)
+    assert contacted == ["localhost"], result.stdout + result.stderr
+    assert "UNREACHABLE" not in result.stdout
+    failure = re.search(r"^fatal: \[localhost\]: FAILED! => (\{.*\})$", result.stdout, re.MULTILINE)
+    problems = json.loads(failure.group(1))["problems"] if failure else []
+    return result.returncode, problems
+
+
+def broken_copy(tmp_path, example, changes):
+    """Copy an example inventory and apply {(file, key): value or DELETE} to its YAML files."""
+    target = tmp_path / example
+    shutil.copytree(os.path.join(INVENTORIES, example), target)
+    for (relative, key), value in changes.items():
+        path = target / relative
+        data = yaml.safe_load(path.read_text()) if path.exists() else {}
+        node, parts = data, key.split(".")
+        for part in parts[:-1]:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        last = int(parts[-1]) if isinstance(node, list) else parts[-1]
+        if value is DELETE:
+            del node[last]
+        else:
+            node[last] = value
+        path.write_text(yaml.safe_dump(data))
+    return target
+
+
+EXAMPLES = sorted(name for name in os.listdir(INVENTORIES) if name != "lab") + ["lab"]
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_example_inventories_are_valid(example):
+    assert run_validate(os.path.join(INVENTORIES, example)) == (0, [])
+
+
+FE = "group_vars/frontend.yml"
+NODES = "group_vars/nodes.yml"
+ALL = "group_vars/all.yml"
+ZONE = "cloudstack_zones.0"
+POD = ZONE + ".pods.0"
+CLUSTER = POD + ".clusters.0"
+
+BROKEN = {
+    # Eucalyptus: modes and keys
+    "unknown mode": ("eucalyptus-system", {(ALL, "vnet_mode"): "MANAGED-VLAN"},
+                     "cloud1: vnet_mode: 'MANAGED-VLAN' is not one of SYSTEM, STATIC, MANAGED, MANAGED-NOVLAN"),
+    "mode missing": ("eucalyptus-system", {(ALL, "vnet_mode"): DELETE, (NODES, "vnet_mode"): "SYSTEM"},
+                     "cloud1: vnet_mode: None is missing"),
+    "two modes": ("eucalyptus-managed-novlan", {(NODES, "vnet_mode"): "SYSTEM"},
+                  "node1: vnet_mode: 'SYSTEM' differs from MANAGED-NOVLAN (on cloud1): one networking mode for the whole cloud"),
+    "SYSTEM node without bridge": ("eucalyptus-system", {(NODES, "vnet_bridge"): DELETE},
+                                   "node1: vnet_bridge: None is missing: a SYSTEM node needs it"),
+    "STATIC front-end without router": ("eucalyptus-static", {(FE, "vnet_router"): DELETE},
+                                        "cloud1: vnet_router: None is missing: a STATIC front-end needs it"),
+    "STATIC front-end without MAC map": ("eucalyptus-static", {(FE, "vnet_macmap"): DELETE},
+                                         "cloud1: vnet_macmap: None is missing"),
+    "MANAGED front-end without addrspernet": ("eucalyptus-managed", {(FE, "vnet_addrspernet"): DELETE},
+                                              "cloud1: vnet_addrspernet: None is missing: a MANAGED front-end"),
+    "MANAGED front-end without DHCP daemon": ("eucalyptus-managed", {(FE, "vnet_dhcpdaemon"): DELETE},
+                                              "cloud1: vnet_dhcpdaemon: None is missing"),
+    "MANAGED node without private interface": ("eucalyptus-managed", {(NODES, "vnet_privinterface"): DELETE},
+                                               "node1: vnet_privinterface: None is missing: a MANAGED node"),
+    "MANAGED-NOVLAN node without bridge": ("eucalyptus-managed-novlan", {(NODES, "vnet_bridge"): DELETE},
+                                           "node1: vnet_bridge: None is missing: a MANAGED-NOVLAN node"),
+    # Eucalyptus: values
+    "virbr0 as bridge": ("eucalyptus-system", {(NODES, "vnet_bridge"): "virbr0"},
+                         "node1: vnet_bridge: 'virbr0' is libvirt's NAT bridge"),
+    "bad interface name": ("eucalyptus-managed", {(FE, "vnet_pubinterface"): "eth 1"},
+                           "cloud1: vnet_pubinterface: 'eth 1' is not a network interface name"),
+    "relative DHCP daemon": ("eucalyptus-static", {(FE, "vnet_dhcpdaemon"): "dhcpd3"},
+                             "cloud1: vnet_dhcpdaemon: 'dhcpd3' is not an absolute path"),
+    "bad DHCP user": ("eucalyptus-static", {(FE, "vnet_dhcpuser"): "Dhcp User"},
+                      "cloud1: vnet_dhcpuser: 'Dhcp User' is not a user name"),
+    "bad DNS": ("eucalyptus-managed", {(FE, "vnet_dns"): "192.168.1"},
+                "cloud1: vnet_dns: '192.168.1' is not an IPv4 address"),
+    "misspelt key": ("eucalyptus-managed", {(FE, "vnet_addrpernet"): 64},
+                     "cloud1: vnet_addrpernet: 64 is not a variable of the collection (did you mean vnet_addrspernet?)"),
+    "STATIC wrong broadcast": ("eucalyptus-static", {(FE, "vnet_broadcast"): "192.168.1.254"},
+                               "cloud1: vnet_broadcast: '192.168.1.254' is not the broadcast address of 192.168.1.0/24"),
+    "STATIC router outside": ("eucalyptus-static", {(FE, "vnet_router"): "192.168.2.1"},
+                              "cloud1: vnet_router: '192.168.2.1' is not a host address of 192.168.1.0/24"),
+    "STATIC subnet host bits": ("eucalyptus-static", {(FE, "vnet_subnet"): "192.168.1.5"},
+                                "cloud1: vnet_subnet: '192.168.1.5' has host bits set for netmask 255.255.255.0"),
+    "the documents' five-octet MAC": ("eucalyptus-static",
+                                      {(FE, "vnet_macmap"): "AA:DD:11:CE:FF:ED=192.168.1.3 AA:DD:11:CE:FF=192.168.1.4"},
+                                      "cloud1: vnet_macmap[AA:DD:11:CE:FF]: 'AA:DD:11:CE:FF' is not a MAC address"),
+    "MAC map IP outside": ("eucalyptus-static", {(FE, "vnet_macmap"): {"AA:DD:11:CE:FF:ED": "10.0.0.3"}},
+                           "cloud1: vnet_macmap[AA:DD:11:CE:FF:ED]: '10.0.0.3' is not a host address of the STATIC subnet"),
+    "MAC map duplicate MAC": ("eucalyptus-static",
+                              {(FE, "vnet_macmap"): "AA:DD:11:CE:FF:ED=192.168.1.3 aa:dd:11:ce:ff:ed=192.168.1.4"},
+                              "is the same MAC as AA:DD:11:CE:FF:ED"),
+    "MAC map router IP": ("eucalyptus-static", {(FE, "vnet_macmap"): {"AA:DD:11:CE:FF:ED": "192.168.1.1"}},
+                          "cloud1: vnet_macmap[AA:DD:11:CE:FF:ED]: '192.168.1.1' is the router's address"),
+    "addrspernet not a power of two": ("eucalyptus-managed", {(FE, "vnet_addrspernet"): 48},
+                                       "cloud1: vnet_addrspernet: 48 is not a power of two"),
+    "addrspernet below 4": ("eucalyptus-managed", {(FE, "vnet_addrspernet"): 2},
+                            "cloud1: vnet_addrspernet: 2 is below 4"),
+    "netmask not a mask": ("eucalyptus-managed", {(FE, "vnet_netmask"): "255.0.255.0"},
+                           "cloud1: vnet_netmask: '255.0.255.0' is not a netmask"),
+    "public range across /24": ("eucalyptus-managed", {(FE, "vnet_publicips"): "172.16.32.200-172.16.33.10"},
+                                "cloud1: vnet_publicips[0]: '172.16.32.200-172.16.33.10' is a range whose ends are not in one /24"),
+    "public IP in private subnet": ("eucalyptus-managed", {(FE, "vnet_publicips"): ["192.168.7.7"]},
+                                    "cloud1: vnet_publicips: '192.168.7.7' lies in the private subnet 192.168.0.0/16"),
+    "MANAGED on one machine": ("eucalyptus-managed", {("hosts.yml", "all.children.nodes.hosts.cloud1"): None},
+                               "cloud1: vnet_mode: 'MANAGED' needs the front-end and the nodes on separate machines"),
+    "MANAGED node interfaces differ": ("eucalyptus-managed", {(NODES, "vnet_pubinterface"): "eth1"},
+                                       "node1: vnet_pubinterface: 'eth1' differs from vnet_privinterface 'eth0'"),
+    "unknown platform": ("eucalyptus-system", {(ALL, "iaas_platform"): "openstack"},
+                         "cloud1: iaas_platform: 'openstack' is not one of eucalyptus, cloudstack"),
+    # CloudStack
+    "zone type": ("cloudstack-basic", {(ALL, ZONE + ".network_type"): "Simple"},
+                  "zone zone1: network_type: 'Simple' is not one of Basic, Advanced"),
+    "zone without DNS": ("cloudstack-basic", {(ALL, ZONE + ".dns1"): DELETE},
+                         "zone zone1: dns1: None is missing: createZone requires it"),
+    "basic offering": ("cloudstack-basic", {(ALL, ZONE + ".network_offering"): "DefaultIsolatedNetworkOffering"},
+                       "zone zone1: network_offering: 'DefaultIsolatedNetworkOffering' is not one of the basic-zone offerings"),
+    "reserved range outside pod": ("cloudstack-basic", {(ALL, POD + ".reserved_end"): "192.168.155.20"},
+                                   "zone zone1 pod pod1: reserved_end: '192.168.155.20' is not a host address of 192.168.154.0/24"),
+    "reserved range holds gateway": ("cloudstack-advanced", {(ALL, POD + ".reserved_start"): "192.168.154.1"},
+                                     "zone zone1 pod pod1: gateway: '192.168.154.1' lies inside the range 192.168.154.1-192.168.154.220"),
+    "reserved range backwards": ("cloudstack-basic", {(ALL, POD + ".reserved_start"): "192.168.154.230"},
+                                 "zone zone1 pod pod1: reserved_start: '192.168.154.230' is above reserved_end 192.168.154.220"),
+    "guest range over reserved": ("cloudstack-basic", {(ALL, POD + ".guest_end"): "192.168.154.205"},
+                                  ("zone zone1 pod pod1: guest_start: '192.168.154.100' puts the guest range "
+                                   "192.168.154.100-192.168.154.205 over the reserved system range")),
+    "guest range outside its netmask": ("cloudstack-basic", {(ALL, POD + ".guest_start"): "10.0.0.5"},
+                                        "zone zone1 pod pod1: guest_start: '10.0.0.5' is not a host address of 192.168.154.0/24"),
+    "VLAN id out of range": ("cloudstack-advanced", {(ALL, ZONE + ".physical_networks.0.vlan_range"): "600-4095"},
+                             "zone zone1 physical_networks[0]: vlan_range: '600-4095' has VLAN id 4095 outside 1-4094"),
+    "VLAN range unparsable": ("cloudstack-advanced", {(ALL, ZONE + ".physical_networks.0.vlan_range"): "600..999"},
+                              "vlan_range: '600..999' is not a VLAN id or range"),
+    "public VLAN in guest range": ("cloudstack-advanced", {(ALL, ZONE + ".public_ip_ranges.1.vlan"): 650},
+                                   "zone zone1 public_ip_ranges[1]: vlan: 650 overlaps vlan_range of zone zone1 physical_networks[0]"),
+    "public ranges overlap": ("cloudstack-advanced", {(ALL, ZONE + ".public_ip_ranges.1.start"): "172.16.32.50"},
+                              "zone zone1 public_ip_ranges[1]: start: '172.16.32.50' overlaps the public range of zone zone1 public_ip_ranges[0]"),
+    "advanced pod in public subnet": ("cloudstack-advanced", {(ALL, POD + ".gateway"): "172.16.32.1",
+                                                              (ALL, POD + ".reserved_start"): "172.16.32.210",
+                                                              (ALL, POD + ".reserved_end"): "172.16.32.220"},
+                                      "zone zone1 pod pod1: gateway: '172.16.32.1' puts the pod in the public subnet 172.16.32.0/24"),
+    "guest CIDR invalid": ("cloudstack-advanced", {(ALL, ZONE + ".guest_cidr"): "10.1.1.5/24"},
+                           "zone zone1: guest_cidr: '10.1.1.5/24' has host bits set: the network is 10.1.1.0/24"),
+    "KVM cluster too large": ("cloudstack-basic", {(ALL, CLUSTER + ".hosts"): [{"name": "kvm%d" % n} for n in range(17)]},
+                              "zone zone1 pod pod1 cluster cluster1: hosts: '17 hosts' is more than the 16 a KVM cluster may hold"),
+    "XenServer cluster too large": ("cloudstack-basic", {(ALL, CLUSTER + ".hypervisor"): "XenServer",
+                                                         (ALL, CLUSTER + ".hosts"): [{"name": "xen%d" % n} for n in range(9)]},
+                                    "hosts: '9 hosts' is more than the 8 a XenServer cluster may hold"),
+    "storage protocol for hypervisor": ("cloudstack-basic", {(ALL, CLUSTER + ".primary_storage.0.protocol"): "VMFS"},
+                                        "primary_storage[0]: protocol: 'VMFS' is not a primary storage protocol of KVM"),
+    "unknown hypervisor": ("cloudstack-basic", {(ALL, CLUSTER + ".hypervisor"): "Hyper-V"},
+                           "cluster cluster1: hypervisor: 'Hyper-V' is not one of KVM, XenServer, VMware"),
+    "empty pod name": ("cloudstack-basic", {(ALL, POD + ".name"): ""},
+                       "zone zone1 pods[0]: name: '' is empty"),
+    "advanced SG with XenServer": ("cloudstack-advanced", {(ALL, ZONE + ".security_groups"): True, (ALL, CLUSTER + ".hypervisor"): "XenServer"},
+                                   "zone zone1: security_groups: True needs KVM in every cluster of an advanced zone"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_inventory_fails_naming_the_rule(tmp_path, name):
+    example, changes, message = BROKEN[name]
+    returncode, problems = run_validate(broken_copy(tmp_path, example, changes))
+    assert returncode == 2
+    assert [problem for problem in problems if message in problem], problems
+    # One rule broken, on each host or zone that has the value: every line says the same after
+    # the place ("node1: ..." and "node2: ..." for a group variable).
+    assert len({problem.split(": ", 1)[1] for problem in problems}) == 1, problems
+
+
+def test_many_faults_are_reported_at_once(tmp_path):
+    inventory = broken_copy(tmp_path, "eucalyptus-static", {
+        (FE, "vnet_router"): "192.168.2.1",
+        (FE, "vnet_dns"): "dns.example.org",
+        (FE, "vnet_macmap"): "AA:DD:11:CE:FF:ED=192.168.1.3 AA:DD:11:CE:FF=192.168.1.4",
+        (FE, "vnet_dhcpdaemon"): DELETE,
+        (NODES, "vnet_bridge"): "virbr0",
+        (FE, "vnet_publicip"): "172.16.32.200",
+    })
+    returncode, problems = run_validate(inventory)
+    assert returncode == 2
+    expected = [
+        "cloud1: vnet_dhcpdaemon: None is missing",
+        "cloud1: vnet_publicip: '172.16.32.200' is not a variable of the collection (did you mean vnet_publicips?)",
+        "cloud1: vnet_dns: 'dns.example.org' is not an IPv4 address",
+        "cloud1: vnet_router: '192.168.2.1' is not a host address of 192.168.1.0/24",
+        "node1: vnet_bridge: 'virbr0' is libvirt's NAT bridge",
+        "node2: vnet_bridge: 'virbr0' is libvirt's NAT bridge",
+    ]
+    for line in expected:
+        assert [problem for problem in problems if problem.startswith(line)], (line, problems)
+    assert len(problems) == len(expected)
+
+
+def test_broken_inventory_fails_site_before_any_host(tmp_path):
+    """site.yml stops at the validation play: no host of the inventory is contacted."""
+    inventory = broken_copy(tmp_path, "eucalyptus-system", {(NODES, "vnet_bridge"): "virbr0"})
+    environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".cache", "collections"),
+                       ANSIBLE_NOCOLOR="true")
+    result = subprocess.run(
+        [ANSIBLE_PLAYBOOK, "-i", str(inventory), os.path.join(ROOT, "playbooks", "site.yml")],
+        capture_output=True, text=True, env=environment, check=False,
+    )
+    assert result.returncode == 2
+    assert "Gathering Facts" not in result.stdout
+    recap = result.stdout.split("PLAY RECAP")[-1]
+    assert re.findall(r"^(\S+)\s+: ok=", recap, re.MULTILINE) == ["localhost"]
