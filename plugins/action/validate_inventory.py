@@ -12,7 +12,9 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.validation impor
 
 PLATFORMS = ("eucalyptus", "cloudstack")
 # Only these variables are read (and templated) per host: the inventory may hold many hosts.
-PREFIXES = ("vnet_", "iaas_")
+PREFIXES = ("vnet_", "iaas_", "cloudstack_", "db_")
+# Read once from a management server, not per host: it describes the whole cloud.
+CLOUD_WIDE = ("cloudstack_zones",)
 
 
 class ActionModule(ActionBase):
@@ -28,7 +30,7 @@ class ActionModule(ActionBase):
         hostvars, groups = task_vars["hostvars"], task_vars["groups"]
         problems = Problems()
 
-        eucalyptus_hosts, zones = {}, None
+        eucalyptus_hosts, cloudstack_hosts, zones, warnings = {}, {}, None, []
         for host in groups.get("all", []):
             variables = self._variables(host, hostvars[host], problems)
             platform = variables.get("iaas_platform")
@@ -39,12 +41,17 @@ class ActionModule(ActionBase):
             uses_vnet = any(name.startswith("vnet_") for name in variables)
             if platform == "eucalyptus" or (platform is None and uses_vnet):
                 eucalyptus_hosts[host] = {"groups": group_names, "vars": variables}
-            if zones is None and "frontend" in group_names and platform == "cloudstack":
-                zones = self._value(host, hostvars[host], "cloudstack_zones", problems)
+            if platform == "cloudstack":
+                cloudstack_hosts[host] = {"groups": group_names, "vars": variables}
+                if zones is None and "frontend" in group_names:
+                    zones = self._value(host, hostvars[host], "cloudstack_zones", problems)
 
         eucalyptus.check_hosts(eucalyptus_hosts, problems)
+        cloudstack.check_hosts(cloudstack_hosts, problems, warnings)
         if zones is not None:
             cloudstack.check_zones(zones, problems)
+        for warning in warnings:
+            self._display.warning(warning)
 
         result["changed"] = False
         result["problems"] = problems.lines()
@@ -59,7 +66,7 @@ class ActionModule(ActionBase):
     def _variables(self, host, host_vars, problems):
         variables = {}
         for name in host_vars:
-            if name.startswith(PREFIXES):
+            if name.startswith(PREFIXES) and name not in CLOUD_WIDE:
                 value = self._value(host, host_vars, name, problems)
                 if value is not None:
                     variables[name] = value

@@ -106,6 +106,7 @@ def check_zones(zones, problems, where="cloudstack_zones"):
     seen = {"zone": {}, "cluster": {}, "guest_cidr": [], "public": [], "reserved": []}
     for index, zone in enumerate(zones):
         _check_zone(zone, "%s[%d]" % (where, index), problems, seen)
+    check_zone_labels(zones, problems)
 
 
 def _check_zone(zone, where, problems, seen):
@@ -156,6 +157,13 @@ def _check_zone(zone, where, problems, seen):
     for pod_index, pod in enumerate(_items(zone, "pods")):
         _check_pod(zone, pod, "%s pods[%d]" % (where, pod_index), problems, seen, public_networks)
     _check_storage_tags(zone, where, problems)
+    for index, storage in enumerate(_items(zone, "secondary_storage")):
+        storage_where = "%s secondary_storage[%d]" % (where, index)
+        if not storage.get("server"):
+            problems.add(storage_where, "server", storage.get("server"), "is missing: the NFS server of the "
+                                                                           "secondary storage")
+        if not str(storage.get("path") or "").startswith("/"):
+            problems.add(storage_where, "path", storage.get("path"), "is not an absolute export path")
 
 
 def _items(parent, key):
@@ -290,3 +298,73 @@ def _check_storage_tags(zone, where, problems):
     if len({frozenset(tags) for tags in tag_sets.values()}) > 1:
         problems.add(where, "primary_storage.tags", {name: sorted(tags) for name, tags in tag_sets.items()},
                      "differ between clusters: tag sets must be identical across the clusters of a zone")
+
+
+ENCRYPTION_TYPES = ("file", "web")
+# cloudstack-setup-databases' documented defaults for the keys: fine for a lab, not for a cloud.
+DEFAULT_KEY = "password"
+# Each management server opens up to this many database connections (guide section 4.5.4).
+CONNECTIONS_PER_MANAGEMENT_SERVER = 350
+
+
+def check_hosts(hosts, problems, warnings):
+    """Host-level CloudStack rules: database settings, encryption, regions.
+
+    ``hosts`` maps each CloudStack host to {"groups": [...], "vars": {...}}. Management servers
+    are the hosts of group 'frontend', database servers those of group 'db'.
+    """
+    management = sorted(host for host, entry in hosts.items() if "frontend" in entry["groups"])
+    server_ids = {}
+    for host, entry in sorted(hosts.items()):
+        variables, groups = entry["vars"], entry["groups"]
+        if "db" in groups:
+            connections = variables.get("db_max_connections")
+            needed = CONNECTIONS_PER_MANAGEMENT_SERVER * max(len(management), 1)
+            if connections is not None and (_whole(connections) is None or _whole(connections) < needed):
+                problems.add(host, "db_max_connections", connections, "is below %d: %d for each of the %d "
+                             "management servers" % (needed, CONNECTIONS_PER_MANAGEMENT_SERVER, len(management)))
+            server_id = variables.get("db_server_id")
+            if server_id is not None:
+                number = _whole(server_id)
+                if number is None or number < 1:
+                    problems.add(host, "db_server_id", server_id, "is not a positive whole number")
+                elif number in server_ids:
+                    problems.add(host, "db_server_id", server_id, "is also the server id of %s: replication "
+                                 "needs one id per database server" % server_ids[number])
+                else:
+                    server_ids[number] = host
+        if "frontend" in groups:
+            encryption = variables.get("cloudstack_encryption_type")
+            if encryption is not None and encryption not in ENCRYPTION_TYPES:
+                problems.add(host, "cloudstack_encryption_type", encryption,
+                             "is not one of %s" % ", ".join(ENCRYPTION_TYPES))
+            for key in ("cloudstack_mgmt_key", "cloudstack_db_key"):
+                if variables.get(key) == DEFAULT_KEY:
+                    warnings.append("%s: %s is still the guide's default '%s': set your own before a real "
+                                    "deployment" % (host, key, DEFAULT_KEY))
+            region = variables.get("cloudstack_region_id")
+            if region is not None and (_whole(region) is None or _whole(region) < 1):
+                problems.add(host, "cloudstack_region_id", region, "is not a region id (a whole number from 1)")
+
+
+def _whole(value):
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if str(value).strip() == str(number) else None
+
+
+def check_zone_labels(zones, problems):
+    """The public traffic label of a physical network differs from its management label (#12)."""
+    for zone in zones if isinstance(zones, list) else ():
+        if not isinstance(zone, dict):
+            continue
+        for index, network in enumerate(_items(zone, "physical_networks")):
+            labels = {traffic.get("type"): traffic.get("label") for traffic in _items(network, "traffic_types")}
+            if labels.get("public") and labels.get("public") == labels.get("management"):
+                problems.add("zone %s physical_networks[%d]" % (zone.get("name"), index),
+                             "traffic_types[public].label", labels["public"],
+                             "is also the management label: public and private bridges are distinct")

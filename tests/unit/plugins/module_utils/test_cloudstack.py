@@ -82,3 +82,32 @@ def test_guest_cidrs_of_two_advanced_zones_must_differ():
     assert problems.lines() == [
         "zone zone2: guest_cidr: '10.1.0.0/16' overlaps the guest CIDR of zone zone1: zones need their own "
         "(VPN between zones)"]
+
+
+def hosts(**variables_by_host):
+    groups = {"management1": ["frontend", "db"], "management2": ["frontend"], "db2": ["db"]}
+    return {host: {"groups": groups[host], "vars": variables} for host, variables in variables_by_host.items()}
+
+
+def test_database_rules_count_the_management_servers():
+    from ansible_collections.privatecloud.iaas.plugins.module_utils.cloudstack import check_hosts
+
+    problems, warnings = Problems(), []
+    check_hosts(hosts(management1={"db_max_connections": 700, "db_server_id": 1}, management2={},
+                      db2={"db_max_connections": 699, "db_server_id": "1"}), problems, warnings)
+    assert problems.lines() == [
+        "db2: db_max_connections: 699 is below 700: 350 for each of the 2 management servers",
+        "management1: db_server_id: 1 is also the server id of db2: replication needs one id per database server",
+    ]
+    assert warnings == []
+
+
+def test_default_keys_warn_without_showing_secrets_elsewhere():
+    from ansible_collections.privatecloud.iaas.plugins.module_utils.cloudstack import check_hosts
+
+    problems, warnings = Problems(), []
+    check_hosts(hosts(management1={"cloudstack_mgmt_key": "password", "cloudstack_db_key": "s3cret"}),
+                problems, warnings)
+    assert problems.lines() == []
+    assert warnings == ["management1: cloudstack_mgmt_key is still the guide's default 'password': set your own "
+                        "before a real deployment"]
