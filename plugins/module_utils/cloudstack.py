@@ -160,8 +160,8 @@ def _check_zone(zone, where, problems, seen):
     for index, storage in enumerate(_items(zone, "secondary_storage")):
         storage_where = "%s secondary_storage[%d]" % (where, index)
         if not storage.get("server"):
-            problems.add(storage_where, "server", storage.get("server"), "is missing: the NFS server of the "
-                                                                           "secondary storage")
+            problems.add(storage_where, "server", storage.get("server"),
+                         "is missing: the NFS server of the secondary storage")
         if not str(storage.get("path") or "").startswith("/"):
             problems.add(storage_where, "path", storage.get("path"), "is not an absolute export path")
 

@@ -185,9 +185,9 @@ BROKEN = {
                            "cluster cluster1: hypervisor: 'Hyper-V' is not one of KVM, XenServer, VMware"),
     "empty pod name": ("cloudstack-basic", {(ALL, POD + ".name"): ""},
                        "zone zone1 pods[0]: name: '' is empty"),
-    "public and management share a bridge": ("cloudstack-advanced",
-                                              {(ALL, ZONE + ".physical_networks.0.traffic_types.1.label"): "cloudbr1"},
-                                              "traffic_types[public].label: 'cloudbr1' is also the management label"),
+    "public and management share a bridge": (
+        "cloudstack-advanced", {(ALL, ZONE + ".physical_networks.0.traffic_types.1.label"): "cloudbr1"},
+        "traffic_types[public].label: 'cloudbr1' is also the management label"),
     "secondary storage without server": ("cloudstack-basic", {(ALL, ZONE + ".secondary_storage.0.server"): DELETE},
                                          "zone zone1 secondary_storage[0]: server: None is missing"),
     "too few database connections": ("cloudstack-basic", {("group_vars/db.yml", "db_max_connections"): 300},
