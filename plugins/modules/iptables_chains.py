@@ -1,0 +1,270 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: iptables_chains
+short_description: Own whole iptables chains, their jumps and builtin policies, and nothing else
+version_added: 0.1.0
+description:
+  - Declares, per table, the chains this host's firewall owns (names starting with O(prefix))
+    with their complete rule lists, the jump rules from builtin chains into them, and builtin
+    chain policies where asked.
+  - Reads C(iptables-save), compares the owned part with the declaration in iptables' own
+    spelling, and applies the difference atomically with C(iptables-restore --noflush) after
+    C(--test). Chains of other software and the other rules of builtin chains are never
+    touched; owned chains that are no longer declared are removed with their jump rules.
+  - Declared rules are spelled the way iptables-save prints them by restoring them into a
+    throw-away network namespace first; a rule iptables refuses fails the task there, naming
+    its table, chain and rule, before anything on the host changes.
+  - Works with the nft and the legacy backend of iptables (whichever C(iptables) is), IPv4 or
+    IPv6.
+options:
+  tables:
+    description:
+      - Per table (V(filter), V(nat), V(mangle), V(raw)) a mapping with C(chains) (chain name to
+        its list of rules, each as after C(-A CHAIN)), C(jumps) (list of C(chain), a builtin
+        chain; C(target), an owned chain; optional C(rule), matches before the jump; optional
+        C(position), 1 for the top) and C(policies) (builtin chain to V(ACCEPT) or V(DROP)).
+      - A table left out has no owned chains: the module removes any it finds there.
+    type: dict
+    default: {}
+  prefix:
+    description: Chains whose names start with this are owned by this module.
+    type: str
+    default: IAAS-
+  ip_version:
+    description: V(ipv4) uses C(iptables), V(ipv6) C(ip6tables).
+    type: str
+    choices: [ipv4, ipv6]
+    default: ipv4
+  state:
+    description: V(absent) removes every owned chain and jump (policies are left as they are).
+    type: str
+    choices: [present, absent]
+    default: present
+  persist_path:
+    description:
+      - Also write the declared state as an C(iptables-restore --noflush) script to this path,
+        for a boot-time unit that restores the owned chains only. Jumps with a position are
+        inserted at the top there, in their declared order.
+    type: path
+attributes:
+  check_mode:
+    description: Predicts the change exactly without touching the tables.
+    support: full
+  diff_mode:
+    description: Shows the owned chains, jumps and declared policies before and after.
+    support: full
+  platform:
+    description: Linux with iptables.
+    support: full
+    platforms: posix
+requirements:
+  - iptables, iptables-save and iptables-restore (or the ip6tables ones)
+  - unshare (util-linux) and the right to create a network namespace (root)
+notes:
+  - Rules that need objects outside the tables (ipset sets) cannot be spelled in the throw-away
+    namespace and are refused.
+author:
+  - privatecloud.iaas contributors (!UNKNOWN)
+"""
+
+EXAMPLES = r"""
+- name: SSH from the management network only, everything else dropped on INPUT
+  privatecloud.iaas.iptables_chains:
+    tables:
+      filter:
+        chains:
+          IAAS-INPUT:
+            - -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+            - -i lo -j ACCEPT
+            - -s 10.1.0.0/24 -p tcp --dport 22 -j ACCEPT
+        jumps:
+          - {chain: INPUT, target: IAAS-INPUT, position: 1}
+        policies:
+          INPUT: DROP
+
+- name: The Eucalyptus MANAGED front-end baseline
+  privatecloud.iaas.iptables_chains:
+    tables:
+      filter:
+        chains:
+          IAAS-FORWARD:
+            - -m conntrack --ctstate ESTABLISHED -j ACCEPT
+            - "! -d 192.168.0.0/16 -j ACCEPT"
+        jumps:
+          - {chain: FORWARD, target: IAAS-FORWARD, position: 1}
+        policies:
+          FORWARD: DROP
+      nat:
+        chains:
+          IAAS-POSTROUTING:
+            - -s 192.168.0.0/16 ! -d 192.168.0.0/16 -j MASQUERADE
+        jumps:
+          - {chain: POSTROUTING, target: IAAS-POSTROUTING}
+"""
+
+RETURN = r"""
+script:
+  description: The iptables-restore --noflush script applied (or that would be, in check mode).
+  returned: always
+  type: str
+diff:
+  description: The owned chains, jumps and declared policies before and after.
+  returned: always
+  type: dict
+stdout:
+  description: Output of the failing command.
+  returned: failure
+  type: str
+stderr:
+  description: Error output of the failing command.
+  returned: failure
+  type: str
+"""
+
+import os
+import shlex
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import (
+    Declaration,
+    DeclarationError,
+    Plan,
+    parse_save,
+    syntax_error,
+)
+
+COMMANDS = {"ipv4": ("iptables-save", "iptables-restore"), "ipv6": ("ip6tables-save", "ip6tables-restore")}
+
+
+class Firewall:
+    """The host side: run iptables-save / iptables-restore and the namespace spelling."""
+
+    def __init__(self, module):
+        self.module = module
+        save, restore = COMMANDS[module.params["ip_version"]]
+        self.save_bin = module.get_bin_path(save, required=True)
+        self.restore_bin = module.get_bin_path(restore, required=True)
+        self.unshare_bin = module.get_bin_path("unshare", required=True)
+
+    def fail(self, msg, result):
+        self.module.fail_json(msg=msg, stdout=result[1], stderr=result[2])
+
+    def save(self):
+        result = self.module.run_command([self.save_bin])
+        if result[0]:
+            self.fail("%s failed" % self.save_bin, result)
+        return parse_save(result[1])
+
+    def spell(self, declaration):
+        script, origin = declaration.canonical_script()
+        inner = "%s && exec %s" % (shlex.quote(self.restore_bin), shlex.quote(self.save_bin))
+        result = self.module.run_command([self.unshare_bin, "--net", "--", "/bin/sh", "-c", inner], data=script,
+                                         binary_data=True)
+        if result[0]:
+            if "unshare" in result[2] and "ermission" in result[2]:
+                self.fail("cannot create a network namespace to check the rules (unshare --net needs root "
+                          "or CAP_SYS_ADMIN)", result)
+            self.fail(syntax_error(result[2], origin), result)
+        declaration.canonicalise(result[1])
+
+    def restore(self, script, test=False):
+        command = [self.restore_bin, "--noflush", "--wait"] + (["--test"] if test else [])
+        result = self.module.run_command(command, data=script, binary_data=True)
+        if result[0]:
+            self.fail("%s %s the change" % (self.restore_bin, "refused" if test else "failed to apply"), result)
+
+
+def boot_script(declaration):
+    """The declared state for a boot-time iptables-restore --noflush (nothing of ours exists yet)."""
+    lines = []
+    for name, table in sorted(declaration.tables.items()):
+        lines.append("*%s" % name)
+        lines.extend(":%s %s [0:0]" % (chain, policy) for chain, policy in sorted(table["policies"].items()))
+        lines.extend(":%s - [0:0]" % chain for chain in table["chains"])
+        for chain, rules in table["chains"].items():
+            lines.extend("-A %s %s" % (chain, rule) for rule in rules)
+        placed = sorted((jump for jump in table["jumps"] if jump["position"]), key=lambda jump: jump["position"])
+        lines.extend("-I %s 1 %s" % (jump["chain"], jump["rule"]) for jump in reversed(placed))
+        lines.extend("-A %s %s" % (jump["chain"], jump["rule"]) for jump in table["jumps"] if not jump["position"])
+        lines.append("COMMIT")
+    return "# Owned iptables chains of privatecloud.iaas; restored with iptables-restore --noflush.\n" + \
+        "\n".join(lines) + "\n"
+
+
+def persist(module, path, content):
+    """Write content to path when it differs; returns (changed, before)."""
+    before = ""
+    if os.path.exists(path):
+        with open(path) as stream:
+            before = stream.read()
+    if before == content:
+        return False, before
+    if not module.check_mode:
+        directory = os.path.dirname(path) or "."
+        if not os.path.isdir(directory):
+            os.makedirs(directory, 0o755)
+        handle, temporary = tempfile.mkstemp(dir=directory)
+        with os.fdopen(handle, "w") as stream:
+            stream.write(content)
+        module.atomic_move(temporary, path)
+        # Firewall rules are nobody else's business; atomic_move gives new files umask modes.
+        os.chmod(path, 0o600)
+    return True, before
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            tables=dict(type="dict", default={}),
+            prefix=dict(type="str", default="IAAS-"),
+            ip_version=dict(type="str", choices=["ipv4", "ipv6"], default="ipv4"),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            persist_path=dict(type="path"),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    try:
+        declaration = Declaration(params["tables"] if params["state"] == "present" else {}, params["prefix"])
+    except DeclarationError as error:
+        module.fail_json(msg=str(error))
+
+    firewall = Firewall(module)
+    if declaration.tables:
+        firewall.spell(declaration)
+    plan = Plan(declaration, firewall.save())
+    script = plan.script()
+    result = {
+        "changed": plan.changed,
+        "script": script,
+        "diff": {"before": "\n".join(plan.before) + "\n", "after": "\n".join(plan.after) + "\n"},
+    }
+
+    if plan.changed and not module.check_mode:
+        firewall.restore(script, test=True)
+        firewall.restore(script)
+        leftover = Plan(declaration, firewall.save())
+        if leftover.changed:
+            module.fail_json(msg="after the change the owned chains still differ from the declaration; "
+                                 "iptables would apply this next", script=leftover.script())
+
+    if params["persist_path"]:
+        changed, before = persist(module, params["persist_path"], boot_script(declaration))
+        result["changed"] = result["changed"] or changed
+        if changed:
+            result["diff"] = [result["diff"], {"before_header": params["persist_path"], "before": before,
+                                               "after_header": params["persist_path"],
+                                               "after": boot_script(declaration)}]
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,274 @@
+"""iptables_chains driven for real in a throw-away network namespace, on both iptables backends.
+
+Each test gets a fresh named namespace holding other software's state (a foreign chain, foreign
+rules in builtin chains, a nat rule) and runs the module there as Ansible would, with its JSON
+arguments. Nothing touches the host's own tables.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+COLLECTIONS = os.path.join(ROOT, ".cache", "collections")
+MODULE = "ansible_collections.privatecloud.iaas.plugins.modules.iptables_chains"
+
+FOREIGN_STATE = """*filter
+:FOREIGN - [0:0]
+-A FOREIGN -s 203.0.113.9/32 -j RETURN
+-A INPUT -s 198.51.100.9/32 -j ACCEPT
+-A INPUT -j FOREIGN
+COMMIT
+*nat
+-A POSTROUTING -s 198.51.100.0/24 -j MASQUERADE
+COMMIT
+"""
+
+
+def _can_make_namespaces():
+    if os.geteuid() != 0 or not shutil.which("ip") or not shutil.which("iptables-save"):
+        return False
+    return subprocess.run(["unshare", "--net", "true"], check=False).returncode == 0
+
+
+pytestmark = pytest.mark.skipif(not _can_make_namespaces(),
+                                reason="needs root, iproute2 and iptables to create network namespaces")
+
+
+class Namespace:
+    def __init__(self, tmp_path, backend):
+        self.name = "pcitest-%s" % uuid.uuid4().hex[:8]
+        self.tmp_path = tmp_path
+        self.path = os.environ["PATH"]
+        if backend == "legacy":
+            # Put the legacy tools first under the names the module looks for.
+            tools = tmp_path / "legacy-bin"
+            tools.mkdir()
+            for family in ("iptables", "ip6tables"):
+                for suffix in ("", "-save", "-restore"):
+                    os.symlink(shutil.which("%s-legacy%s" % (family, suffix)), tools / (family + suffix))
+            self.path = "%s:%s" % (tools, self.path)
+        subprocess.run(["ip", "netns", "add", self.name], check=True)
+
+    def run(self, *command, data=None, check=True):
+        return subprocess.run(["ip", "netns", "exec", self.name, "env", "PATH=" + self.path, *command],
+                              input=data, capture_output=True, text=True, check=check)
+
+    def save(self, command="iptables-save"):
+        return "\n".join(line for line in self.run(command).stdout.splitlines() if not line.startswith("#"))
+
+    def module(self, check=False, **args):
+        arguments = self.tmp_path / ("args-%s.json" % uuid.uuid4().hex[:6])
+        args.update(_ansible_check_mode=check, _ansible_diff=True)
+        arguments.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+        result = self.run("env", "PYTHONPATH=" + COLLECTIONS, sys.executable, "-m", MODULE, str(arguments),
+                          check=False)
+        return json.loads(result.stdout)
+
+    def delete(self):
+        subprocess.run(["ip", "netns", "delete", self.name], check=False)
+
+
+@pytest.fixture(params=["nft", "legacy"])
+def netns(request, tmp_path):
+    namespace = Namespace(tmp_path, request.param)
+    try:
+        namespace.run("iptables-restore", "--noflush", data=FOREIGN_STATE)
+        yield namespace
+    finally:
+        namespace.delete()
+
+
+def declaration(input_rules=None, extra_chain=True):
+    chains = {"IAAS-INPUT": input_rules or [
+        "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+        "-p tcp --dport 22 -j ACCEPT",
+        "-s 10.0.0.1 -j DROP",
+    ]}
+    jumps = [{"chain": "INPUT", "target": "IAAS-INPUT", "position": 1}]
+    if extra_chain:
+        chains["IAAS-SERVICES"] = ["-p tcp -m multiport --dports 8080,8250,9090 -s 10.1.0.0/24 -j ACCEPT"]
+        jumps.append({"chain": "INPUT", "target": "IAAS-SERVICES", "rule": "-i eth1"})
+    return {
+        "filter": {"chains": chains, "jumps": jumps, "policies": {"FORWARD": "DROP"}},
+        "nat": {"chains": {"IAAS-POSTROUTING": ["-s 192.168.0.0/16 ! -d 192.168.0.0/16 -j MASQUERADE"]},
+                "jumps": [{"chain": "POSTROUTING", "target": "IAAS-POSTROUTING"}]},
+    }
+
+
+def foreign_intact(saved):
+    for line in ("-A FOREIGN -s 203.0.113.9/32 -j RETURN", "-A INPUT -s 198.51.100.9/32 -j ACCEPT",
+                 "-A INPUT -j FOREIGN", "-A POSTROUTING -s 198.51.100.0/24 -j MASQUERADE"):
+        assert line in saved.splitlines(), (line, saved)
+
+
+def test_apply_then_reapply_changes_nothing(netns):
+    result = netns.module(tables=declaration())
+    assert result["changed"] is True, result
+    saved = netns.save()
+    lines = saved.splitlines()
+    assert lines.index("-A INPUT -j IAAS-INPUT") < lines.index("-A INPUT -s 198.51.100.9/32 -j ACCEPT")
+    assert lines[-len(lines):].count("-A INPUT -i eth1 -j IAAS-SERVICES") == 1
+    assert "-A IAAS-INPUT -p tcp -m tcp --dport 22 -j ACCEPT" in lines
+    assert "-A IAAS-POSTROUTING -s 192.168.0.0/16 ! -d 192.168.0.0/16 -j MASQUERADE" in lines
+    assert ":FORWARD DROP [0:0]" in lines
+    foreign_intact(saved)
+
+    again = netns.module(tables=declaration())
+    assert again["changed"] is False, again
+    assert again["script"] == ""
+    assert netns.save() == saved
+
+
+def test_changing_one_rule_rewrites_only_that_chain_in_order(netns):
+    netns.module(tables=declaration())
+    rules = ["-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", "-p tcp --dport 2222 -j ACCEPT",
+             "-s 10.0.0.1 -j DROP"]
+    result = netns.module(tables=declaration(rules))
+    assert result["changed"] is True
+    assert result["script"] == (
+        "*filter\n:IAAS-INPUT - [0:0]\n"
+        "-A IAAS-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+        "-A IAAS-INPUT -p tcp -m tcp --dport 2222 -j ACCEPT\n"
+        "-A IAAS-INPUT -s 10.0.0.1/32 -j DROP\nCOMMIT\n")
+    saved = netns.save().splitlines()
+    chain = [line for line in saved if line.startswith("-A IAAS-INPUT ")]
+    assert chain == ["-A IAAS-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+                     "-A IAAS-INPUT -p tcp -m tcp --dport 2222 -j ACCEPT",
+                     "-A IAAS-INPUT -s 10.0.0.1/32 -j DROP"]
+    foreign_intact("\n".join(saved))
+
+
+def test_a_chain_left_out_is_removed_with_its_jump(netns):
+    netns.module(tables=declaration())
+    result = netns.module(tables=declaration(extra_chain=False))
+    assert result["changed"] is True
+    saved = netns.save()
+    assert "IAAS-SERVICES" not in saved
+    assert "-A INPUT -j IAAS-INPUT" in saved.splitlines()
+    foreign_intact(saved)
+
+
+def test_a_table_left_out_loses_its_owned_chains(netns):
+    netns.module(tables=declaration())
+    result = netns.module(tables={"filter": declaration()["filter"]})
+    assert result["changed"] is True
+    saved = netns.save()
+    assert "IAAS-POSTROUTING" not in saved
+    foreign_intact(saved)
+
+
+def test_absent_removes_everything_owned_and_nothing_else(netns):
+    netns.module(tables=declaration())
+    result = netns.module(state="absent")
+    assert result["changed"] is True
+    saved = netns.save()
+    assert "IAAS-" not in saved
+    foreign_intact(saved)
+    assert netns.module(state="absent")["changed"] is False
+
+
+def test_check_mode_changes_nothing_and_predicts_the_run(netns):
+    before = netns.save()
+    predicted = netns.module(check=True, tables=declaration())
+    assert predicted["changed"] is True
+    assert netns.save() == before
+    applied = netns.module(tables=declaration())
+    assert applied["script"] == predicted["script"]
+    assert applied["diff"] == predicted["diff"]
+    assert netns.module(check=True, tables=declaration())["changed"] is False
+
+
+def test_diff_shows_owned_state_before_and_after(netns):
+    netns.module(tables=declaration())
+    rules = ["-p tcp --dport 2222 -j ACCEPT"]
+    result = netns.module(check=True, tables=declaration(rules))
+    before, after = result["diff"]["before"].splitlines(), result["diff"]["after"].splitlines()
+    assert "-A IAAS-INPUT -p tcp -m tcp --dport 22 -j ACCEPT" in before
+    assert "-A IAAS-INPUT -p tcp -m tcp --dport 2222 -j ACCEPT" in after
+    assert "-I INPUT 1 -j IAAS-INPUT" in before and "-I INPUT 1 -j IAAS-INPUT" in after
+    assert not [line for line in before + after if "FOREIGN" in line or "198.51.100.9" in line]
+
+
+def test_a_jump_pushed_down_by_other_software_moves_back_alone(netns):
+    netns.module(tables=declaration())
+    netns.run("iptables", "-I", "INPUT", "1", "-s", "192.0.2.77", "-j", "ACCEPT")
+    result = netns.module(tables=declaration())
+    assert result["changed"] is True
+    # Only our jumps in INPUT are placed again, in one commit; no chain is flushed, no other rule named.
+    assert result["script"] == ("*filter\n-D INPUT -j IAAS-INPUT\n-D INPUT -i eth1 -j IAAS-SERVICES\n"
+                                "-I INPUT 1 -j IAAS-INPUT\n-I INPUT 5 -i eth1 -j IAAS-SERVICES\nCOMMIT\n")
+    lines = netns.save().splitlines()
+    assert lines.index("-A INPUT -j IAAS-INPUT") < lines.index("-A INPUT -s 192.0.2.77/32 -j ACCEPT")
+
+
+def test_a_bad_rule_fails_naming_chain_and_rule_before_any_change(netns):
+    before = netns.save()
+    result = netns.module(tables=declaration(["-p tcp --dportt 22 -j ACCEPT"]))
+    assert result.get("failed") is True
+    assert "table filter, chain IAAS-INPUT: the rule '-p tcp --dportt 22 -j ACCEPT' is refused" in result["msg"]
+    assert netns.save() == before
+
+
+@pytest.mark.parametrize("tables, message", [
+    ({"filter": {"chains": {"MINE": []}}}, "tables.filter.chains: 'MINE' is not a chain name starting with 'IAAS-'"),
+    ({"filter": {"chains": {}, "jumps": [{"chain": "INPUT", "target": "IAAS-X"}]}},
+     "tables.filter.jumps[0].target: 'IAAS-X' is not a chain declared in tables.filter.chains"),
+    ({"nat": {"chains": {"IAAS-A": []}, "jumps": [{"chain": "FORWARD", "target": "IAAS-A"}]}},
+     "tables.nat.jumps[0].chain: 'FORWARD' is not a builtin chain of nat (PREROUTING, INPUT, OUTPUT, POSTROUTING)"),
+    ({"filter": {"policies": {"INPUT": "REJECT"}}}, "tables.filter.policies.INPUT: 'REJECT' is not one of ACCEPT, DROP"),
+    ({"security": {}}, "tables: 'security' is not one of filter, nat, mangle, raw"),
+])
+def test_declaration_errors_name_the_place(netns, tables, message):
+    result = netns.module(tables=tables)
+    assert result.get("failed") is True
+    assert result["msg"] == message
+
+
+def test_ipv6(netns):
+    tables = {"filter": {"chains": {"IAAS-INPUT": ["-s 2001:db8::/32 -p tcp --dport 22 -j ACCEPT"]},
+                         "jumps": [{"chain": "INPUT", "target": "IAAS-INPUT"}]}}
+    assert netns.module(ip_version="ipv6", tables=tables)["changed"] is True
+    assert "-A IAAS-INPUT -s 2001:db8::/32 -p tcp -m tcp --dport 22 -j ACCEPT" in netns.save("ip6tables-save")
+    assert netns.module(ip_version="ipv6", tables=tables)["changed"] is False
+    assert "IAAS-" not in netns.save()
+
+
+def test_persist_path_writes_a_boot_script_once(netns, tmp_path):
+    path = tmp_path / "etc" / "rules.v4"
+    first = netns.module(tables=declaration(), persist_path=str(path))
+    assert first["changed"] is True
+    content = path.read_text()
+    assert "-I INPUT 1 -j IAAS-INPUT\n" in content and "-A INPUT -i eth1 -j IAAS-SERVICES\n" in content
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert netns.module(tables=declaration(), persist_path=str(path))["changed"] is False
+    # What the boot unit would do: restore it into tables that hold only other software's rules.
+    netns.module(state="absent")
+    netns.run("iptables-restore", "--noflush", str(path))
+    assert netns.module(tables=declaration())["changed"] is False
+
+
+def test_ansible_playbook_check_diff_shows_the_change(netns, tmp_path):
+    """What a user sees with --check --diff: the owned chain's old and new rule, nothing foreign."""
+    netns.module(tables=declaration())
+    playbook = tmp_path / "firewall.yml"
+    playbook.write_text(json.dumps([{
+        "hosts": "localhost", "gather_facts": False,
+        "tasks": [{"name": "Firewall", "privatecloud.iaas.iptables_chains": {
+            "tables": declaration(["-p tcp --dport 2222 -j ACCEPT"])}}],
+    }]))
+    result = netns.run("env", "ANSIBLE_COLLECTIONS_PATH=" + COLLECTIONS, "ANSIBLE_NOCOLOR=1",
+                       "ANSIBLE_LOCALHOST_WARNING=0", os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+                       "-c", "local", "-i", "localhost,", "-e", "ansible_python_interpreter=" + sys.executable,
+                       "--check", "--diff", str(playbook), check=False)
+    print(result.stdout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "-A IAAS-INPUT -p tcp -m tcp --dport 22 -j ACCEPT" in result.stdout
+    assert "+-A IAAS-INPUT -p tcp -m tcp --dport 2222 -j ACCEPT" in result.stdout
+    assert "changed: [localhost]" in result.stdout
+    assert "FOREIGN" not in result.stdout
