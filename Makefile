@@ -24,7 +24,7 @@ export PY_COLORS ?= 0
 # Older ansible-core releases the collection supports; the unit suite runs on each as well.
 COMPAT_CORES ?= 2.19.14 2.20.10
 
-.PHONY: help deps image collection lint sanity unit compat molecule test lab lab-destroy build bench clean
+.PHONY: help deps image collection lint sanity unit compat molecule test lab lab-destroy build bench bench-iptables clean
 
 help:
 	@echo "make lab          start the lab (containers: a front-end, two nodes) and run playbooks/site.yml on it"
@@ -96,3 +96,6 @@ clean: lab-destroy
 
 bench: deps
 	python benchmarks/validate.py
+
+bench-iptables: deps
+	python benchmarks/iptables.py

@@ -16,8 +16,12 @@ the host changes.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import shlex
+import tempfile
 
 TABLES = ("filter", "nat", "mangle", "raw")
 BUILTIN_CHAINS = {
@@ -271,3 +275,80 @@ def _describe(table, policies, chains, jumps):
         lines.append(":%s -" % chain)
         lines.extend("-A %s %s" % (chain, rule) for rule in chains[chain])
     return lines if len(lines) > 1 else []
+
+
+class CommandError(Exception):
+    """An iptables command failed: message, and the command's output."""
+
+    def __init__(self, message, result):
+        super().__init__(message)
+        self.rc, self.stdout, self.stderr = result
+
+
+class Iptables:
+    """The host side: iptables-save, iptables-restore, and spelling rules in a throw-away namespace.
+
+    ``run(command, data=None)`` runs a command list and returns (rc, stdout, stderr); the module
+    passes AnsibleModule.run_command, the tests and benchmarks a subprocess runner.
+    """
+
+    def __init__(self, run, save_bin, restore_bin, unshare_bin, cache_dir=None):
+        self.run = run
+        self.save_bin, self.restore_bin, self.unshare_bin = save_bin, restore_bin, unshare_bin
+        self.cache_dir = cache_dir
+
+    def save(self):
+        result = self.run([self.save_bin])
+        if result[0]:
+            raise CommandError("%s failed" % self.save_bin, result)
+        return parse_save(result[1])
+
+    def restore(self, script, test=False):
+        command = [self.restore_bin, "--noflush", "--wait"] + (["--test"] if test else [])
+        result = self.run(command, data=script)
+        if result[0]:
+            raise CommandError("%s %s the change" % (self.restore_bin, "refused" if test else "failed to apply"),
+                               result)
+
+    def spell(self, declaration, write_cache=True):
+        """Give the declaration iptables-save's spelling, from the cache when nothing changed.
+
+        The cache key covers the declared rules and the restore binary itself (its real path,
+        size and time), so another backend or another iptables version spells anew.
+        """
+        script, origin = declaration.canonical_script()
+        cache = self._cache_path(script)
+        if cache and os.path.exists(cache):
+            with open(cache) as stream:
+                declaration.canonicalise(json.load(stream)["saved"])
+            return
+        # The script goes in a file, not on stdin: an unshare that fails never reads its stdin.
+        handle, path = tempfile.mkstemp(prefix="iptables-spelling-", suffix=".rules")
+        try:
+            with os.fdopen(handle, "w") as stream:
+                stream.write(script)
+            inner = '%s < "$0" && exec %s' % (shlex.quote(self.restore_bin), shlex.quote(self.save_bin))
+            result = self.run([self.unshare_bin, "--net", "--", "/bin/sh", "-c", inner, path])
+        finally:
+            os.unlink(path)
+        if result[0]:
+            if re.search(r"not permitted|ermission denied", result[2] or "") and "line" not in (result[2] or ""):
+                raise CommandError("cannot create a network namespace to check the rules (unshare --net needs "
+                                   "root or CAP_SYS_ADMIN)", result)
+            raise CommandError(syntax_error(result[2], origin), result)
+        declaration.canonicalise(result[1])
+        if cache and write_cache:
+            os.makedirs(os.path.dirname(cache), 0o700, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(cache))
+            with os.fdopen(handle, "w") as stream:
+                json.dump({"saved": result[1]}, stream)
+            os.replace(temporary, cache)
+
+    def _cache_path(self, script):
+        if not self.cache_dir:
+            return None
+        binary = os.path.realpath(self.restore_bin)
+        status = os.stat(binary)
+        key = hashlib.sha256(("%s\0%d\0%d\0%s" % (binary, status.st_size, int(status.st_mtime), script))
+                             .encode()).hexdigest()
+        return os.path.join(self.cache_dir, "spelling-%s.json" % key)

@@ -47,6 +47,13 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  cache_dir:
+    description:
+      - Where the namespace spelling of a declaration is kept, so a run that changes nothing
+        needs no namespace. Keyed by the declared rules and the iptables binary.
+      - V(null) spells every time.
+    type: path
+    default: /var/cache/privatecloud-iaas/iptables
   persist_path:
     description:
       - Also write the declared state as an C(iptables-restore --noflush) script to this path,
@@ -129,57 +136,28 @@ stderr:
 """
 
 import os
-import shlex
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import (
+    CommandError,
     Declaration,
     DeclarationError,
+    Iptables,
     Plan,
-    parse_save,
-    syntax_error,
 )
 
 COMMANDS = {"ipv4": ("iptables-save", "iptables-restore"), "ipv6": ("ip6tables-save", "ip6tables-restore")}
 
 
-class Firewall:
-    """The host side: run iptables-save / iptables-restore and the namespace spelling."""
+def firewall(module):
+    save, restore = COMMANDS[module.params["ip_version"]]
 
-    def __init__(self, module):
-        self.module = module
-        save, restore = COMMANDS[module.params["ip_version"]]
-        self.save_bin = module.get_bin_path(save, required=True)
-        self.restore_bin = module.get_bin_path(restore, required=True)
-        self.unshare_bin = module.get_bin_path("unshare", required=True)
+    def run(command, data=None):
+        return module.run_command(command, data=data, binary_data=True)
 
-    def fail(self, msg, result):
-        self.module.fail_json(msg=msg, stdout=result[1], stderr=result[2])
-
-    def save(self):
-        result = self.module.run_command([self.save_bin])
-        if result[0]:
-            self.fail("%s failed" % self.save_bin, result)
-        return parse_save(result[1])
-
-    def spell(self, declaration):
-        script, origin = declaration.canonical_script()
-        inner = "%s && exec %s" % (shlex.quote(self.restore_bin), shlex.quote(self.save_bin))
-        result = self.module.run_command([self.unshare_bin, "--net", "--", "/bin/sh", "-c", inner], data=script,
-                                         binary_data=True)
-        if result[0]:
-            if "unshare" in result[2] and "ermission" in result[2]:
-                self.fail("cannot create a network namespace to check the rules (unshare --net needs root "
-                          "or CAP_SYS_ADMIN)", result)
-            self.fail(syntax_error(result[2], origin), result)
-        declaration.canonicalise(result[1])
-
-    def restore(self, script, test=False):
-        command = [self.restore_bin, "--noflush", "--wait"] + (["--test"] if test else [])
-        result = self.module.run_command(command, data=script, binary_data=True)
-        if result[0]:
-            self.fail("%s %s the change" % (self.restore_bin, "refused" if test else "failed to apply"), result)
+    return Iptables(run, module.get_bin_path(save, required=True), module.get_bin_path(restore, required=True),
+                    module.get_bin_path("unshare", required=True), module.params["cache_dir"])
 
 
 def boot_script(declaration):
@@ -228,6 +206,7 @@ def main():
             ip_version=dict(type="str", choices=["ipv4", "ipv6"], default="ipv4"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             persist_path=dict(type="path"),
+            cache_dir=dict(type="path", default="/var/cache/privatecloud-iaas/iptables"),
         ),
         supports_check_mode=True,
     )
@@ -237,24 +216,26 @@ def main():
     except DeclarationError as error:
         module.fail_json(msg=str(error))
 
-    firewall = Firewall(module)
-    if declaration.tables:
-        firewall.spell(declaration)
-    plan = Plan(declaration, firewall.save())
-    script = plan.script()
-    result = {
-        "changed": plan.changed,
-        "script": script,
-        "diff": {"before": "\n".join(plan.before) + "\n", "after": "\n".join(plan.after) + "\n"},
-    }
-
-    if plan.changed and not module.check_mode:
-        firewall.restore(script, test=True)
-        firewall.restore(script)
-        leftover = Plan(declaration, firewall.save())
-        if leftover.changed:
-            module.fail_json(msg="after the change the owned chains still differ from the declaration; "
-                                 "iptables would apply this next", script=leftover.script())
+    host = firewall(module)
+    try:
+        if declaration.tables:
+            host.spell(declaration, write_cache=not module.check_mode)
+        plan = Plan(declaration, host.save())
+        script = plan.script()
+        result = {
+            "changed": plan.changed,
+            "script": script,
+            "diff": {"before": "\n".join(plan.before) + "\n", "after": "\n".join(plan.after) + "\n"},
+        }
+        if plan.changed and not module.check_mode:
+            host.restore(script, test=True)
+            host.restore(script)
+            leftover = Plan(declaration, host.save())
+            if leftover.changed:
+                module.fail_json(msg="after the change the owned chains still differ from the declaration; "
+                                     "iptables would apply this next", script=leftover.script())
+    except CommandError as error:
+        module.fail_json(msg=str(error), rc=error.rc, stdout=error.stdout, stderr=error.stderr)
 
     if params["persist_path"]:
         changed, before = persist(module, params["persist_path"], boot_script(declaration))

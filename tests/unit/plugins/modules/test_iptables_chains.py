@@ -64,6 +64,7 @@ class Namespace:
 
     def module(self, check=False, **args):
         arguments = self.tmp_path / ("args-%s.json" % uuid.uuid4().hex[:6])
+        args.setdefault("cache_dir", str(self.tmp_path / "cache"))
         args.update(_ansible_check_mode=check, _ansible_diff=True)
         arguments.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
         result = self.run("env", "PYTHONPATH=" + COLLECTIONS, sys.executable, "-m", MODULE, str(arguments),
@@ -260,7 +261,7 @@ def test_ansible_playbook_check_diff_shows_the_change(netns, tmp_path):
     playbook.write_text(json.dumps([{
         "hosts": "localhost", "gather_facts": False,
         "tasks": [{"name": "Firewall", "privatecloud.iaas.iptables_chains": {
-            "tables": declaration(["-p tcp --dport 2222 -j ACCEPT"])}}],
+            "tables": declaration(["-p tcp --dport 2222 -j ACCEPT"]), "cache_dir": str(tmp_path / "cache")}}],
     }]))
     result = netns.run("env", "ANSIBLE_COLLECTIONS_PATH=" + COLLECTIONS, "ANSIBLE_NOCOLOR=1",
                        "ANSIBLE_LOCALHOST_WARNING=0", os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
@@ -272,3 +273,22 @@ def test_ansible_playbook_check_diff_shows_the_change(netns, tmp_path):
     assert "+-A IAAS-INPUT -p tcp -m tcp --dport 2222 -j ACCEPT" in result.stdout
     assert "changed: [localhost]" in result.stdout
     assert "FOREIGN" not in result.stdout
+
+
+def test_an_unchanged_declaration_is_spelled_from_the_cache(netns, tmp_path):
+    netns.module(tables=declaration())
+    # From now on no namespace can be made: a re-check must not need one, a change must.
+    stub = tmp_path / "no-unshare"
+    stub.mkdir()
+    (stub / "unshare").write_text("#!/bin/sh\necho 'unshare: Operation not permitted' >&2\nexit 1\n")
+    (stub / "unshare").chmod(0o755)
+    netns.path = "%s:%s" % (stub, netns.path)
+    assert netns.module(tables=declaration())["changed"] is False
+    result = netns.module(tables=declaration(["-p tcp --dport 2222 -j ACCEPT"]))
+    assert result.get("failed") is True
+    assert result["msg"].startswith("cannot create a network namespace"), result
+
+
+def test_check_mode_writes_no_cache(netns, tmp_path):
+    netns.module(check=True, tables=declaration(), cache_dir=str(tmp_path / "check-cache"))
+    assert not (tmp_path / "check-cache").exists()
