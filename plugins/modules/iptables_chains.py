@@ -30,7 +30,7 @@ options:
         its list of rules, each as after C(-A CHAIN)), C(jumps) (list of C(chain), a builtin
         chain; C(target), an owned chain; optional C(rule), matches before the jump; optional
         C(position), 1 for the top) and C(policies) (builtin chain to V(ACCEPT) or V(DROP)).
-      - A table left out has no owned chains: the module removes any it finds there.
+      - A table left out has no owned chains, so the module removes any it finds there.
     type: dict
     default: {}
   prefix:

@@ -250,7 +250,7 @@ def test_persist_path_writes_a_boot_script_once(netns, tmp_path):
     assert netns.module(tables=declaration(), persist_path=str(path))["changed"] is False
     # What the boot unit would do: restore it into tables that hold only other software's rules.
     netns.module(state="absent")
-    netns.run("iptables-restore", "--noflush", str(path))
+    netns.run("iptables-restore", "--noflush", "--wait", "30", str(path))
     assert netns.module(tables=declaration())["changed"] is False
 
 

@@ -1,0 +1,23 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The host_firewall filter: a host's owned iptables chains from what the inventory says of it."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import host_tables
+
+
+def host_firewall(services, networks, rules=None, eucalyptus=None, prefix="IAAS-"):
+    try:
+        return host_tables(services or [], networks or {}, rules, eucalyptus or None, prefix)
+    except ValueError as error:
+        raise AnsibleFilterError("host_firewall: %s" % error)
+
+
+class FilterModule:
+    """privatecloud.iaas firewall filter."""
+
+    def filters(self):
+        return {"host_firewall": host_firewall}
