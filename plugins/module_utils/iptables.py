@@ -179,6 +179,27 @@ class Declaration:
                     jump["rule"] = rule
 
 
+def owned_state(declaration, live):
+    """A declaration of what the live tables hold of ours now, already in save spelling.
+
+    Used to undo a change: planning from the changed tables back to this state gives the script
+    that puts back the previous owned chains, jumps (at their positions) and policies.
+    """
+    previous = Declaration({}, declaration.prefix)
+    for name in sorted(set(declaration.tables) | set(live)):
+        table = live.get(name, Table(name))
+        chains = {chain: list(rules) for chain, rules in table.chains.items() if declaration.owns(chain)}
+        jumps = []
+        for chain in BUILTIN_CHAINS.get(name, ()):
+            for index, rule in enumerate(table.rules(chain)):
+                if declaration.owns(jump_target(rule) or ""):
+                    jumps.append({"chain": chain, "rule": rule, "position": index + 1})
+        wanted = declaration.tables.get(name, {}).get("policies", {})
+        policies = {chain: table.policies[chain] for chain in wanted if chain in table.policies}
+        previous.tables[name] = {"chains": chains, "jumps": jumps, "policies": policies}
+    return previous
+
+
 def syntax_error(stderr, origin):
     """Name the declared rule that iptables-restore refused, from its 'line: N' message."""
     match = re.search(r"line:? (\d+)", stderr or "")

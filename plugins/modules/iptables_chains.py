@@ -54,6 +54,15 @@ options:
       - V(null) spells every time.
     type: path
     default: /var/cache/privatecloud-iaas/iptables
+  rollback_timeout:
+    description:
+      - When above 0 and the run changes the tables, the host puts the previous owned state back
+        by itself after this many seconds unless the file returned as RV(rollback_cookie) has
+        been removed by then. Remove it once the controller has shown it can still reach the host
+        (see the role C(privatecloud.iaas.iptables)), so a change that cuts the controller off
+        undoes itself.
+    type: int
+    default: 0
   persist_path:
     description:
       - Also write the declared state as an C(iptables-restore --noflush) script to this path,
@@ -73,7 +82,7 @@ attributes:
     platforms: posix
 requirements:
   - iptables, iptables-save and iptables-restore (or the ip6tables ones)
-  - unshare (util-linux) and the right to create a network namespace (root)
+  - unshare and setsid (util-linux) and the right to create a network namespace (root)
 notes:
   - Rules that need objects outside the tables (ipset sets) cannot be spelled in the throw-away
     namespace and are refused.
@@ -125,6 +134,10 @@ diff:
   description: The owned chains, jumps and declared policies before and after.
   returned: always
   type: dict
+rollback_cookie:
+  description: The file to remove to keep the change; the host rolls back when it is still there.
+  returned: when O(rollback_timeout) is above 0 and the tables changed
+  type: str
 stdout:
   description: Output of the failing command.
   returned: failure
@@ -136,6 +149,7 @@ stderr:
 """
 
 import os
+import shlex
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
@@ -145,6 +159,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import 
     DeclarationError,
     Iptables,
     Plan,
+    owned_state,
 )
 
 COMMANDS = {"ipv4": ("iptables-save", "iptables-restore"), "ipv6": ("ip6tables-save", "ip6tables-restore")}
@@ -177,6 +192,30 @@ def boot_script(declaration):
         "\n".join(lines) + "\n"
 
 
+ROLLBACK_DIRECTORY = "/run/privatecloud-iaas"
+
+
+def arm_rollback(module, host, script, timeout):
+    """Leave a detached timer that restores ``script`` unless its cookie is removed in time."""
+    os.makedirs(ROLLBACK_DIRECTORY, 0o700, exist_ok=True)
+    handle, rules = tempfile.mkstemp(dir=ROLLBACK_DIRECTORY, prefix="iptables-rollback-", suffix=".rules")
+    with os.fdopen(handle, "w") as stream:
+        stream.write(script)
+    cookie = rules[:-len(".rules")] + ".cookie"
+    with open(cookie, "w") as stream:
+        stream.write("remove this file to keep the firewall change\n")
+    timer = "sleep %d; if [ -e %s ]; then %s --noflush --wait 30 %s; rm -f %s; fi; rm -f %s" % (
+        timeout, shlex.quote(cookie), shlex.quote(host.restore_bin), shlex.quote(rules), shlex.quote(cookie),
+        shlex.quote(rules))
+    # A session of its own (setsid --fork returns at once), so the timer outlives this module and
+    # the connection that ran it; it lets go of the module's pipes before it sleeps.
+    result = module.run_command([module.get_bin_path("setsid", required=True), "--fork", "/bin/sh", "-c",
+                                 "exec </dev/null >/dev/null 2>&1; " + timer])
+    if result[0]:
+        raise CommandError("could not leave the rollback timer on the host", result)
+    return cookie
+
+
 def persist(module, path, content):
     """Write content to path when it differs; returns (changed, before)."""
     before = ""
@@ -207,6 +246,7 @@ def main():
             state=dict(type="str", choices=["present", "absent"], default="present"),
             persist_path=dict(type="path"),
             cache_dir=dict(type="path", default="/var/cache/privatecloud-iaas/iptables"),
+            rollback_timeout=dict(type="int", default=0),
         ),
         supports_check_mode=True,
     )
@@ -229,8 +269,13 @@ def main():
         }
         if plan.changed and not module.check_mode:
             host.restore(script, test=True)
+            previous = owned_state(declaration, plan.live)
             host.restore(script)
-            leftover = Plan(declaration, host.save())
+            now = host.save()
+            if params["rollback_timeout"] > 0:
+                result["rollback_cookie"] = arm_rollback(module, host, Plan(previous, now).script(),
+                                                         params["rollback_timeout"])
+            leftover = Plan(declaration, now)
             if leftover.changed:
                 module.fail_json(msg="after the change the owned chains still differ from the declaration; "
                                      "iptables would apply this next", script=leftover.script())

@@ -41,6 +41,10 @@ def test_ports_the_role_does_not_manage_stay_open():
     assert connects(OUTSIDER, 8000)
 
 
+def test_the_confirmed_change_left_no_rollback_armed():
+    assert NODE.run("ls /run/privatecloud-iaas/*.cookie").rc != 0
+
+
 def test_the_boot_unit_restores_the_owned_chains_only():
     unit = NODE.service("privatecloud-iaas-iptables")
     assert unit.is_enabled

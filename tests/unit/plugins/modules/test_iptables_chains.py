@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -292,3 +293,26 @@ def test_an_unchanged_declaration_is_spelled_from_the_cache(netns, tmp_path):
 def test_check_mode_writes_no_cache(netns, tmp_path):
     netns.module(check=True, tables=declaration(), cache_dir=str(tmp_path / "check-cache"))
     assert not (tmp_path / "check-cache").exists()
+
+
+def test_an_unconfirmed_change_rolls_itself_back(netns):
+    netns.module(tables=declaration())
+    before = netns.save()
+    changed = netns.module(tables=declaration(["-p tcp --dport 2222 -j ACCEPT"], extra_chain=False),
+                           rollback_timeout=1)
+    assert changed["changed"] is True
+    assert os.path.exists(changed["rollback_cookie"])
+    assert "--dport 2222" in netns.save()
+    time.sleep(3)
+    assert not os.path.exists(changed["rollback_cookie"])
+    assert netns.save() == before
+
+
+def test_a_confirmed_change_stays(netns):
+    netns.module(tables=declaration())
+    changed = netns.module(tables=declaration(["-p tcp --dport 2222 -j ACCEPT"]), rollback_timeout=1)
+    os.unlink(changed["rollback_cookie"])
+    after = netns.save()
+    time.sleep(3)
+    assert netns.save() == after
+    assert "--dport 2222" in after
