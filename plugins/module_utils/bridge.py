@@ -1,0 +1,208 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Linux bridges as iproute2 shows them (``ip -j``), and the ``ip -batch`` that makes one as declared.
+
+Only what the caller declares is compared (a setting left as None is not managed). A port that
+joins the bridge while it carries the host's addresses hands them, and the routes through it, to
+the bridge in the same batch, so the host stays reachable; the bridge also takes that port's MAC
+address, so neighbours' ARP caches stay right.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import netaddr, require_netaddr
+
+# libvirt's NAT bridge: its dnsmasq answers DHCP; the collection never manages it.
+LIBVIRT_BRIDGE = "virbr0"
+# Kernel limits with STP on (net/bridge/br_private.h), in seconds.
+FORWARD_DELAY_STP = (2, 30)
+HELLO_TIME = (1, 10)
+
+
+class BridgeError(ValueError):
+    """The declaration or the host's state does not allow the change; the message says why."""
+
+
+def centiseconds(seconds):
+    return int(round(float(seconds) * 100))
+
+
+def read_links(links_json):
+    """{name: link} from ``ip -j -d link show``."""
+    return {link["ifname"]: link for link in json.loads(links_json or "[]")}
+
+
+def read_addresses(addresses_json):
+    """{name: ["192.0.2.1/24", ...]} (global scope, IPv4 and IPv6) from ``ip -j addr show``."""
+    found = {}
+    for link in json.loads(addresses_json or "[]"):
+        found[link["ifname"]] = ["%s/%s" % (info["local"], info["prefixlen"]) for info in link.get("addr_info", [])
+                                 if info.get("scope") == "global"]
+    return found
+
+
+def read_routes(routes_json):
+    """Routes from ``ip -j route show`` as dicts (dst, gateway, dev, ...)."""
+    return json.loads(routes_json or "[]")
+
+
+def bridge_state(name, links, addresses):
+    """The bridge as the module compares it, or None when there is no such bridge."""
+    link = links.get(name)
+    if link is None:
+        return None
+    info = link.get("linkinfo", {})
+    if info.get("info_kind") != "bridge":
+        raise BridgeError("%s exists and is not a bridge (it is a %s device)" % (name, info.get("info_kind", "plain")))
+    data = info.get("info_data", {})
+    return {
+        "name": name,
+        "ports": sorted(port for port, other in links.items() if other.get("master") == name),
+        "stp": bool(data.get("stp_state")),
+        "forward_delay": data.get("forward_delay", 0) / 100.0,
+        "hello_time": data.get("hello_time", 0) / 100.0,
+        "addresses": sorted(addresses.get(name, [])),
+        "up": "UP" in link.get("flags", []),
+    }
+
+
+def check_declaration(params):
+    """Refuse what the kernel or the documents would refuse, before anything is touched."""
+    name = params["name"]
+    if name == LIBVIRT_BRIDGE:
+        raise BridgeError("name: %r is libvirt's NAT bridge, whose dnsmasq answers DHCP: the collection never "
+                          "manages it" % name)
+    if len(name) > 15 or "/" in name or " " in name:
+        raise BridgeError("name: %r is not an interface name" % name)
+    if params.get("stp"):
+        delay, hello = params.get("forward_delay"), params.get("hello_time")
+        if delay is not None and not FORWARD_DELAY_STP[0] <= float(delay) <= FORWARD_DELAY_STP[1]:
+            raise BridgeError("forward_delay: %s is outside %d-%d seconds, the kernel's range with STP on"
+                              % (delay, FORWARD_DELAY_STP[0], FORWARD_DELAY_STP[1]))
+    hello = params.get("hello_time")
+    if hello is not None and not HELLO_TIME[0] <= float(hello) <= HELLO_TIME[1]:
+        raise BridgeError("hello_time: %s is outside %d-%d seconds" % (hello, HELLO_TIME[0], HELLO_TIME[1]))
+    if name in (params.get("ports") or []):
+        raise BridgeError("ports: %r cannot be a port of itself" % name)
+
+
+def plan(params, links, addresses, routes):
+    """Return (commands for ``ip -batch``, before, after) for the declared bridge.
+
+    ``params``: name, state, ports, stp, forward_delay, hello_time, addresses (None: not managed),
+    move_addresses.
+    """
+    check_declaration(params)
+    name = params["name"]
+    current = bridge_state(name, links, addresses)
+    if params["state"] == "absent":
+        if current is None:
+            return [], {}, {}
+        return ["link delete dev %s" % name], current, {}
+
+    ports = sorted(set(params.get("ports") or []))
+    for port in ports:
+        if port not in links:
+            raise BridgeError("ports: %r is not an interface of this host" % port)
+        master = links[port].get("master")
+        if master not in (None, name):
+            raise BridgeError("ports: %r is a port of %s already; release it there first" % (port, master))
+
+    wanted = dict(current or {"name": name, "ports": [], "stp": False, "forward_delay": 15.0, "hello_time": 2.0,
+                              "addresses": [], "up": False})
+    wanted["ports"], wanted["up"] = ports, True
+    for key in ("stp", "forward_delay", "hello_time"):
+        if params.get(key) is not None:
+            wanted[key] = bool(params[key]) if key == "stp" else float(params[key])
+
+    commands = []
+    settings = []
+    if current is None or wanted["stp"] != current["stp"]:
+        settings.append("stp_state %d" % wanted["stp"])
+    # With STP on the kernel checks the delay against the new state: set the state first.
+    if current is None or wanted["forward_delay"] != current["forward_delay"]:
+        settings.append("forward_delay %d" % centiseconds(wanted["forward_delay"]))
+    if current is None or wanted["hello_time"] != current["hello_time"]:
+        settings.append("hello_time %d" % centiseconds(wanted["hello_time"]))
+    if current is None:
+        commands.append("link add name %s type bridge %s" % (name, " ".join(settings)))
+    elif settings:
+        commands.append("link set dev %s type bridge %s" % (name, " ".join(settings)))
+
+    moved = []
+    for port in sorted(set(current["ports"] if current else []) - set(ports)):
+        commands.append("link set dev %s nomaster" % port)
+    joining = [port for port in ports if links[port].get("master") != name]
+    for port in joining:
+        carried = addresses.get(port, [])
+        if carried and params.get("move_addresses", True):
+            # The bridge keeps the port's MAC, so the host's neighbours need no new ARP entry.
+            if not moved and links[port].get("address"):
+                commands.append("link set dev %s address %s" % (name, links[port]["address"]))
+            moved.extend(carried)
+            commands.append("link set dev %s master %s" % (port, name))
+            commands.extend("address delete %s dev %s" % (address, port) for address in carried)
+            commands.extend("address add %s dev %s" % (address, name) for address in carried)
+            commands.append("link set dev %s up" % name)
+            commands.extend(_moved_routes(routes, port, name))
+        else:
+            commands.append("link set dev %s master %s" % (port, name))
+        commands.append("link set dev %s up" % port)
+
+    have = set((current or {}).get("addresses", [])) | set(moved)
+    if params.get("addresses") is not None:
+        declared = set(interface_addresses(params["addresses"]))
+        wanted["addresses"] = sorted(declared)
+        removed = sorted(have - declared)
+        commands.extend("address delete %s dev %s" % (address, name) for address in removed)
+        # Deleting a primary address also deletes the secondaries of its subnet (the kernel's
+        # default without promote_secondaries): after a deletion, every declared address is
+        # put back; 'replace' leaves one that survived as it is.
+        verb, kept = ("replace", sorted(declared)) if removed else ("add", sorted(declared - have))
+        commands.extend("address %s %s dev %s" % (verb, address, name) for address in kept)
+    else:
+        wanted["addresses"] = sorted(have)
+    if current is None or not current["up"]:
+        commands.append("link set dev %s up" % name)
+    return commands, current or {}, wanted
+
+
+def interface_addresses(values):
+    """Addresses in CIDR form as the kernel prints them (IPv6 compressed); host bits are kept."""
+    require_netaddr()
+    found = []
+    for index, value in enumerate(values):
+        try:
+            if "/" not in str(value):
+                raise ValueError(value)
+            found.append(str(netaddr.IPNetwork(str(value).strip())))
+        except (netaddr.AddrFormatError, ValueError, TypeError):
+            raise BridgeError("addresses[%d]: %r is not an address in CIDR form (e.g. 192.0.2.10/24)" % (index, value))
+    return found
+
+
+def _moved_routes(routes, port, bridge):
+    """Routes through the port (the default route among them), re-pointed at the bridge."""
+    moved = []
+    for route in routes:
+        if route.get("dev") != port or route.get("protocol") == "kernel" or route.get("scope") == "link":
+            continue
+        spec = "route replace %s" % route.get("dst", "default")
+        if route.get("gateway"):
+            spec += " via %s" % route["gateway"]
+        spec += " dev %s" % bridge
+        if route.get("metric") is not None:
+            spec += " metric %s" % route["metric"]
+        moved.append(spec)
+    return moved
+
+
+def describe(state):
+    """A bridge state as readable lines for --diff."""
+    if not state:
+        return ""
+    keys = ("name", "ports", "stp", "forward_delay", "hello_time", "addresses", "up")
+    return "\n".join("%s: %s" % (key, state[key]) for key in keys) + "\n"

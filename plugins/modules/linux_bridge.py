@@ -1,0 +1,152 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: linux_bridge
+short_description: A Linux bridge with exactly the declared ports, on the running system
+version_added: 0.1.0
+description:
+  - Makes a bridge hold exactly O(ports) (ports not declared are released), with STP, forward
+    delay, hello time and addresses as declared; settings left out are not managed.
+    O(state=absent) removes the bridge.
+  - Reads the state with C(ip -j) and changes it with one C(ip -batch) run.
+  - A port that joins while it carries the host's addresses hands them and the routes through
+    it (the default route among them) to the bridge in the same batch, and the bridge takes the
+    port's MAC address, so the host stays reachable.
+  - Refuses C(virbr0), libvirt's NAT bridge.
+  - This changes the running system only; the roles write the persistent configuration.
+options:
+  name:
+    description: The bridge, e.g. C(br0), C(cloudbr0), C(eucabr10).
+    type: str
+    required: true
+  state:
+    description: V(present) or V(absent).
+    type: str
+    choices: [present, absent]
+    default: present
+  ports:
+    description: The interfaces the bridge holds; any other port is released.
+    type: list
+    elements: str
+    default: []
+  stp:
+    description: Spanning tree on or off; not managed when left out (a new bridge gets off).
+    type: bool
+  forward_delay:
+    description: Forward delay in seconds (C(bridge_fd)); 2 to 30 with STP on.
+    type: float
+  hello_time:
+    description: Hello time in seconds (C(bridge_hello)), 1 to 10.
+    type: float
+  addresses:
+    description:
+      - The bridge's addresses in CIDR form, exactly; left out, addresses are not managed (but
+        those moved from a joining port stay).
+    type: list
+    elements: str
+  move_addresses:
+    description: Move a joining port's addresses and routes to the bridge.
+    type: bool
+    default: true
+attributes:
+  check_mode:
+    description: Reports the change and the commands without running them.
+    support: full
+  diff_mode:
+    description: Shows the bridge's ports, settings and addresses before and after.
+    support: full
+  platform:
+    description: Linux with iproute2.
+    support: full
+    platforms: posix
+requirements:
+  - iproute2 with JSON output (C(ip -j))
+author:
+  - privatecloud.iaas contributors (!UNKNOWN)
+"""
+
+EXAMPLES = r"""
+- name: The documents' br0 over eth0, keeping the host's address and default route
+  privatecloud.iaas.linux_bridge:
+    name: br0
+    ports: [eth0]
+    stp: false
+    forward_delay: 1
+    hello_time: 2
+
+- name: CloudStack's public bridge over the VLAN device
+  privatecloud.iaas.linux_bridge:
+    name: cloudbr0
+    ports: [eth0.200]
+
+- name: Remove a bridge
+  privatecloud.iaas.linux_bridge:
+    name: br1
+    state: absent
+"""
+
+RETURN = r"""
+commands:
+  description: The ip -batch commands run (or that would be, in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: ["link add name br0 type bridge stp_state 0 forward_delay 100 hello_time 200", "link set dev eth0 master br0"]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import (
+    BridgeError,
+    describe,
+    plan,
+    read_addresses,
+    read_links,
+    read_routes,
+)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            name=dict(type="str", required=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            ports=dict(type="list", elements="str", default=[]),
+            stp=dict(type="bool"),
+            forward_delay=dict(type="float"),
+            hello_time=dict(type="float"),
+            addresses=dict(type="list", elements="str"),
+            move_addresses=dict(type="bool", default=True),
+        ),
+        supports_check_mode=True,
+    )
+    ip = module.get_bin_path("ip", required=True)
+
+    def read(*arguments):
+        rc, out, err = module.run_command([ip, "-j"] + list(arguments))
+        if rc:
+            module.fail_json(msg="ip -j %s failed" % " ".join(arguments), stderr=err)
+        return out
+
+    try:
+        commands, before, after = plan(module.params, read_links(read("-d", "link", "show")),
+                                       read_addresses(read("address", "show")), read_routes(read("route", "show")))
+    except BridgeError as error:
+        module.fail_json(msg=str(error))
+
+    result = {"changed": bool(commands), "commands": commands,
+              "diff": {"before": describe(before), "after": describe(after)}}
+    if commands and not module.check_mode:
+        rc, out, err = module.run_command([ip, "-batch", "-"], data="\n".join(commands) + "\n")
+        if rc:
+            module.fail_json(msg="ip -batch failed: %s" % err.strip(), commands=commands, stdout=out, stderr=err)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

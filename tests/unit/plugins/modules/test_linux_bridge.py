@@ -1,0 +1,162 @@
+"""linux_bridge driven for real in a throw-away network namespace with veth ports."""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+COLLECTIONS = os.path.join(ROOT, ".cache", "collections")
+MODULE = "ansible_collections.privatecloud.iaas.plugins.modules.linux_bridge"
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or subprocess.run(["unshare", "--net", "true"], check=False).returncode != 0,
+    reason="needs root to create network namespaces")
+
+
+class Namespace:
+    def __init__(self, tmp_path):
+        self.name = "pcibr-%s" % uuid.uuid4().hex[:8]
+        self.tmp_path = tmp_path
+        subprocess.run(["ip", "netns", "add", self.name], check=True)
+        # Three veth pairs: eth-a/b/c here, their peers stay unplugged in the same namespace.
+        for port in ("a", "b", "c"):
+            self.ip("link", "add", "eth-" + port, "type", "veth", "peer", "name", "peer-" + port)
+            self.ip("link", "set", "eth-" + port, "up")
+
+    def ip(self, *arguments):
+        return subprocess.run(["ip", "netns", "exec", self.name, "ip"] + list(arguments), capture_output=True,
+                              text=True, check=True).stdout
+
+    def json(self, *arguments):
+        return json.loads(self.ip("-j", *arguments) or "[]")
+
+    def module(self, check=False, **args):
+        path = self.tmp_path / ("args-%s.json" % uuid.uuid4().hex[:6])
+        args.update(_ansible_check_mode=check, _ansible_diff=True)
+        path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+        result = subprocess.run(["ip", "netns", "exec", self.name, "env", "PYTHONPATH=" + COLLECTIONS,
+                                 sys.executable, "-m", MODULE, str(path)], capture_output=True, text=True,
+                                check=False)
+        return json.loads(result.stdout)
+
+    def ports(self, bridge):
+        return sorted(link["ifname"] for link in self.json("link", "show") if link.get("master") == bridge)
+
+    def bridge(self, name):
+        return self.json("-d", "link", "show", "dev", name)[0]["linkinfo"]["info_data"]
+
+    def delete(self):
+        subprocess.run(["ip", "netns", "delete", self.name], check=False)
+
+
+@pytest.fixture
+def netns(tmp_path):
+    namespace = Namespace(tmp_path)
+    yield namespace
+    namespace.delete()
+
+
+def test_create_then_idempotent(netns):
+    result = netns.module(name="br0", ports=["eth-a", "eth-b"], stp=False, forward_delay=1, hello_time=2)
+    assert result["changed"] is True, result
+    assert netns.ports("br0") == ["eth-a", "eth-b"]
+    data = netns.bridge("br0")
+    assert (data["stp_state"], data["forward_delay"], data["hello_time"]) == (0, 100, 200)
+    again = netns.module(name="br0", ports=["eth-b", "eth-a"], stp=False, forward_delay=1, hello_time=2)
+    assert again["changed"] is False, again
+    assert again["commands"] == []
+
+
+def test_replacing_a_port_releases_the_old_one(netns):
+    netns.module(name="br0", ports=["eth-a", "eth-b"])
+    result = netns.module(name="br0", ports=["eth-a", "eth-c"])
+    assert result["commands"] == ["link set dev eth-b nomaster", "link set dev eth-c master br0",
+                                  "link set dev eth-c up"]
+    assert netns.ports("br0") == ["eth-a", "eth-c"]
+
+
+def test_stp_and_forward_delay_change(netns):
+    netns.module(name="br0", ports=["eth-a"], stp=False, forward_delay=1)
+    result = netns.module(name="br0", ports=["eth-a"], stp=True, forward_delay=4)
+    assert result["commands"] == ["link set dev br0 type bridge stp_state 1 forward_delay 400"]
+    data = netns.bridge("br0")
+    assert (data["stp_state"], data["forward_delay"]) == (1, 400)
+
+
+def test_settings_left_out_are_not_managed(netns):
+    netns.module(name="br0", ports=["eth-a"], stp=True, forward_delay=5)
+    assert netns.module(name="br0", ports=["eth-a"])["changed"] is False
+
+
+def test_check_mode_changes_nothing_and_diff_tells(netns):
+    result = netns.module(check=True, name="br0", ports=["eth-a"], addresses=["198.51.100.1/24"])
+    assert result["changed"] is True
+    assert "br0" not in [link["ifname"] for link in netns.json("link", "show")]
+    assert result["diff"]["before"] == ""
+    assert "ports: ['eth-a']" in result["diff"]["after"]
+    assert "addresses: ['198.51.100.1/24']" in result["diff"]["after"]
+    applied = netns.module(name="br0", ports=["eth-a"], addresses=["198.51.100.1/24"])
+    assert applied["commands"] == result["commands"]
+
+
+def test_addresses_are_exact_when_declared(netns):
+    netns.module(name="br0", ports=["eth-a"], addresses=["198.51.100.1/24", "198.51.100.2/24"])
+    result = netns.module(name="br0", ports=["eth-a"], addresses=["198.51.100.2/24"])
+    assert result["commands"] == ["address delete 198.51.100.1/24 dev br0", "address replace 198.51.100.2/24 dev br0"]
+    addresses = [info["local"] for info in netns.json("address", "show", "dev", "br0")[0]["addr_info"]
+                 if info["family"] == "inet"]
+    assert addresses == ["198.51.100.2"]
+    assert netns.module(name="br0", ports=["eth-a"], addresses=["198.51.100.2/24"])["changed"] is False
+
+
+def test_the_address_and_default_route_move_with_the_port(netns):
+    netns.ip("address", "add", "198.51.100.10/24", "dev", "eth-a")
+    netns.ip("link", "set", "peer-a", "up")
+    netns.ip("route", "add", "default", "via", "198.51.100.1", "dev", "eth-a")
+    mac = netns.json("link", "show", "dev", "eth-a")[0]["address"]
+    result = netns.module(name="br0", ports=["eth-a"])
+    assert result["changed"] is True, result
+    assert [info["local"] for info in netns.json("address", "show", "dev", "br0")[0]["addr_info"]
+            if info["family"] == "inet"] == ["198.51.100.10"]
+    assert not [info for info in netns.json("address", "show", "dev", "eth-a")[0]["addr_info"]
+                if info["family"] == "inet"]
+    assert netns.json("route", "show", "default") == [
+        {"dst": "default", "gateway": "198.51.100.1", "dev": "br0", "flags": []}]
+    assert netns.json("link", "show", "dev", "br0")[0]["address"] == mac
+    assert netns.module(name="br0", ports=["eth-a"])["changed"] is False
+
+
+def test_absent_removes_the_bridge_and_frees_its_ports(netns):
+    netns.module(name="br0", ports=["eth-a"])
+    assert netns.module(name="br0", state="absent")["changed"] is True
+    assert netns.ports("br0") == []
+    assert netns.module(name="br0", state="absent")["changed"] is False
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"name": "virbr0"}, "name: 'virbr0' is libvirt's NAT bridge"),
+    ({"name": "br0", "ports": ["eth-x"]}, "ports: 'eth-x' is not an interface of this host"),
+    ({"name": "br0", "stp": True, "forward_delay": 1}, "forward_delay: 1.0 is outside 2-30 seconds"),
+    ({"name": "br0", "hello_time": 20}, "hello_time: 20.0 is outside 1-10 seconds"),
+    ({"name": "eth-a"}, "eth-a exists and is not a bridge (it is a veth device)"),
+    ({"name": "br0", "addresses": ["198.51.100.1"]}, "addresses[0]: '198.51.100.1' is not an address in CIDR form"),
+])
+def test_refusals(netns, args, message):
+    result = netns.module(**args)
+    assert result.get("failed") is True
+    assert result["msg"].startswith(message), result["msg"]
+
+
+def test_a_port_of_another_bridge_is_not_taken(netns):
+    netns.module(name="br1", ports=["eth-a"])
+    result = netns.module(name="br0", ports=["eth-a"])
+    assert result["msg"] == "ports: 'eth-a' is a port of br1 already; release it there first"
+
+
+def test_ipv6_addresses_compare_in_the_kernels_spelling(netns):
+    netns.module(name="br0", addresses=["2001:DB8:0:0::1/64"])
+    assert netns.module(name="br0", addresses=["2001:db8::1/64"])["changed"] is False
