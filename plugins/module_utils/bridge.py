@@ -154,20 +154,26 @@ def plan(params, links, addresses, routes):
 
     have = set((current or {}).get("addresses", [])) | set(moved)
     if params.get("addresses") is not None:
-        declared = set(interface_addresses(params["addresses"]))
+        declared = interface_addresses(params["addresses"])
         wanted["addresses"] = sorted(declared)
-        removed = sorted(have - declared)
-        commands.extend("address delete %s dev %s" % (address, name) for address in removed)
-        # Deleting a primary address also deletes the secondaries of its subnet (the kernel's
-        # default without promote_secondaries): after a deletion, every declared address is
-        # put back; 'replace' leaves one that survived as it is.
-        verb, kept = ("replace", sorted(declared)) if removed else ("add", sorted(declared - have))
-        commands.extend("address %s %s dev %s" % (verb, address, name) for address in kept)
+        commands.extend(address_commands(name, have, declared))
     else:
         wanted["addresses"] = sorted(have)
     if current is None or not current["up"]:
         commands.append("link set dev %s up" % name)
     return commands, current or {}, wanted
+
+
+def address_commands(name, have, declared):
+    """ip -batch lines that make the addresses of ``name`` exactly ``declared``."""
+    have, declared = set(have), set(declared)
+    removed = sorted(have - declared)
+    commands = ["address delete %s dev %s" % (address, name) for address in removed]
+    # Deleting a primary address also deletes the secondaries of its subnet (the kernel's default
+    # without promote_secondaries): after a deletion every declared address is put back, and
+    # 'replace' leaves one that survived as it is.
+    verb, kept = ("replace", sorted(declared)) if removed else ("add", sorted(declared - have))
+    return commands + ["address %s %s dev %s" % (verb, address, name) for address in kept]
 
 
 def interface_addresses(values):

@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""802.1Q VLAN devices (``<parent>.<id>``) as ``ip -j`` shows them, and the ``ip -batch`` to make one."""
+
+from __future__ import annotations
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import (
+    BridgeError,
+    address_commands,
+    interface_addresses,
+)
+
+VLAN_IDS = (1, 4094)
+# What iproute2 says when the kernel has no 802.1Q support (no 8021q module).
+NO_VLAN_SUPPORT = ("Unknown device type", "Operation not supported", "unknown link kind")
+
+
+class VlanError(BridgeError):
+    """The declaration or the host's state does not allow the change."""
+
+
+def vlan_state(name, links, addresses):
+    link = links.get(name)
+    if link is None:
+        return None
+    info = link.get("linkinfo", {})
+    if info.get("info_kind") != "vlan":
+        raise VlanError("%s exists and is not a VLAN device (it is a %s device)" % (name, info.get("info_kind", "plain")))
+    return {
+        "name": name,
+        "parent": link.get("link"),
+        "id": info.get("info_data", {}).get("id"),
+        "addresses": sorted(addresses.get(name, [])),
+        "up": "UP" in link.get("flags", []),
+    }
+
+
+def plan(params, links, addresses):
+    """Return (commands, before, after) for the declared VLAN device."""
+    vlan_id, parent = params["id"], params["parent"]
+    if isinstance(vlan_id, bool) or not isinstance(vlan_id, int) or not VLAN_IDS[0] <= vlan_id <= VLAN_IDS[1]:
+        raise VlanError("id: %r is not a VLAN id (1-4094)" % (vlan_id,))
+    name = params.get("name") or "%s.%d" % (parent, vlan_id)
+    if len(name) > 15:
+        raise VlanError("name: %r is longer than the 15 characters of an interface name" % name)
+    current = vlan_state(name, links, addresses)
+    if params["state"] == "absent":
+        return (["link delete dev %s" % name], current, {}) if current else ([], {}, {})
+    if parent not in links:
+        raise VlanError("parent: %r is not an interface of this host" % parent)
+
+    commands = []
+    if current and (current["parent"], current["id"]) != (parent, vlan_id):
+        # Parent and id cannot change in place: the device is made anew.
+        commands.append("link delete dev %s" % name)
+        current = None
+    if current is None:
+        commands.append("link add link %s name %s type vlan id %d" % (parent, name, vlan_id))
+    have = current["addresses"] if current else []
+    wanted = {"name": name, "parent": parent, "id": vlan_id, "addresses": have, "up": True}
+    if params.get("addresses") is not None:
+        declared = interface_addresses(params["addresses"])
+        wanted["addresses"] = sorted(declared)
+        commands.extend(address_commands(name, have, declared))
+    if current is None or not current["up"]:
+        commands.append("link set dev %s up" % name)
+    return commands, current or {}, wanted
+
+
+def unsupported(stderr):
+    return any(marker in (stderr or "") for marker in NO_VLAN_SUPPORT)
+
+
+def describe(state):
+    if not state:
+        return ""
+    return "\n".join("%s: %s" % (key, state[key]) for key in ("name", "parent", "id", "addresses", "up")) + "\n"

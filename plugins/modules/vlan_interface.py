@@ -1,0 +1,117 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: vlan_interface
+short_description: An 802.1Q VLAN device on a parent interface, on the running system
+version_added: 0.1.0
+description:
+  - Makes the VLAN device O(name) (default C(<parent>.<id>)) exist on O(parent) with O(id), up,
+    with exactly O(addresses) when they are given; O(state=absent) removes it.
+  - A device with another parent or id is made anew (the kernel cannot change them in place).
+  - On a kernel without 802.1Q support the task fails saying so.
+  - This changes the running system only; the roles write the persistent configuration.
+options:
+  parent:
+    description: The interface carrying the tagged frames, e.g. C(eth0).
+    type: str
+    required: true
+  id:
+    description: The VLAN id, 1 to 4094.
+    type: int
+    required: true
+  name:
+    description: The device's name; defaults to C(<parent>.<id>).
+    type: str
+  state:
+    description: V(present) or V(absent).
+    type: str
+    choices: [present, absent]
+    default: present
+  addresses:
+    description: The device's addresses in CIDR form, exactly; left out, addresses are not managed.
+    type: list
+    elements: str
+attributes:
+  check_mode:
+    description: Reports the change and the commands without running them.
+    support: full
+  diff_mode:
+    description: Shows the device before and after.
+    support: full
+  platform:
+    description: Linux with iproute2 and the 8021q kernel module.
+    support: full
+    platforms: posix
+requirements:
+  - iproute2 with JSON output (C(ip -j))
+  - a kernel with 802.1Q support
+author:
+  - privatecloud.iaas contributors (!UNKNOWN)
+"""
+
+EXAMPLES = r"""
+- name: CloudStack's management VLAN on the trunk, with the host's management address
+  privatecloud.iaas.vlan_interface:
+    parent: eth0
+    id: 100
+    addresses: [192.168.42.11/24]
+"""
+
+RETURN = r"""
+commands:
+  description: The ip -batch commands run (or that would be, in check mode).
+  returned: always
+  type: list
+  elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import read_addresses, read_links
+from ansible_collections.privatecloud.iaas.plugins.module_utils.vlan import VlanError, describe, plan, unsupported
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            parent=dict(type="str", required=True),
+            id=dict(type="int", required=True),
+            name=dict(type="str"),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            addresses=dict(type="list", elements="str"),
+        ),
+        supports_check_mode=True,
+    )
+    ip = module.get_bin_path("ip", required=True)
+
+    def read(*arguments):
+        rc, out, err = module.run_command([ip, "-j"] + list(arguments))
+        if rc:
+            module.fail_json(msg="ip -j %s failed" % " ".join(arguments), stderr=err)
+        return out
+
+    try:
+        commands, before, after = plan(module.params, read_links(read("-d", "link", "show")),
+                                       read_addresses(read("address", "show")))
+    except VlanError as error:
+        module.fail_json(msg=str(error))
+
+    result = {"changed": bool(commands), "commands": commands,
+              "diff": {"before": describe(before), "after": describe(after)}}
+    if commands and not module.check_mode:
+        rc, out, err = module.run_command([ip, "-batch", "-"], data="\n".join(commands) + "\n")
+        if rc and unsupported(err):
+            module.fail_json(msg="this kernel has no 802.1Q VLAN support (the 8021q module): cannot create %s"
+                                 % after.get("name"), commands=commands, stderr=err)
+        if rc:
+            module.fail_json(msg="ip -batch failed: %s" % err.strip(), commands=commands, stdout=out, stderr=err)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
