@@ -1,0 +1,87 @@
+"""The documents' own interface examples, rendered from the collection's model."""
+
+import pytest
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.netconf import (
+    ConfigError,
+    interfaces,
+    render_ifcfg,
+    render_ifupdown,
+)
+
+HEADER = "# Managed by privatecloud.iaas; local changes are replaced.\n"
+
+# EUCALYPTUS.md section 6: br0 over eth0, address by DHCP.
+EUCALYPTUS_BR0 = interfaces(bridges=[{"name": "br0", "ports": ["eth0"], "method": "dhcp", "forward_delay": 1,
+                                      "hello_time": 2}])
+
+# CLOUDSTACK.md section 9.3: eth0 trunk, management on eth0.100, eth0.200/300 into cloudbr0/1.
+CLOUDSTACK_KVM = interfaces(
+    nics=[{"name": "eth0", "hwaddr": "00:04:AA:BB:CC:DD"}],
+    vlans=[{"parent": "eth0", "id": 100, "address": "192.168.42.11/24", "gateway": "192.168.42.1",
+            "dns": ["8.8.8.8", "8.8.4.4"], "dns_domain": "lab.example.org"},
+           {"parent": "eth0", "id": 200}, {"parent": "eth0", "id": 300}],
+    bridges=[{"name": "cloudbr0", "ports": ["eth0.200"], "forward_delay": 5, "stp": False, "maxwait": 1},
+             {"name": "cloudbr1", "ports": ["eth0.300"], "forward_delay": 5, "stp": False, "maxwait": 1}],
+)
+
+
+def test_eucalyptus_br0_debian():
+    assert render_ifupdown(EUCALYPTUS_BR0) == {
+        "20-eth0": HEADER + "auto eth0\niface eth0 inet manual\n",
+        "60-br0": HEADER + "auto br0\niface br0 inet dhcp\n    bridge_ports eth0\n    bridge_fd 1\n"
+                           "    bridge_hello 2\n    bridge_stp off\n",
+    }
+
+
+def test_eucalyptus_br0_centos():
+    assert render_ifcfg(EUCALYPTUS_BR0) == {
+        "ifcfg-eth0": HEADER + "DEVICE=eth0\nTYPE=Ethernet\nONBOOT=yes\nBOOTPROTO=none\nHOTPLUG=no\nBRIDGE=br0\n",
+        "ifcfg-br0": HEADER + "DEVICE=br0\nTYPE=Bridge\nONBOOT=yes\nBOOTPROTO=dhcp\nIPV6INIT=no\n"
+                              "IPV6_AUTOCONF=no\nSTP=no\nDELAY=1\n",
+    }
+
+
+def test_cloudstack_kvm_ubuntu():
+    files = render_ifupdown(CLOUDSTACK_KVM)
+    assert sorted(files) == ["20-eth0", "40-eth0.100", "40-eth0.200", "40-eth0.300", "60-cloudbr0", "60-cloudbr1"]
+    assert files["40-eth0.100"] == HEADER + (
+        "auto eth0.100\niface eth0.100 inet static\n    address 192.168.42.11\n    netmask 255.255.255.0\n"
+        "    gateway 192.168.42.1\n    dns-nameservers 8.8.8.8 8.8.4.4\n    dns-domain lab.example.org\n"
+        "    vlan-raw-device eth0\n")
+    assert files["60-cloudbr0"] == HEADER + (
+        "auto cloudbr0\niface cloudbr0 inet manual\n    bridge_ports eth0.200\n    bridge_fd 5\n"
+        "    bridge_stp off\n    bridge_maxwait 1\n")
+    assert files["40-eth0.300"] == HEADER + "auto eth0.300\niface eth0.300 inet manual\n    vlan-raw-device eth0\n"
+
+
+def test_cloudstack_kvm_centos():
+    files = render_ifcfg(CLOUDSTACK_KVM)
+    assert files["ifcfg-eth0"] == HEADER + (
+        "DEVICE=eth0\nTYPE=Ethernet\nHWADDR=00:04:AA:BB:CC:DD\nONBOOT=yes\nBOOTPROTO=none\nHOTPLUG=no\n")
+    assert files["ifcfg-eth0.100"] == HEADER + (
+        "DEVICE=eth0.100\nTYPE=Ethernet\nONBOOT=yes\nBOOTPROTO=none\nHOTPLUG=no\nVLAN=yes\nPHYSDEV=eth0\n"
+        "IPADDR=192.168.42.11\nNETMASK=255.255.255.0\nGATEWAY=192.168.42.1\nDNS1=8.8.8.8\nDNS2=8.8.4.4\n"
+        "DOMAIN=lab.example.org\n")
+    assert files["ifcfg-eth0.200"].endswith("VLAN=yes\nPHYSDEV=eth0\nBRIDGE=cloudbr0\n")
+    assert files["ifcfg-cloudbr1"] == HEADER + (
+        "DEVICE=cloudbr1\nTYPE=Bridge\nONBOOT=yes\nBOOTPROTO=none\nIPV6INIT=no\nIPV6_AUTOCONF=no\nSTP=no\nDELAY=5\n")
+
+
+def test_the_order_is_nic_vlan_bridge():
+    assert [entry["name"] for entry in CLOUDSTACK_KVM] == ["eth0", "eth0.100", "eth0.200", "eth0.300",
+                                                           "cloudbr0", "cloudbr1"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"bridges": [{"name": "br0", "ports": ["eth0"]}, {"name": "br1", "ports": ["eth0"]}]},
+     "eth0: is a port of br0 and br1"),
+    ({"nics": [{"name": "eth0", "address": "10.0.0.2/24"}], "bridges": [{"name": "br0", "ports": ["eth0"]}]},
+     "eth0: a bridge port carries no address of its own (the bridge br0 does)"),
+    ({"nics": [{"name": "eth0", "method": "static"}]}, "eth0: a static interface needs an address"),
+    ({"nics": [{"name": "eth0", "method": "ppp"}]}, "eth0: method 'ppp' is not one of manual, static, dhcp"),
+    ({"nics": [{"name": "eth0", "address": "10.0.0.300/24"}]}, "eth0: "),
+])
+def test_declarations_the_files_cannot_express(kwargs, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        interfaces(**kwargs)
