@@ -70,8 +70,9 @@ def parse_save(text):
             if policy != "-":
                 table.policies[name] = policy
         elif line.startswith("-A "):
-            _flag, chain, rule = line.split(" ", 2) if line.count(" ") >= 2 else (line.split(" ") + [""])[:3]
-            table.chains.setdefault(chain, []).append(rule)
+            # "-A CHAIN rule..."; a rule with no match and no target is saved as "-A CHAIN".
+            words = line.split(" ", 2)
+            table.chains.setdefault(words[1], []).append(words[2] if len(words) > 2 else "")
         else:
             raise ValueError("unexpected iptables-save line in table %s: %r" % (table.name, line))
     return tables
