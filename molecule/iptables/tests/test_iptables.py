@@ -3,6 +3,7 @@
 import testinfra
 
 NODE = testinfra.get_host("podman://fw-node")
+FRONTEND = testinfra.get_host("podman://fw-frontend")
 CLIENT = testinfra.get_host("podman://fw-client")
 OUTSIDER = testinfra.get_host("podman://fw-outsider")
 NODE_ADDRESS = "198.51.100.130"
@@ -39,6 +40,25 @@ def test_the_outsider_does_not_reach_libvirt():
 
 def test_ports_the_role_does_not_manage_stay_open():
     assert connects(OUTSIDER, 8000)
+
+
+def test_the_eucalyptus_front_end_baseline():
+    assert FRONTEND.iptables.rules("filter", "FORWARD") == ["-P FORWARD DROP", "-A FORWARD -j IAAS-FORWARD"]
+    assert FRONTEND.iptables.rules("filter", "IAAS-FORWARD") == [
+        "-N IAAS-FORWARD",
+        "-A IAAS-FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT",
+        "-A IAAS-FORWARD ! -d 192.168.0.0/16 -j ACCEPT"]
+    assert FRONTEND.iptables.rules("nat", "IAAS-POSTROUTING") == [
+        "-N IAAS-POSTROUTING", "-A IAAS-POSTROUTING -s 192.168.0.0/16 ! -d 192.168.0.0/16 -j MASQUERADE"]
+    # No CloudStack service on it: its INPUT is not the role's business.
+    assert FRONTEND.iptables.rules("filter", "INPUT") == ["-P INPUT ACCEPT"]
+
+
+def test_the_cc_preload_holds_the_owned_chains():
+    preload = FRONTEND.file("/etc/eucalyptus/iptables-preload")
+    assert preload.mode == 0o600
+    assert preload.content_string == FRONTEND.file("/etc/privatecloud-iaas/iptables.rules").content_string
+    assert "-A IAAS-POSTROUTING -s 192.168.0.0/16 ! -d 192.168.0.0/16 -j MASQUERADE" in preload.content_string
 
 
 def test_the_confirmed_change_left_no_rollback_armed():
