@@ -101,14 +101,8 @@ commands:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import (
-    BridgeError,
-    describe,
-    plan,
-    read_addresses,
-    read_links,
-    read_routes,
-)
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import BridgeError, describe, plan
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
 
 
 def main():
@@ -125,27 +119,12 @@ def main():
         ),
         supports_check_mode=True,
     )
-    ip = module.get_bin_path("ip", required=True)
-
-    def read(*arguments):
-        rc, out, err = module.run_command([ip, "-j"] + list(arguments))
-        if rc:
-            module.fail_json(msg="ip -j %s failed" % " ".join(arguments), stderr=err)
-        return out
-
+    ip = IpRoute(module)
     try:
-        commands, before, after = plan(module.params, read_links(read("-d", "link", "show")),
-                                       read_addresses(read("address", "show")), read_routes(read("route", "show")))
+        commands, before, after = plan(module.params, ip.links(), ip.addresses(), ip.routes())
     except BridgeError as error:
         module.fail_json(msg=str(error))
-
-    result = {"changed": bool(commands), "commands": commands,
-              "diff": {"before": describe(before), "after": describe(after)}}
-    if commands and not module.check_mode:
-        rc, out, err = module.run_command([ip, "-batch", "-"], data="\n".join(commands) + "\n")
-        if rc:
-            module.fail_json(msg="ip -batch failed: %s" % err.strip(), commands=commands, stdout=out, stderr=err)
-    module.exit_json(**result)
+    ip.apply(commands, before, after, describe)
 
 
 if __name__ == "__main__":

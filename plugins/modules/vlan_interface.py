@@ -72,7 +72,7 @@ commands:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import read_addresses, read_links
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
 from ansible_collections.privatecloud.iaas.plugins.module_utils.vlan import VlanError, describe, plan, unsupported
 
 
@@ -87,30 +87,18 @@ def main():
         ),
         supports_check_mode=True,
     )
-    ip = module.get_bin_path("ip", required=True)
-
-    def read(*arguments):
-        rc, out, err = module.run_command([ip, "-j"] + list(arguments))
-        if rc:
-            module.fail_json(msg="ip -j %s failed" % " ".join(arguments), stderr=err)
-        return out
-
+    ip = IpRoute(module)
     try:
-        commands, before, after = plan(module.params, read_links(read("-d", "link", "show")),
-                                       read_addresses(read("address", "show")))
+        commands, before, after = plan(module.params, ip.links(), ip.addresses())
     except VlanError as error:
         module.fail_json(msg=str(error))
+    ip.apply(commands, before, after, describe, explain=explain)
 
-    result = {"changed": bool(commands), "commands": commands,
-              "diff": {"before": describe(before), "after": describe(after)}}
-    if commands and not module.check_mode:
-        rc, out, err = module.run_command([ip, "-batch", "-"], data="\n".join(commands) + "\n")
-        if rc and unsupported(err):
-            module.fail_json(msg="this kernel has no 802.1Q VLAN support (the 8021q module): cannot create %s"
-                                 % after.get("name"), commands=commands, stderr=err)
-        if rc:
-            module.fail_json(msg="ip -batch failed: %s" % err.strip(), commands=commands, stdout=out, stderr=err)
-    module.exit_json(**result)
+
+def explain(stderr, after):
+    if unsupported(stderr):
+        return "this kernel has no 802.1Q VLAN support (the 8021q module): cannot create %s" % after.get("name")
+    return None
 
 
 if __name__ == "__main__":

@@ -1,63 +1,23 @@
 """linux_bridge driven for real in a throw-away network namespace with veth ports."""
 
-import json
-import os
-import subprocess
-import sys
-import uuid
-
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-COLLECTIONS = os.path.join(ROOT, ".cache", "collections")
-MODULE = "ansible_collections.privatecloud.iaas.plugins.modules.linux_bridge"
+from conftest import can_make_namespaces
 
-pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or subprocess.run(["unshare", "--net", "true"], check=False).returncode != 0,
-    reason="needs root to create network namespaces")
-
-
-class Namespace:
-    def __init__(self, tmp_path):
-        self.name = "pcibr-%s" % uuid.uuid4().hex[:8]
-        self.tmp_path = tmp_path
-        subprocess.run(["ip", "netns", "add", self.name], check=True)
-        # Three veth pairs: eth-a/b/c here, their peers stay unplugged in the same namespace.
-        for port in ("a", "b", "c"):
-            self.ip("link", "add", "eth-" + port, "type", "veth", "peer", "name", "peer-" + port)
-            self.ip("link", "set", "eth-" + port, "up")
-
-    def ip(self, *arguments):
-        return subprocess.run(["ip", "netns", "exec", self.name, "ip"] + list(arguments), capture_output=True,
-                              text=True, check=True).stdout
-
-    def json(self, *arguments):
-        return json.loads(self.ip("-j", *arguments) or "[]")
-
-    def module(self, check=False, **args):
-        path = self.tmp_path / ("args-%s.json" % uuid.uuid4().hex[:6])
-        args.update(_ansible_check_mode=check, _ansible_diff=True)
-        path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-        result = subprocess.run(["ip", "netns", "exec", self.name, "env", "PYTHONPATH=" + COLLECTIONS,
-                                 sys.executable, "-m", MODULE, str(path)], capture_output=True, text=True,
-                                check=False)
-        return json.loads(result.stdout)
-
-    def ports(self, bridge):
-        return sorted(link["ifname"] for link in self.json("link", "show") if link.get("master") == bridge)
-
-    def bridge(self, name):
-        return self.json("-d", "link", "show", "dev", name)[0]["linkinfo"]["info_data"]
-
-    def delete(self):
-        subprocess.run(["ip", "netns", "delete", self.name], check=False)
+pytestmark = pytest.mark.skipif(not can_make_namespaces(), reason="needs root to create network namespaces")
 
 
 @pytest.fixture
-def netns(tmp_path):
-    namespace = Namespace(tmp_path)
-    yield namespace
-    namespace.delete()
+def netns(module_namespace):
+    namespace = module_namespace("linux_bridge")
+    # Three veth pairs: eth-a/b/c, their peers left unplugged in the same namespace.
+    for port in ("a", "b", "c"):
+        namespace.ip("link", "add", "eth-" + port, "type", "veth", "peer", "name", "peer-" + port)
+        namespace.ip("link", "set", "eth-" + port, "up")
+    namespace.ports = lambda bridge: sorted(link["ifname"] for link in namespace.json("link", "show")
+                                            if link.get("master") == bridge)
+    namespace.bridge = lambda name: namespace.json("-d", "link", "show", "dev", name)[0]["linkinfo"]["info_data"]
+    return namespace
 
 
 def test_create_then_idempotent(netns):

@@ -5,67 +5,32 @@ kernel without it (this CI machine's) they are skipped with that reason, and the
 module's answer on such a kernel runs instead.
 """
 
-import json
-import os
 import subprocess
-import sys
-import uuid
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-COLLECTIONS = os.path.join(ROOT, ".cache", "collections")
-MODULE = "ansible_collections.privatecloud.iaas.plugins.modules.vlan_interface"
-
-
-def _namespaces():
-    return os.geteuid() == 0 and subprocess.run(["unshare", "--net", "true"], check=False).returncode == 0
+from conftest import can_make_namespaces
 
 
 def _has_8021q():
-    probe = "ip link add name probe0 type dummy 2>/dev/null || ip link add probe0 type veth peer name probe1; " \
-            "ip link add link probe0 name probe0.2 type vlan id 2"
-    return _namespaces() and subprocess.run(["unshare", "--net", "sh", "-c", probe], capture_output=True,
-                                            check=False).returncode == 0
+    probe = "ip link add probe0 type veth peer name probe1 && ip link add link probe0 name probe0.2 type vlan id 2"
+    return NAMESPACES and subprocess.run(["unshare", "--net", "sh", "-c", probe], capture_output=True,
+                                         check=False).returncode == 0
 
 
-NAMESPACES = _namespaces()
+NAMESPACES = can_make_namespaces()
 HAS_8021Q = _has_8021q()
 pytestmark = pytest.mark.skipif(not NAMESPACES, reason="needs root to create network namespaces")
 needs_8021q = pytest.mark.skipif(not HAS_8021Q, reason="this kernel has no 802.1Q VLAN devices: these run on "
                                                        "a kernel that has them (Debian's own, in a VM)")
 
 
-class Namespace:
-    def __init__(self, tmp_path):
-        self.name = "pcivlan-%s" % uuid.uuid4().hex[:8]
-        self.tmp_path = tmp_path
-        subprocess.run(["ip", "netns", "add", self.name], check=True)
-        self.ip("link", "add", "eth-a", "type", "veth", "peer", "name", "peer-a")
-        self.ip("link", "set", "eth-a", "up")
-
-    def ip(self, *arguments):
-        return subprocess.run(["ip", "netns", "exec", self.name, "ip"] + list(arguments), capture_output=True,
-                              text=True, check=True).stdout
-
-    def module(self, check=False, **args):
-        path = self.tmp_path / ("args-%s.json" % uuid.uuid4().hex[:6])
-        args.update(_ansible_check_mode=check, _ansible_diff=True)
-        path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-        result = subprocess.run(["ip", "netns", "exec", self.name, "env", "PYTHONPATH=" + COLLECTIONS,
-                                 sys.executable, "-m", MODULE, str(path)], capture_output=True, text=True,
-                                check=False)
-        return json.loads(result.stdout)
-
-    def delete(self):
-        subprocess.run(["ip", "netns", "delete", self.name], check=False)
-
-
 @pytest.fixture
-def netns(tmp_path):
-    namespace = Namespace(tmp_path)
-    yield namespace
-    namespace.delete()
+def netns(module_namespace):
+    namespace = module_namespace("vlan_interface")
+    namespace.ip("link", "add", "eth-a", "type", "veth", "peer", "name", "peer-a")
+    namespace.ip("link", "set", "eth-a", "up")
+    return namespace
 
 
 @pytest.mark.skipif(HAS_8021Q, reason="this kernel has 802.1Q: the unsupported-kernel answer cannot be seen here")
