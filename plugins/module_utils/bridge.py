@@ -49,15 +49,21 @@ def read_routes(routes_json):
     return json.loads(routes_json or "[]")
 
 
+def link_of_kind(name, links, kind, what, error=BridgeError):
+    """The ``ip -j -d`` entry of ``name``, None when absent; refuses a device of another kind."""
+    link = links.get(name)
+    if link is not None and link.get("linkinfo", {}).get("info_kind") != kind:
+        raise error("%s exists and is not %s (it is a %s device)"
+                    % (name, what, link.get("linkinfo", {}).get("info_kind", "plain")))
+    return link
+
+
 def bridge_state(name, links, addresses):
     """The bridge as the module compares it, or None when there is no such bridge."""
-    link = links.get(name)
+    link = link_of_kind(name, links, "bridge", "a bridge")
     if link is None:
         return None
-    info = link.get("linkinfo", {})
-    if info.get("info_kind") != "bridge":
-        raise BridgeError("%s exists and is not a bridge (it is a %s device)" % (name, info.get("info_kind", "plain")))
-    data = info.get("info_data", {})
+    data = link["linkinfo"].get("info_data", {})
     return {
         "name": name,
         "ports": sorted(port for port, other in links.items() if other.get("master") == name),

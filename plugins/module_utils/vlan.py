@@ -9,6 +9,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import (
     BridgeError,
     address_commands,
     interface_addresses,
+    link_of_kind,
 )
 
 VLAN_IDS = (1, 4094)
@@ -21,16 +22,13 @@ class VlanError(BridgeError):
 
 
 def vlan_state(name, links, addresses):
-    link = links.get(name)
+    link = link_of_kind(name, links, "vlan", "a VLAN device", VlanError)
     if link is None:
         return None
-    info = link.get("linkinfo", {})
-    if info.get("info_kind") != "vlan":
-        raise VlanError("%s exists and is not a VLAN device (it is a %s device)" % (name, info.get("info_kind", "plain")))
     return {
         "name": name,
         "parent": link.get("link"),
-        "id": info.get("info_data", {}).get("id"),
+        "id": link["linkinfo"].get("info_data", {}).get("id"),
         "addresses": sorted(addresses.get(name, [])),
         "up": "UP" in link.get("flags", []),
     }

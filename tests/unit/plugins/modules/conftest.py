@@ -17,28 +17,37 @@ def can_make_namespaces():
 
 
 class ModuleNamespace:
-    """Run ``ip`` and one module (as Ansible would, from a JSON arguments file) inside a namespace."""
+    """Run commands and one module (as Ansible would, from a JSON arguments file) inside a namespace.
 
-    def __init__(self, tmp_path, module):
+    ``path`` is the PATH inside (tests put other tools first); ``defaults`` are module arguments
+    every call gets unless it gives its own.
+    """
+
+    def __init__(self, tmp_path, module, path=None, defaults=None):
         self.name = "pcitest-%s" % uuid.uuid4().hex[:8]
         self.tmp_path = tmp_path
         self.module_name = "ansible_collections.privatecloud.iaas.plugins.modules." + module
+        self.path = path or os.environ["PATH"]
+        self.defaults = defaults or {}
         subprocess.run(["ip", "netns", "add", self.name], check=True)
 
+    def run(self, *command, data=None, check=True):
+        return subprocess.run(["ip", "netns", "exec", self.name, "env", "PATH=" + self.path, *command],
+                              input=data, capture_output=True, text=True, check=check)
+
     def ip(self, *arguments):
-        return subprocess.run(["ip", "netns", "exec", self.name, "ip"] + list(arguments), capture_output=True,
-                              text=True, check=True).stdout
+        return self.run("ip", *arguments).stdout
 
     def json(self, *arguments):
         return json.loads(self.ip("-j", *arguments) or "[]")
 
     def module(self, check=False, **args):
         path = self.tmp_path / ("args-%s.json" % uuid.uuid4().hex[:6])
+        args = dict(self.defaults, **args)
         args.update(_ansible_check_mode=check, _ansible_diff=True)
         path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-        result = subprocess.run(["ip", "netns", "exec", self.name, "env", "PYTHONPATH=" + COLLECTIONS,
-                                 sys.executable, "-m", self.module_name, str(path)], capture_output=True, text=True,
-                                check=False)
+        result = self.run("env", "PYTHONPATH=" + COLLECTIONS, sys.executable, "-m", self.module_name, str(path),
+                          check=False)
         return json.loads(result.stdout)
 
     def delete(self):
@@ -47,11 +56,11 @@ class ModuleNamespace:
 
 @pytest.fixture
 def module_namespace(tmp_path):
-    """make(module) -> a ModuleNamespace, deleted after the test."""
+    """make(module, path=..., defaults=...) -> a ModuleNamespace, deleted after the test."""
     made = []
 
-    def make(module):
-        namespace = ModuleNamespace(tmp_path, module)
+    def make(module, **options):
+        namespace = ModuleNamespace(tmp_path, module, **options)
         made.append(namespace)
         return namespace
 

@@ -8,16 +8,13 @@ arguments. Nothing touches the host's own tables.
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
-import uuid
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-COLLECTIONS = os.path.join(ROOT, ".cache", "collections")
-MODULE = "ansible_collections.privatecloud.iaas.plugins.modules.iptables_chains"
+from conftest import COLLECTIONS, can_make_namespaces
+
 
 FOREIGN_STATE = """*filter
 :FOREIGN - [0:0]
@@ -31,59 +28,31 @@ COMMIT
 """
 
 
-def _can_make_namespaces():
-    if os.geteuid() != 0 or not shutil.which("ip") or not shutil.which("iptables-save"):
-        return False
-    return subprocess.run(["unshare", "--net", "true"], check=False).returncode == 0
-
-
-pytestmark = pytest.mark.skipif(not _can_make_namespaces(),
+pytestmark = pytest.mark.skipif(not can_make_namespaces() or not shutil.which("iptables-save"),
                                 reason="needs root, iproute2 and iptables to create network namespaces")
 
 
-class Namespace:
-    def __init__(self, tmp_path, backend):
-        self.name = "pcitest-%s" % uuid.uuid4().hex[:8]
-        self.tmp_path = tmp_path
-        self.path = os.environ["PATH"]
-        if backend == "legacy":
-            # Put the legacy tools first under the names the module looks for.
-            tools = tmp_path / "legacy-bin"
-            tools.mkdir()
-            for family in ("iptables", "ip6tables"):
-                for suffix in ("", "-save", "-restore"):
-                    os.symlink(shutil.which("%s-legacy%s" % (family, suffix)), tools / (family + suffix))
-            self.path = "%s:%s" % (tools, self.path)
-        subprocess.run(["ip", "netns", "add", self.name], check=True)
+def legacy_path(tmp_path):
+    """A PATH with the legacy iptables tools first, under the names the module looks for."""
+    tools = tmp_path / "legacy-bin"
+    tools.mkdir()
+    for family in ("iptables", "ip6tables"):
+        for suffix in ("", "-save", "-restore"):
+            os.symlink(shutil.which("%s-legacy%s" % (family, suffix)), tools / (family + suffix))
+    return "%s:%s" % (tools, os.environ["PATH"])
 
-    def run(self, *command, data=None, check=True):
-        return subprocess.run(["ip", "netns", "exec", self.name, "env", "PATH=" + self.path, *command],
-                              input=data, capture_output=True, text=True, check=check)
 
-    def save(self, command="iptables-save"):
-        return "\n".join(line for line in self.run(command).stdout.splitlines() if not line.startswith("#"))
-
-    def module(self, check=False, **args):
-        arguments = self.tmp_path / ("args-%s.json" % uuid.uuid4().hex[:6])
-        args.setdefault("cache_dir", str(self.tmp_path / "cache"))
-        args.update(_ansible_check_mode=check, _ansible_diff=True)
-        arguments.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-        result = self.run("env", "PYTHONPATH=" + COLLECTIONS, sys.executable, "-m", MODULE, str(arguments),
-                          check=False)
-        return json.loads(result.stdout)
-
-    def delete(self):
-        subprocess.run(["ip", "netns", "delete", self.name], check=False)
+def save(namespace, command="iptables-save"):
+    return "\n".join(line for line in namespace.run(command).stdout.splitlines() if not line.startswith("#"))
 
 
 @pytest.fixture(params=["nft", "legacy"])
-def netns(request, tmp_path):
-    namespace = Namespace(tmp_path, request.param)
-    try:
-        namespace.run("iptables-restore", "--noflush", data=FOREIGN_STATE)
-        yield namespace
-    finally:
-        namespace.delete()
+def netns(request, tmp_path, module_namespace):
+    namespace = module_namespace("iptables_chains", defaults={"cache_dir": str(tmp_path / "cache")},
+                                 path=legacy_path(tmp_path) if request.param == "legacy" else None)
+    namespace.save = lambda command="iptables-save": save(namespace, command)
+    namespace.run("iptables-restore", "--noflush", data=FOREIGN_STATE)
+    return namespace
 
 
 def declaration(input_rules=None, extra_chain=True):
