@@ -107,7 +107,14 @@ def plan(params, links, addresses, routes):
     if params["state"] == "absent":
         if current is None:
             return [], {}, {}
-        return ["link delete dev %s" % name], current, {}
+        commands = ["link delete dev %s" % name]
+        if current["addresses"] and len(current["ports"]) == 1 and params.get("move_addresses", True):
+            # The reverse of a port joining with the host's addresses: its only port gets them back.
+            port = current["ports"][0]
+            commands += ["address add %s dev %s" % (address, port) for address in current["addresses"]]
+            commands.append("link set dev %s up" % port)
+            commands += _moved_routes(routes, name, port)
+        return commands, current, {}
 
     ports = sorted(set(params.get("ports") or []))
     for port in ports:
@@ -196,20 +203,21 @@ def interface_addresses(values):
     return found
 
 
-def _moved_routes(routes, port, bridge):
-    """Routes through the port (the default route among them), re-pointed at the bridge."""
-    moved = []
-    for route in routes:
-        if route.get("dev") != port or route.get("protocol") == "kernel" or route.get("scope") == "link":
-            continue
-        spec = "route replace %s" % route.get("dst", "default")
-        if route.get("gateway"):
-            spec += " via %s" % route["gateway"]
-        spec += " dev %s" % bridge
-        if route.get("metric") is not None:
-            spec += " metric %s" % route["metric"]
-        moved.append(spec)
-    return moved
+def _moved_routes(routes, source, target):
+    """Routes through ``source`` (the default route among them), re-pointed at ``target``."""
+    return [route_command(route, dev=target) for route in routes
+            if route.get("dev") == source and route.get("protocol") != "kernel" and route.get("scope") != "link"]
+
+
+def route_command(route, dev=None):
+    """``route replace`` for a route as ``ip -j route`` shows it, optionally through another device."""
+    spec = "route replace %s" % route.get("dst", "default")
+    if route.get("gateway"):
+        spec += " via %s" % route["gateway"]
+    spec += " dev %s" % (dev or route["dev"])
+    if route.get("metric") is not None:
+        spec += " metric %s" % route["metric"]
+    return spec
 
 
 def describe(state):

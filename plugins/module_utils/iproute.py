@@ -6,6 +6,13 @@
 from __future__ import annotations
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import read_addresses, read_links, read_routes
+from ansible_collections.privatecloud.iaas.plugins.module_utils.rollback import Journal, restore_commands
+
+# Options every interface module shares: the change rolls itself back unless confirmed.
+ROLLBACK_OPTIONS = dict(
+    rollback_timeout=dict(type="int", default=0),
+    rollback_journal=dict(type="str", default="interfaces"),
+)
 
 
 class IpRoute:
@@ -30,10 +37,16 @@ class IpRoute:
     def routes(self):
         return read_routes(self.read("route", "show"))
 
-    def apply(self, commands, before, after, describe, explain=None):
+    def snapshot(self):
+        """(links, addresses, routes) of the host now."""
+        return self.links(), self.addresses(), self.routes()
+
+    def apply(self, commands, before, after, describe, explain=None, snapshot=None, touched=()):
         """Run the commands as one batch (not in check mode) and exit with changed, commands and diff.
 
-        ``explain(stderr)`` may turn a failure into a plainer message.
+        ``explain(stderr, after)`` may turn a failure into a plainer message. With the module's
+        rollback_timeout above 0, the lines that put the ``touched`` interfaces back as ``snapshot``
+        shows them go into the rollback journal, and the result names the cookie to remove.
         """
         result = {"changed": bool(commands), "commands": commands,
                   "diff": {"before": describe(before), "after": describe(after)}}
@@ -42,4 +55,13 @@ class IpRoute:
             if rc:
                 message = (explain and explain(err, after)) or "ip -batch failed: %s" % err.strip()
                 self.module.fail_json(msg=message, commands=commands, stdout=out, stderr=err)
+            timeout = self.module.params.get("rollback_timeout") or 0
+            if timeout > 0 and snapshot is not None:
+                undo = restore_commands(list(touched), snapshot, self.snapshot())
+                cookie, error = Journal(self.module.params["rollback_journal"]).record(self.module, self.ip, undo,
+                                                                                       timeout)
+                if error:
+                    self.module.fail_json(msg="the change is made but no rollback timer could be left on the host",
+                                          rc=error[0], stdout=error[1], stderr=error[2], commands=commands)
+                result.update(rollback_cookie=cookie, rollback_commands=undo)
         self.module.exit_json(**result)

@@ -153,6 +153,7 @@ import shlex
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.privatecloud.iaas.plugins.module_utils import rollback
 from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import (
     CommandError,
     Declaration,
@@ -192,25 +193,17 @@ def boot_script(declaration):
         "\n".join(lines) + "\n"
 
 
-ROLLBACK_DIRECTORY = "/run/privatecloud-iaas"
-
-
 def arm_rollback(module, host, script, timeout):
     """Leave a detached timer that restores ``script`` unless its cookie is removed in time."""
-    os.makedirs(ROLLBACK_DIRECTORY, 0o700, exist_ok=True)
-    handle, rules = tempfile.mkstemp(dir=ROLLBACK_DIRECTORY, prefix="iptables-rollback-", suffix=".rules")
+    os.makedirs(rollback.DIRECTORY, 0o700, exist_ok=True)
+    handle, rules = tempfile.mkstemp(dir=rollback.DIRECTORY, prefix="iptables-rollback-", suffix=".rules")
     with os.fdopen(handle, "w") as stream:
         stream.write(script)
     cookie = rules[:-len(".rules")] + ".cookie"
     with open(cookie, "w") as stream:
         stream.write("remove this file to keep the firewall change\n")
-    timer = "sleep %d; if [ -e %s ]; then %s --noflush --wait 30 %s; rm -f %s; fi; rm -f %s" % (
-        timeout, shlex.quote(cookie), shlex.quote(host.restore_bin), shlex.quote(rules), shlex.quote(cookie),
-        shlex.quote(rules))
-    # A session of its own (setsid --fork returns at once), so the timer outlives this module and
-    # the connection that ran it; it lets go of the module's pipes before it sleeps.
-    result = module.run_command([module.get_bin_path("setsid", required=True), "--fork", "/bin/sh", "-c",
-                                 "exec </dev/null >/dev/null 2>&1; " + timer])
+    result = rollback.start_timer(module, timeout, cookie, "%s --noflush --wait 30 %s" % (
+        shlex.quote(host.restore_bin), shlex.quote(rules)), cleanup=(rules,))
     if result[0]:
         raise CommandError("could not leave the rollback timer on the host", result)
     return cookie

@@ -19,6 +19,8 @@ description:
     it (the default route among them) to the bridge in the same batch, and the bridge takes the
     port's MAC address, so the host stays reachable.
   - Refuses C(virbr0), libvirt's NAT bridge.
+  - O(state=absent) hands the bridge's addresses and routes back to its port when it has exactly
+    one (the reverse of a port joining with the host's addresses).
   - This changes the running system only; the roles write the persistent configuration.
 options:
   name:
@@ -54,6 +56,19 @@ options:
     description: Move a joining port's addresses and routes to the bridge.
     type: bool
     default: true
+  rollback_timeout:
+    description:
+      - Above 0, the host puts the interfaces this task changed back by itself after this many
+        seconds, unless the file returned as RV(rollback_cookie) has been removed by then. The
+        roles remove it once a fresh connection proves the controller still reaches the host.
+      - Several tasks with the same O(rollback_journal) share one timer, armed by the first;
+        the rollback undoes the newest change first.
+    type: int
+    default: 0
+  rollback_journal:
+    description: Name of the rollback journal under C(/run/privatecloud-iaas) this change joins.
+    type: str
+    default: interfaces
 attributes:
   check_mode:
     description: Reports the change and the commands without running them.
@@ -92,6 +107,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+rollback_cookie:
+  description: The file to remove to keep the change; the host rolls back while it exists.
+  returned: when O(rollback_timeout) is above 0 and the task changed the host
+  type: str
+  sample: /run/privatecloud-iaas/interfaces.cookie
+rollback_commands:
+  description: The ip -batch lines recorded to undo this task's change.
+  returned: when O(rollback_timeout) is above 0 and the task changed the host
+  type: list
+  elements: str
 commands:
   description: The ip -batch commands run (or that would be, in check mode).
   returned: always
@@ -102,7 +127,7 @@ commands:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import BridgeError, describe, plan
-from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import ROLLBACK_OPTIONS, IpRoute
 
 
 def main():
@@ -116,15 +141,18 @@ def main():
             hello_time=dict(type="float"),
             addresses=dict(type="list", elements="str"),
             move_addresses=dict(type="bool", default=True),
+            **ROLLBACK_OPTIONS
         ),
         supports_check_mode=True,
     )
     ip = IpRoute(module)
+    snapshot = ip.snapshot()
     try:
-        commands, before, after = plan(module.params, ip.links(), ip.addresses(), ip.routes())
+        commands, before, after = plan(module.params, *snapshot)
     except BridgeError as error:
         module.fail_json(msg=str(error))
-    ip.apply(commands, before, after, describe)
+    touched = [module.params["name"]] + sorted(set(before.get("ports", [])) | set(after.get("ports", [])))
+    ip.apply(commands, before, after, describe, snapshot=snapshot, touched=touched)
 
 
 if __name__ == "__main__":

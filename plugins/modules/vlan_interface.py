@@ -37,6 +37,19 @@ options:
     description: The device's addresses in CIDR form, exactly; left out, addresses are not managed.
     type: list
     elements: str
+  rollback_timeout:
+    description:
+      - Above 0, the host puts the interfaces this task changed back by itself after this many
+        seconds, unless the file returned as RV(rollback_cookie) has been removed by then. The
+        roles remove it once a fresh connection proves the controller still reaches the host.
+      - Several tasks with the same O(rollback_journal) share one timer, armed by the first;
+        the rollback undoes the newest change first.
+    type: int
+    default: 0
+  rollback_journal:
+    description: Name of the rollback journal under C(/run/privatecloud-iaas) this change joins.
+    type: str
+    default: interfaces
 attributes:
   check_mode:
     description: Reports the change and the commands without running them.
@@ -64,6 +77,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+rollback_cookie:
+  description: The file to remove to keep the change; the host rolls back while it exists.
+  returned: when O(rollback_timeout) is above 0 and the task changed the host
+  type: str
+  sample: /run/privatecloud-iaas/interfaces.cookie
+rollback_commands:
+  description: The ip -batch lines recorded to undo this task's change.
+  returned: when O(rollback_timeout) is above 0 and the task changed the host
+  type: list
+  elements: str
 commands:
   description: The ip -batch commands run (or that would be, in check mode).
   returned: always
@@ -72,7 +95,7 @@ commands:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import ROLLBACK_OPTIONS, IpRoute
 from ansible_collections.privatecloud.iaas.plugins.module_utils.vlan import VlanError, describe, plan, unsupported
 
 
@@ -84,15 +107,18 @@ def main():
             name=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             addresses=dict(type="list", elements="str"),
+            **ROLLBACK_OPTIONS
         ),
         supports_check_mode=True,
     )
     ip = IpRoute(module)
+    snapshot = ip.snapshot()
     try:
-        commands, before, after = plan(module.params, ip.links(), ip.addresses())
+        commands, before, after = plan(module.params, snapshot[0], snapshot[1])
     except VlanError as error:
         module.fail_json(msg=str(error))
-    ip.apply(commands, before, after, describe, explain=explain)
+    ip.apply(commands, before, after, describe, explain=explain, snapshot=snapshot,
+             touched=[after.get("name") or before.get("name")])
 
 
 def explain(stderr, after):

@@ -1,5 +1,7 @@
 """linux_bridge driven for real in a throw-away network namespace with veth ports."""
 
+import time
+
 import pytest
 
 from conftest import can_make_namespaces
@@ -120,3 +122,81 @@ def test_a_port_of_another_bridge_is_not_taken(netns):
 def test_ipv6_addresses_compare_in_the_kernels_spelling(netns):
     netns.module(name="br0", addresses=["2001:DB8:0:0::1/64"])
     assert netns.module(name="br0", addresses=["2001:db8::1/64"])["changed"] is False
+
+
+def test_absent_hands_the_address_and_route_back_to_the_only_port(netns):
+    netns.ip("address", "add", "198.51.100.10/24", "dev", "eth-a")
+    netns.ip("link", "set", "peer-a", "up")
+    netns.ip("route", "add", "default", "via", "198.51.100.1", "dev", "eth-a")
+    netns.module(name="br0", ports=["eth-a"])
+    result = netns.module(name="br0", state="absent")
+    assert result["commands"] == ["link delete dev br0", "address add 198.51.100.10/24 dev eth-a",
+                                  "link set dev eth-a up", "route replace default via 198.51.100.1 dev eth-a"]
+    assert netns.json("route", "show", "default") == [
+        {"dst": "default", "gateway": "198.51.100.1", "dev": "eth-a", "flags": []}]
+
+
+def _state(netns, names):
+    """What a rollback must give back: each interface's master, MAC, addresses, flags, and the routes."""
+    links = {link["ifname"]: link for link in netns.json("-d", "link", "show") if link["ifname"] in names}
+    addresses = {link["ifname"]: sorted("%s/%s" % (info["local"], info["prefixlen"]) for info in link["addr_info"]
+                                        if info.get("scope") == "global")
+                 for link in netns.json("address", "show") if link["ifname"] in names}
+    return ({name: (link.get("master"), link["address"], "UP" in link["flags"],
+                    link.get("linkinfo", {}).get("info_data", {}).get("stp_state")) for name, link in links.items()},
+            addresses, netns.json("route", "show"))
+
+
+@pytest.fixture
+def journal(netns, tmp_path):
+    """A rollback journal of this test's own, removed with its timer's files afterwards."""
+    name = "pcitest-" + tmp_path.name[-12:]
+    yield name
+    netns.run("sh", "-c", "rm -f /run/privatecloud-iaas/%s.*" % name)
+
+
+def test_the_recorded_rollback_puts_the_host_back(netns, journal):
+    netns.ip("address", "add", "198.51.100.10/24", "dev", "eth-a")
+    netns.ip("link", "set", "peer-a", "up")
+    netns.ip("route", "add", "default", "via", "198.51.100.1", "dev", "eth-a")
+    netns.module(name="br1", ports=["eth-c"], stp=True, forward_delay=4)
+    names = ("eth-a", "eth-b", "eth-c", "br0", "br1")
+    before = _state(netns, names)
+    # Two changes under one journal: the host's address moves into br0, br1 changes its ports
+    # and STP. Undone together, newest first.
+    first = netns.module(name="br0", ports=["eth-a", "eth-b"], rollback_timeout=300, rollback_journal=journal)
+    second = netns.module(name="br1", ports=["eth-c"], stp=False, forward_delay=2,
+                          rollback_timeout=300, rollback_journal=journal)
+    assert first["rollback_cookie"] == second["rollback_cookie"] == "/run/privatecloud-iaas/%s.cookie" % journal
+    assert _state(netns, names) != before
+    recorded = netns.run("cat", "/run/privatecloud-iaas/%s.batch" % journal).stdout.splitlines()
+    assert recorded == second["rollback_commands"] + first["rollback_commands"]
+    netns.run("ip", "-force", "-batch", "/run/privatecloud-iaas/%s.batch" % journal)
+    assert _state(netns, names) == before
+
+
+def test_the_timer_rolls_back_unless_the_cookie_is_removed(netns, journal):
+    netns.ip("address", "add", "198.51.100.10/24", "dev", "eth-a")
+    before = _state(netns, ("eth-a", "br0"))
+    result = netns.module(name="br0", ports=["eth-a"], addresses=["198.51.100.99/24"], rollback_timeout=1,
+                          rollback_journal=journal)
+    assert result["changed"] is True
+    for _attempt in range(50):
+        if netns.run("test", "-e", result["rollback_cookie"], check=False).returncode:
+            break
+        time.sleep(0.1)
+    time.sleep(0.5)
+    assert _state(netns, ("eth-a", "br0")) == before
+
+
+def test_a_removed_cookie_keeps_the_change(netns, journal):
+    result = netns.module(name="br0", ports=["eth-a"], rollback_timeout=1, rollback_journal=journal)
+    netns.run("rm", result["rollback_cookie"])
+    time.sleep(2)
+    assert netns.ports("br0") == ["eth-a"]
+    assert netns.run("test", "-e", "/run/privatecloud-iaas/%s.batch" % journal, check=False).returncode == 1
+
+
+def test_check_mode_leaves_no_timer(netns, journal):
+    result = netns.module(check=True, name="br0", ports=["eth-a"], rollback_timeout=300, rollback_journal=journal)
+    assert result["changed"] is True and "rollback_cookie" not in result

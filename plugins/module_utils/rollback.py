@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Changes that could cut the controller off, undone by the host itself unless confirmed.
+
+A module that changes interfaces reads them before and after, and records the ``ip -batch``
+lines that put them back (restore_commands) in a journal, newest first. The first record arms a
+detached timer: after the timeout it runs the journal unless the cookie beside it is gone. The
+role removes the cookie once a fresh connection proves the controller still reaches the host.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import route_command
+
+DIRECTORY = "/run/privatecloud-iaas"
+
+
+def _kind(link):
+    return (link or {}).get("linkinfo", {}).get("info_kind")
+
+
+def _vlan(link):
+    return link.get("link"), link["linkinfo"].get("info_data", {}).get("id")
+
+
+def _bridge_settings(link):
+    data = link["linkinfo"].get("info_data", {})
+    return "stp_state %d forward_delay %d hello_time %d" % (
+        bool(data.get("stp_state")), data.get("forward_delay", 1500), data.get("hello_time", 200))
+
+
+def _recreate(name, link):
+    if _kind(link) == "bridge":
+        return ["link add name %s type bridge %s" % (name, _bridge_settings(link))]
+    if _kind(link) == "vlan":
+        parent, vlan_id = _vlan(link)
+        return ["link add link %s name %s type vlan id %s" % (parent, name, vlan_id)]
+    return []
+
+
+def restore_commands(names, before, after):
+    """ip -batch lines that put the interfaces ``names`` back as ``before`` shows them.
+
+    ``before`` and ``after`` are (links, addresses, routes) as bridge.read_links / read_addresses /
+    read_routes return them. Devices the change created are deleted, devices it deleted or made
+    anew are made again, then masters, MAC addresses, addresses, up/down state and the routes
+    through the interfaces (the default route among them) are set back.
+    """
+    links_before, addresses_before, routes_before = before
+    links_after, addresses_after = after[0], after[1]
+    names = [name for name in names if name in links_before or name in links_after]
+    commands = []
+    # What the restore works on: the devices of the snapshot, each either as the change left it
+    # (current) or made again from the snapshot (None: no master, no address, down).
+    current = {}
+    for name in names:
+        old, new = links_before.get(name), links_after.get(name)
+        if new is not None and (old is None or _kind(old) != _kind(new)
+                                or (_kind(old) == "vlan" and _vlan(old) != _vlan(new))):
+            # Created by the change, or made anew with another parent or id. Deleting a created
+            # bridge also releases its ports.
+            commands.append("link delete dev %s" % name)
+            new = None
+        if old is None:
+            continue
+        if new is None:
+            commands.extend(_recreate(name, old))
+        elif _kind(old) == "bridge" and _bridge_settings(old) != _bridge_settings(new):
+            commands.append("link set dev %s type bridge %s" % (name, _bridge_settings(old)))
+        current[name] = new
+    restored = [name for name in names if name in current]
+    for name in restored:
+        old, new = links_before[name], current[name] or {}
+        if old.get("master") != new.get("master"):
+            commands.append("link set dev %s %s" % (name, "master %s" % old["master"] if old.get("master")
+                                                     else "nomaster"))
+        if _kind(old) == "bridge" and old.get("address") and new.get("address") != old["address"]:
+            commands.append("link set dev %s address %s" % (name, old["address"]))
+    for name in restored:
+        had = set(addresses_before.get(name, []))
+        has = set(addresses_after.get(name, [])) if current[name] else set()
+        removed = sorted(has - had)
+        commands.extend("address delete %s dev %s" % (address, name) for address in removed)
+        # As in bridge.address_commands: a deleted primary takes its secondaries along.
+        verb, put = ("replace", sorted(had)) if removed else ("add", sorted(had - has))
+        commands.extend("address %s %s dev %s" % (verb, address, name) for address in put)
+    for name in restored:
+        was_up = "UP" in links_before[name].get("flags", [])
+        is_up = "UP" in (current[name] or {}).get("flags", [])
+        if was_up != is_up:
+            commands.append("link set dev %s %s" % (name, "up" if was_up else "down"))
+    for route in routes_before:
+        if route.get("dev") in current and route.get("protocol") != "kernel" and route.get("scope") != "link":
+            commands.append(route_command(route))
+    return commands
+
+
+def start_timer(module, timeout, cookie, command, cleanup=()):
+    """Leave a detached shell that runs ``command`` after ``timeout`` seconds unless ``cookie`` is gone.
+
+    A session of its own (setsid --fork returns at once), so the timer outlives the module and the
+    connection that ran it; it lets go of the module's pipes before it sleeps.
+    """
+    files = " ".join(shlex.quote(path) for path in (cookie,) + tuple(cleanup))
+    timer = "sleep %d; if [ -e %s ]; then %s; fi; rm -f %s" % (int(timeout), shlex.quote(cookie), command, files)
+    return module.run_command([module.get_bin_path("setsid", required=True), "--fork", "/bin/sh", "-c",
+                               "exec </dev/null >/dev/null 2>&1; " + timer])
+
+
+class Journal:
+    """The ip -batch lines that undo this run's interface changes, newest first, under one timer."""
+
+    def __init__(self, name, directory=DIRECTORY):
+        self.directory = directory
+        self.path = os.path.join(directory, "%s.batch" % name)
+        self.cookie = os.path.join(directory, "%s.cookie" % name)
+
+    def record(self, module, ip_bin, commands, timeout):
+        """Put ``commands`` before those already recorded; arm the timer on the first record.
+
+        Returns (cookie, error): error is the failed run_command result when no timer could be left.
+        """
+        os.makedirs(self.directory, 0o700, exist_ok=True)
+        armed = os.path.exists(self.cookie)
+        recorded = ""
+        if armed and os.path.exists(self.path):
+            with open(self.path) as stream:
+                recorded = stream.read()
+        with open(self.path + ".new", "w") as stream:
+            stream.write("".join(line + "\n" for line in commands) + recorded)
+        os.rename(self.path + ".new", self.path)
+        if armed:
+            return self.cookie, None
+        with open(self.cookie, "w") as stream:
+            stream.write("remove this file to keep the interface changes\n")
+        # -force: one line that no longer applies must not stop the lines after it.
+        result = start_timer(module, timeout, self.cookie, "%s -force -batch %s" % (
+            shlex.quote(ip_bin), shlex.quote(self.path)), cleanup=(self.path,))
+        return self.cookie, (result if result[0] else None)
+

@@ -1,0 +1,40 @@
+"""restore_commands on states this kernel cannot make (VLAN devices); bridges run for real in
+tests/unit/plugins/modules/test_linux_bridge.py."""
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.rollback import restore_commands
+
+
+def _vlan(name, parent, vlan_id, up=True):
+    return {"ifname": name, "link": parent, "flags": ["UP"] if up else [],
+            "linkinfo": {"info_kind": "vlan", "info_data": {"id": vlan_id}}}
+
+
+ETH0 = {"ifname": "eth0", "flags": ["UP"], "address": "52:54:00:00:00:01"}
+
+
+def test_a_created_vlan_device_is_deleted():
+    before = ({"eth0": ETH0}, {"eth0": []}, [])
+    after = ({"eth0": ETH0, "eth0.100": _vlan("eth0.100", "eth0", 100)}, {"eth0.100": ["192.0.2.5/24"]}, [])
+    assert restore_commands(["eth0.100"], before, after) == ["link delete dev eth0.100"]
+
+
+def test_a_vlan_device_made_anew_with_another_id_comes_back_with_its_address_and_route():
+    old = _vlan("mgmt", "eth0", 100)
+    before = ({"eth0": ETH0, "mgmt": old}, {"mgmt": ["192.0.2.5/24"]},
+              [{"dst": "default", "gateway": "192.0.2.1", "dev": "mgmt"},
+               {"dst": "192.0.2.0/24", "dev": "mgmt", "protocol": "kernel", "scope": "link"}])
+    after = ({"eth0": ETH0, "mgmt": _vlan("mgmt", "eth0", 200)}, {"mgmt": []}, [])
+    assert restore_commands(["mgmt"], before, after) == [
+        "link delete dev mgmt", "link add link eth0 name mgmt type vlan id 100", "address add 192.0.2.5/24 dev mgmt",
+        "link set dev mgmt up", "route replace default via 192.0.2.1 dev mgmt"]
+
+
+def test_a_deleted_vlan_device_that_was_down_stays_down():
+    before = ({"eth0": ETH0, "eth0.7": _vlan("eth0.7", "eth0", 7, up=False)}, {}, [])
+    after = ({"eth0": ETH0}, {}, [])
+    assert restore_commands(["eth0.7"], before, after) == ["link add link eth0 name eth0.7 type vlan id 7"]
+
+
+def test_nothing_changed_nothing_to_restore():
+    state = ({"eth0": ETH0, "eth0.7": _vlan("eth0.7", "eth0", 7)}, {"eth0.7": ["192.0.2.5/24"]}, [])
+    assert restore_commands(["eth0.7", "absent0"], state, state) == []
