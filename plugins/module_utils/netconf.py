@@ -12,6 +12,8 @@ Stanzas follow the Eucalyptus and CloudStack documents' examples key for key.
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
     AddressError,
     ip_network,
@@ -48,6 +50,10 @@ def interfaces(nics=(), vlans=(), bridges=()):
                      maxwait=spec.get("maxwait"))
         found[entry["name"]] = entry
     for entry in list(found.values()):
+        if entry["kind"] == "vlan" and entry["parent"] not in found:
+            # A VLAN parent nobody declared is a plain NIC that carries no address (the trunk).
+            found[entry["parent"]] = _common({"name": entry["parent"]}, "ether")
+    for entry in list(found.values()):
         for port in entry.get("ports", []):
             if port not in found:
                 # A bridge port nobody declared is a plain NIC that carries no address.
@@ -83,11 +89,90 @@ def _common(spec, kind):
     return entry
 
 
-def _managed_header(comment):
-    return "%s Managed by privatecloud.iaas; local changes are replaced.\n" % comment
+OWNERS = ("bridge", "vlan")
+HEADER = re.compile(r"^# Managed by privatecloud\.iaas \((\w+) role\)")
+# A line of /etc/network/interfaces switched off for an interface a role manages, e.g.
+# "#privatecloud.iaas(eth0)# iface eth0 inet dhcp"; switched back on when no role manages it.
+DISABLED = re.compile(r"^#privatecloud\.iaas\(([^)]+)\)# ?(.*)$")
+STANZA_STARTS = ("iface", "mapping", "auto", "source", "source-directory", "rename")
 
 
-def render_ifupdown(entries):
+def _managed_header(owner=None):
+    if owner:
+        return "# Managed by privatecloud.iaas (%s role); local changes are replaced.\n" % owner
+    return "# Managed by privatecloud.iaas; local changes are replaced.\n"
+
+
+def file_owner(content):
+    """The role that wrote a file, or None when it is not the collection's."""
+    match = HEADER.match(content or "")
+    return match.group(1) if match else None
+
+
+def owned_entries(entries, owner):
+    """The entries whose files ``owner`` writes.
+
+    The bridge role: its bridges and their ports that are plain NICs. The vlan role: its VLAN
+    devices and their parents that are no bridge's port. Each role reads the other's declaration
+    (a VLAN device as a bridge port, a bridge as a VLAN device's master) but writes its own files.
+    """
+    parents = set(entry["parent"] for entry in entries if entry["kind"] == "vlan")
+    if owner == "bridge":
+        return [entry for entry in entries if entry["kind"] == "bridge"
+                or (entry["kind"] == "ether" and entry["master"])]
+    if owner == "vlan":
+        return [entry for entry in entries if entry["kind"] == "vlan"
+                or (entry["kind"] == "ether" and not entry["master"] and entry["name"] in parents)]
+    raise ConfigError("owner: %r is not one of %s" % (owner, ", ".join(OWNERS)))
+
+
+def interfaces_in(content, file_format):
+    """The interface names a file declares (iface stanzas, or an ifcfg DEVICE)."""
+    if file_format == "ifcfg":
+        return re.findall(r"^DEVICE=(\S+)", content, re.M)
+    return re.findall(r"^iface\s+(\S+)", content, re.M)
+
+
+def main_interfaces_file(text, managed, directory):
+    """/etc/network/interfaces with the stanzas of ``managed`` interfaces switched off.
+
+    The documents' own advice ("the old eth0 stanza commented out"): an interface a role writes a
+    file for must not be configured twice. Lines switched off earlier for an interface no role
+    manages any more are switched back on. A ``source`` of ``directory`` is added when missing.
+    """
+    managed = set(managed)
+    lines, stanza = [], None
+    for line in text.splitlines():
+        disabled = DISABLED.match(line)
+        if disabled:
+            if disabled.group(1) in managed:
+                lines.append(line)
+                continue
+            line = disabled.group(2)
+        words = line.split()
+        starts = bool(words) and (words[0] in STANZA_STARTS or words[0].startswith("allow-"))
+        if starts:
+            # Options may follow their iface line indented or not; any other first word starts anew.
+            stanza = words[1] if words[0] == "iface" and len(words) > 1 else None
+        if starts and (words[0] == "auto" or words[0].startswith("allow-")):
+            named = [word for word in words[1:] if word in managed]
+            kept = [word for word in words[1:] if word not in managed]
+            if kept:
+                lines.append(" ".join([words[0]] + kept))
+            lines.extend("#privatecloud.iaas(%s)# %s %s" % (name, words[0], name) for name in named)
+            continue
+        if stanza in managed and words and not words[0].startswith("#"):
+            lines.append("#privatecloud.iaas(%s)# %s" % (stanza, line))
+            continue
+        lines.append(line)
+    sourced = re.compile(r"^\s*(source\s+%s/\*|source-directory\s+%s/?)\s*$" % (
+        re.escape(directory.rstrip("/")), re.escape(directory.rstrip("/"))))
+    if not any(sourced.match(line) for line in lines):
+        lines += ["", "# Interfaces managed by privatecloud.iaas", "source %s/*" % directory.rstrip("/")]
+    return "\n".join(lines) + "\n"
+
+
+def render_ifupdown(entries, owner=None):
     """{file name under /etc/network/interfaces.d: content}."""
     files = {}
     for entry in entries:
@@ -114,11 +199,11 @@ def render_ifupdown(entries):
             if entry["maxwait"] is not None:
                 lines.append("    bridge_maxwait %s" % _number(entry["maxwait"]))
         name = "%d-%s" % (WEIGHTS[entry["kind"]], entry["name"])
-        files[name] = _managed_header("#") + "\n".join(lines) + "\n"
+        files[name] = _managed_header(owner) + "\n".join(lines) + "\n"
     return files
 
 
-def render_ifcfg(entries):
+def render_ifcfg(entries, owner=None):
     """{file name under /etc/sysconfig/network-scripts: content}."""
     files = {}
     for entry in entries:
@@ -147,10 +232,33 @@ def render_ifcfg(entries):
             keys += [("IPV6INIT", "no"), ("IPV6_AUTOCONF", "no"), ("STP", "yes" if entry["stp"] else "no")]
             if entry["forward_delay"] is not None:
                 keys.append(("DELAY", _number(entry["forward_delay"])))
-        files["ifcfg-%s" % entry["name"]] = _managed_header("#") + "".join("%s=%s\n" % key for key in keys)
+        files["ifcfg-%s" % entry["name"]] = _managed_header(owner) + "".join("%s=%s\n" % key for key in keys)
     return files
 
 
 def _number(value):
     number = float(value)
     return str(int(number)) if number == int(number) else str(number)
+
+
+def plan_files(existing, declared, owner):
+    """Compare a directory's files with the declared ones of ``owner``.
+
+    ``existing``: {file name: content} of the directory. Returns (write, remove): the declared
+    files that are new or differ, and the files of ``owner`` nobody declares any more. Files of
+    other roles and files the collection did not write are left alone.
+    """
+    write = dict((name, content) for name, content in declared.items() if existing.get(name) != content)
+    remove = sorted(name for name, content in existing.items()
+                    if name not in declared and file_owner(content) == owner)
+    return write, remove
+
+
+def file_kind(name, content, file_format):
+    """ether, vlan or bridge for one of the collection's files (for removing the device it described)."""
+    if file_format == "ifcfg":
+        if re.search(r"^TYPE=Bridge$", content, re.M):
+            return "bridge"
+        return "vlan" if re.search(r"^VLAN=yes$", content, re.M) else "ether"
+    weight = int(name.split("-", 1)[0]) if name.split("-", 1)[0].isdigit() else 0
+    return dict((value, key) for key, value in WEIGHTS.items()).get(weight, "ether")

@@ -4,7 +4,11 @@ import pytest
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.netconf import (
     ConfigError,
+    file_owner,
     interfaces,
+    interfaces_in,
+    main_interfaces_file,
+    owned_entries,
     render_ifcfg,
     render_ifupdown,
 )
@@ -85,3 +89,57 @@ def test_the_order_is_nic_vlan_bridge():
 def test_declarations_the_files_cannot_express(kwargs, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         interfaces(**kwargs)
+
+
+DEBIAN_INTERFACES = """# interfaces(5) file used by ifup(8) and ifdown(8)
+source /etc/network/interfaces.d/*
+
+auto lo eth0
+iface lo inet loopback
+
+allow-hotplug eth1
+iface eth0 inet dhcp
+    # the uplink
+    hostname node1
+iface eth1 inet manual
+"""
+
+
+def test_the_old_stanza_of_a_managed_interface_is_switched_off_and_back_on():
+    managed = main_interfaces_file(DEBIAN_INTERFACES, ["eth0"], "/etc/network/interfaces.d")
+    assert managed == """# interfaces(5) file used by ifup(8) and ifdown(8)
+source /etc/network/interfaces.d/*
+
+auto lo
+#privatecloud.iaas(eth0)# auto eth0
+iface lo inet loopback
+
+allow-hotplug eth1
+#privatecloud.iaas(eth0)# iface eth0 inet dhcp
+    # the uplink
+#privatecloud.iaas(eth0)#     hostname node1
+iface eth1 inet manual
+"""
+    assert main_interfaces_file(managed, ["eth0"], "/etc/network/interfaces.d") == managed
+    released = main_interfaces_file(managed, [], "/etc/network/interfaces.d")
+    assert released == DEBIAN_INTERFACES.replace("auto lo eth0\n", "auto lo\nauto eth0\n")
+
+
+def test_a_missing_source_line_is_added():
+    text = main_interfaces_file("auto lo\niface lo inet loopback\n", [], "/etc/network/interfaces.d")
+    assert text.endswith("\n# Interfaces managed by privatecloud.iaas\nsource /etc/network/interfaces.d/*\n")
+    assert main_interfaces_file("source-directory /etc/network/interfaces.d\n", [],
+                                "/etc/network/interfaces.d") == "source-directory /etc/network/interfaces.d\n"
+
+
+def test_each_role_writes_its_own_files():
+    bridge = render_ifupdown(owned_entries(CLOUDSTACK_KVM, "bridge"), "bridge")
+    vlan = render_ifupdown(owned_entries(CLOUDSTACK_KVM, "vlan"), "vlan")
+    assert sorted(bridge) == ["60-cloudbr0", "60-cloudbr1"]
+    assert sorted(vlan) == ["20-eth0", "40-eth0.100", "40-eth0.200", "40-eth0.300"]
+    assert file_owner(bridge["60-cloudbr0"]) == "bridge" and file_owner(vlan["20-eth0"]) == "vlan"
+    assert file_owner("# Managed by someone else\n") is None
+    assert interfaces_in(vlan["40-eth0.100"], "ifupdown") == ["eth0.100"]
+    eucalyptus = render_ifcfg(owned_entries(EUCALYPTUS_BR0, "bridge"), "bridge")
+    assert sorted(eucalyptus) == ["ifcfg-br0", "ifcfg-eth0"]
+    assert interfaces_in(eucalyptus["ifcfg-eth0"], "ifcfg") == ["eth0"]
