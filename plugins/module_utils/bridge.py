@@ -11,9 +11,8 @@ address, so neighbours' ARP caches stay right.
 
 from __future__ import annotations
 
+import ipaddress
 import json
-
-from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import netaddr, require_netaddr
 
 # libvirt's NAT bridge: its dnsmasq answers DHCP; the collection never manages it.
 LIBVIRT_BRIDGE = "virbr0"
@@ -191,14 +190,14 @@ def address_commands(name, have, declared):
 
 def interface_addresses(values):
     """Addresses in CIDR form as the kernel prints them (IPv6 compressed); host bits are kept."""
-    require_netaddr()
+    # The standard library, not netaddr: modules run on hosts that may not have it.
     found = []
     for index, value in enumerate(values):
         try:
             if "/" not in str(value):
                 raise ValueError(value)
-            found.append(str(netaddr.IPNetwork(str(value).strip())))
-        except (netaddr.AddrFormatError, ValueError, TypeError):
+            found.append(str(ipaddress.ip_interface(str(value).strip())))
+        except (ValueError, TypeError):
             raise BridgeError("addresses[%d]: %r is not an address in CIDR form (e.g. 192.0.2.10/24)" % (index, value))
     return found
 

@@ -12,14 +12,8 @@ Stanzas follow the Eucalyptus and CloudStack documents' examples key for key.
 
 from __future__ import annotations
 
+import ipaddress
 import re
-
-from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
-    AddressError,
-    ip_network,
-    ipv4_address,
-    netaddr,
-)
 
 WEIGHTS = {"ether": 20, "vlan": 40, "bridge": 60}
 METHODS = ("manual", "static", "dhcp")
@@ -78,14 +72,18 @@ def _common(spec, kind):
     if method == "static":
         if not spec.get("address"):
             raise ConfigError("%s: a static interface needs an address (CIDR)" % name)
+        # The standard library, not netaddr: this runs in modules on the managed hosts too.
+        if "/" not in str(spec["address"]):
+            raise ConfigError("%s: address %r is not in CIDR form (e.g. 192.0.2.10/24)" % (name, spec["address"]))
         try:
-            network = netaddr.IPNetwork(str(spec["address"]))
-            ip_network(str(network.cidr), "%s.address" % name)
-            if spec.get("gateway"):
-                ipv4_address(spec["gateway"], "%s.gateway" % name)
-        except (AddressError, netaddr.AddrFormatError, ValueError) as error:
-            raise ConfigError("%s: %s" % (name, error))
-        entry["address"] = network
+            entry["address"] = ipaddress.IPv4Interface(str(spec["address"]).strip())
+        except ValueError:
+            raise ConfigError("%s: address %r is not an IPv4 address in CIDR form" % (name, spec["address"]))
+        if spec.get("gateway"):
+            try:
+                ipaddress.IPv4Address(str(spec["gateway"]).strip())
+            except ValueError:
+                raise ConfigError("%s: gateway %r is not an IPv4 address" % (name, spec["gateway"]))
     return entry
 
 

@@ -36,7 +36,13 @@ def vlan_state(name, links, addresses):
 
 def plan(params, links, addresses):
     """Return (commands, before, after) for the declared VLAN device."""
-    vlan_id, parent = params["id"], params["parent"]
+    vlan_id, parent = params.get("id"), params.get("parent")
+    if params["state"] == "absent" and params.get("name"):
+        # Removing needs the name only (the role knows a removed device by its file).
+        current = vlan_state(params["name"], links, addresses)
+        return (["link delete dev %s" % params["name"]], current, {}) if current else ([], {}, {})
+    if parent is None or vlan_id is None:
+        raise VlanError("parent and id: both are needed, unless a device is removed by name")
     if isinstance(vlan_id, bool) or not isinstance(vlan_id, int) or not VLAN_IDS[0] <= vlan_id <= VLAN_IDS[1]:
         raise VlanError("id: %r is not a VLAN id (1-4094)" % (vlan_id,))
     name = params.get("name") or "%s.%d" % (parent, vlan_id)

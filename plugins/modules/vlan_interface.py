@@ -18,13 +18,11 @@ description:
   - This changes the running system only; the roles write the persistent configuration.
 options:
   parent:
-    description: The interface carrying the tagged frames, e.g. C(eth0).
+    description: The interface carrying the tagged frames, e.g. C(eth0); needed unless a device is removed by O(name).
     type: str
-    required: true
   id:
-    description: The VLAN id, 1 to 4094.
+    description: The VLAN id, 1 to 4094; needed unless a device is removed by O(name).
     type: int
-    required: true
   name:
     description: The device's name; defaults to C(<parent>.<id>).
     type: str
@@ -69,6 +67,11 @@ author:
 """
 
 EXAMPLES = r"""
+- name: Remove a VLAN device by its name
+  privatecloud.iaas.vlan_interface:
+    name: eth0.300
+    state: absent
+
 - name: CloudStack's management VLAN on the trunk, with the host's management address
   privatecloud.iaas.vlan_interface:
     parent: eth0
@@ -102,14 +105,15 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.vlan import Vlan
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            parent=dict(type="str", required=True),
-            id=dict(type="int", required=True),
+            parent=dict(type="str"),
+            id=dict(type="int"),
             name=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             addresses=dict(type="list", elements="str"),
             **ROLLBACK_OPTIONS
         ),
         supports_check_mode=True,
+        required_if=[("state", "present", ("parent", "id"))],
     )
     ip = IpRoute(module)
     snapshot = ip.snapshot()

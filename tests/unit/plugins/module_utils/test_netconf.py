@@ -84,7 +84,11 @@ def test_the_order_is_nic_vlan_bridge():
      "eth0: a bridge port carries no address of its own (the bridge br0 does)"),
     ({"nics": [{"name": "eth0", "method": "static"}]}, "eth0: a static interface needs an address"),
     ({"nics": [{"name": "eth0", "method": "ppp"}]}, "eth0: method 'ppp' is not one of manual, static, dhcp"),
-    ({"nics": [{"name": "eth0", "address": "10.0.0.300/24"}]}, "eth0: "),
+    ({"nics": [{"name": "eth0", "address": "10.0.0.300/24"}]},
+     "eth0: address '10.0.0.300/24' is not an IPv4 address in CIDR form"),
+    ({"nics": [{"name": "eth0", "address": "10.0.0.3"}]}, "eth0: address '10.0.0.3' is not in CIDR form"),
+    ({"nics": [{"name": "eth0", "address": "10.0.0.3/24", "gateway": "10.0.0"}]},
+     "eth0: gateway '10.0.0' is not an IPv4 address"),
 ])
 def test_declarations_the_files_cannot_express(kwargs, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -55,6 +55,8 @@ def test_check_mode_predicts_without_touching(netns):
     ({"parent": "eth-x", "id": 100}, "parent: 'eth-x' is not an interface of this host"),
     ({"parent": "eth-a", "id": 100, "name": "a-very-long-name.100"}, "name: 'a-very-long-name.100' is longer"),
     ({"parent": "eth-a", "id": 100, "name": "peer-a"}, "peer-a exists and is not a VLAN device"),
+    ({"name": "peer-a", "state": "absent"}, "peer-a exists and is not a VLAN device"),
+    ({"id": 100}, "state is present but all of the following are missing: parent"),
 ])
 def test_refusals(netns, args, message):
     result = netns.module(**args)
@@ -78,3 +80,8 @@ def test_another_id_under_the_same_name_is_made_anew(netns):
     netns.module(parent="eth-a", id=100, name="mgmt0")
     result = netns.module(parent="eth-a", id=200, name="mgmt0")
     assert result["commands"][:2] == ["link delete dev mgmt0", "link add link eth-a name mgmt0 type vlan id 200"]
+
+
+def test_removing_by_name_what_is_not_there_changes_nothing(netns):
+    result = netns.module(name="eth-a.300", state="absent")
+    assert result["changed"] is False and result["commands"] == []
