@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
-from ansible_collections.privatecloud.iaas.plugins.module_utils import cloudstack, eucalyptus
+from ansible_collections.privatecloud.iaas.plugins.module_utils import cloudstack, eucalyptus, netconf
 from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
 
 PLATFORMS = ("eucalyptus", "cloudstack")
 # Only these variables are read (and templated) per host: the inventory may hold many hosts.
-PREFIXES = ("vnet_", "iaas_", "cloudstack_", "db_")
+PREFIXES = ("vnet_", "iaas_", "cloudstack_", "db_", "bridge_", "vlan_")
 # Read once from a management server, not per host: it describes the whole cloud.
 CLOUD_WIDE = ("cloudstack_zones",)
 
@@ -37,6 +37,9 @@ class ActionModule(ActionBase):
             if platform is not None and platform not in PLATFORMS:
                 problems.add(host, "iaas_platform", platform, "is not one of %s" % ", ".join(PLATFORMS))
                 continue
+            for variable, value, rule in netconf.check_declaration(variables.get("bridge_interfaces"),
+                                                                   variables.get("vlan_interfaces")):
+                problems.add(host, variable, value, rule)
             group_names = hostvars[host].get("group_names", [])
             uses_vnet = any(name.startswith("vnet_") for name in variables)
             if platform == "eucalyptus" or (platform is None and uses_vnet):

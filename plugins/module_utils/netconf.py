@@ -260,3 +260,36 @@ def file_kind(name, content, file_format):
         return "vlan" if re.search(r"^VLAN=yes$", content, re.M) else "ether"
     weight = int(name.split("-", 1)[0]) if name.split("-", 1)[0].isdigit() else 0
     return dict((value, key) for key, value in WEIGHTS.items()).get(weight, "ether")
+
+
+def check_declaration(bridges, vlans):
+    """Every rule the bridge and VLAN declarations of one host break, as (variable, value, rule)."""
+    found = []
+    for index, bridge in enumerate(bridges or []):
+        name = bridge.get("name") if isinstance(bridge, dict) else None
+        where = "bridge_interfaces[%d].name" % index
+        if not isinstance(name, str) or not name:
+            found.append((where, name, "is missing: each bridge needs a name"))
+        elif name == "virbr0":
+            found.append((where, name, "is libvirt's NAT bridge, whose dnsmasq answers DHCP: the collection never "
+                                       "manages it"))
+        elif len(name) > 15 or "/" in name or " " in name:
+            found.append((where, name, "is not an interface name"))
+    for index, vlan in enumerate(vlans or []):
+        vlan = vlan if isinstance(vlan, dict) else {}
+        vlan_id = vlan.get("id")
+        if not isinstance(vlan.get("parent"), str) or not vlan.get("parent"):
+            found.append(("vlan_interfaces[%d].parent" % index, vlan.get("parent"), "is missing"))
+        if isinstance(vlan_id, bool) or not isinstance(vlan_id, int) or not 1 <= vlan_id <= 4094:
+            found.append(("vlan_interfaces[%d].id" % index, vlan_id, "is not a VLAN id (1-4094)"))
+    if not found:
+        try:
+            interfaces(vlans=vlans or [], bridges=bridges or [])
+        except (ConfigError, KeyError, TypeError, AttributeError) as error:
+            interface, _sep, rule = str(error).partition(": ")
+            vlan_names = set(vlan.get("name") or "%s.%s" % (vlan["parent"], vlan["id"]) for vlan in vlans or [])
+            # A rule about ports is the bridges' declaration; one about a VLAN device's own settings, the VLANs'.
+            in_vlans = interface in vlan_names and "port" not in rule
+            variable = "vlan_interfaces" if in_vlans or not bridges else "bridge_interfaces"
+            found.append((variable, interface, rule or str(error)))
+    return found

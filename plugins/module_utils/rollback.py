@@ -76,8 +76,8 @@ def restore_commands(names, before, after):
     for name in restored:
         old, new = links_before[name], current[name] or {}
         if old.get("master") != new.get("master"):
-            commands.append("link set dev %s %s" % (name, "master %s" % old["master"] if old.get("master")
-                                                     else "nomaster"))
+            master = "master %s" % old["master"] if old.get("master") else "nomaster"
+            commands.append("link set dev %s %s" % (name, master))
         if _kind(old) == "bridge" and old.get("address") and new.get("address") != old["address"]:
             commands.append("link set dev %s address %s" % (name, old["address"]))
     for name in restored:
@@ -141,4 +141,3 @@ class Journal:
         result = start_timer(module, timeout, self.cookie, "%s -force -batch %s" % (
             shlex.quote(ip_bin), shlex.quote(self.path)), cleanup=(self.path,))
         return self.cookie, (result if result[0] else None)
-

@@ -24,6 +24,9 @@ description:
     types, DNS, network offerings, guest CIDRs, public ranges, reserved system and guest ranges
     of pods, VLAN ids and ranges, cluster sizes per hypervisor, primary storage protocols and
     tags, unique names.
+  - Interfaces (C(bridge_interfaces), C(vlan_interfaces) of any host) - bridge names, never
+    C(virbr0); VLAN parents and ids 1-4094; a port in one bridge only and without an address of
+    its own; static addresses and gateways.
   - Fails with one line per broken rule, naming the host or zone, the variable, the value and
     the rule.
 options: {}

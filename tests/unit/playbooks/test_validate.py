@@ -97,6 +97,16 @@ BROKEN = {
                                                "node1: vnet_privinterface: None is missing: a MANAGED node"),
     "MANAGED-NOVLAN node without bridge": ("eucalyptus-managed-novlan", {(NODES, "vnet_bridge"): DELETE},
                                            "node1: vnet_bridge: None is missing: a MANAGED-NOVLAN node"),
+    # Interfaces (bridge and vlan roles)
+    "virbr0 as a managed bridge": ("eucalyptus-system", {(NODES, "bridge_interfaces.0.name"): "virbr0"},
+                                   "node1: bridge_interfaces[0].name: 'virbr0' is libvirt's NAT bridge"),
+    "VLAN device id out of range": ("cloudstack-advanced", {(NODES, "vlan_interfaces.1.id"): 4095},
+                                    "kvm1: vlan_interfaces[1].id: 4095 is not a VLAN id (1-4094)"),
+    "a port in two bridges": ("cloudstack-advanced", {(NODES, "bridge_interfaces.1.ports"): ["eth0.200"]},
+                              "kvm1: bridge_interfaces: 'eth0.200' is a port of cloudbr0 and cloudbr1"),
+    "a management address without prefix": (
+        "cloudstack-advanced", {("host_vars/kvm2.yml", "cloudstack_host_management_address"): "192.168.42.12"},
+        "kvm2: vlan_interfaces: 'eth0.100' address '192.168.42.12' is not in CIDR form"),
     # Eucalyptus: values
     "virbr0 as bridge": ("eucalyptus-system", {(NODES, "vnet_bridge"): "virbr0"},
                          "node1: vnet_bridge: 'virbr0' is libvirt's NAT bridge"),
