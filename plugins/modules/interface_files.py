@@ -214,7 +214,9 @@ def main():
         managed = [name for content in after.values() if file_owner(content)
                    for name in interfaces_in(content, file_format)]
         main_before = read_text(params["interfaces_file"])
-        main_after = main_interfaces_file(main_before, managed, directory)
+        # A host where the collection manages no interface, and never did, keeps its file as it is.
+        untouched = not managed and "#privatecloud.iaas(" not in main_before
+        main_after = main_before if untouched else main_interfaces_file(main_before, managed, directory)
         if main_after != main_before:
             diff.append({"before_header": params["interfaces_file"], "before": main_before,
                          "after_header": params["interfaces_file"], "after": main_after})

@@ -80,3 +80,10 @@ def test_ifcfg_for_rhel(run):
     assert result["written"] == ["ifcfg-br0", "ifcfg-eth0"]
     assert (run.directory / "ifcfg-eth0").read_text().endswith("BRIDGE=br0\n")
     assert "eth0 inet dhcp" in run.main.read_text() and "privatecloud" not in run.main.read_text()
+
+
+def test_a_host_without_declarations_is_left_as_it_is(run):
+    run.main.unlink()
+    result = run(owner="bridge", bridges=[])
+    assert result["changed"] is False
+    assert not run.main.exists() and run.files() == []
