@@ -103,10 +103,14 @@ def start_timer(module, timeout, cookie, command, cleanup=()):
     """Leave a detached shell that runs ``command`` after ``timeout`` seconds unless ``cookie`` is gone.
 
     A session of its own (setsid --fork returns at once), so the timer outlives the module and the
-    connection that ran it; it lets go of the module's pipes before it sleeps.
+    connection that ran it; it lets go of the module's pipes before it sleeps. The timer claims
+    the cookie by renaming it, which is atomic: a controller that removes the cookie at the same
+    moment either wins (no rollback) or finds it gone (rolled back), never both.
     """
-    files = " ".join(shlex.quote(path) for path in (cookie,) + tuple(cleanup))
-    timer = "sleep %d; if [ -e %s ]; then %s; fi; rm -f %s" % (int(timeout), shlex.quote(cookie), command, files)
+    claimed = cookie + ".fired"
+    files = " ".join(shlex.quote(path) for path in (cookie, claimed) + tuple(cleanup))
+    timer = "sleep %d; if mv %s %s 2>/dev/null; then %s; fi; rm -f %s" % (
+        int(timeout), shlex.quote(cookie), shlex.quote(claimed), command, files)
     return module.run_command([module.get_bin_path("setsid", required=True), "--fork", "/bin/sh", "-c",
                                "exec </dev/null >/dev/null 2>&1; " + timer])
 

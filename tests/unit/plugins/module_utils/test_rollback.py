@@ -1,7 +1,11 @@
-"""restore_commands on states this kernel cannot make (VLAN devices); bridges run for real in
-tests/unit/plugins/modules/test_linux_bridge.py."""
+"""restore_commands on states this kernel cannot make (VLAN devices), and the rollback timer run
+for real; bridges are rolled back for real in tests/unit/plugins/modules/test_linux_bridge.py."""
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils.rollback import restore_commands
+import shutil
+import subprocess
+import time
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.rollback import restore_commands, start_timer
 
 
 def _vlan(name, parent, vlan_id, up=True):
@@ -38,3 +42,41 @@ def test_a_deleted_vlan_device_that_was_down_stays_down():
 def test_nothing_changed_nothing_to_restore():
     state = ({"eth0": ETH0, "eth0.7": _vlan("eth0.7", "eth0", 7)}, {"eth0.7": ["192.0.2.5/24"]}, [])
     assert restore_commands(["eth0.7", "absent0"], state, state) == []
+
+
+class _Module:
+    """What start_timer needs of an AnsibleModule: run_command and get_bin_path, for real."""
+
+    @staticmethod
+    def get_bin_path(name, required=False):
+        return shutil.which(name)
+
+    @staticmethod
+    def run_command(command):
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        return done.returncode, done.stdout, done.stderr
+
+
+def _wait_for(path, present, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while path.exists() != present and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return path.exists() == present
+
+
+def test_the_timer_runs_the_rollback_while_the_cookie_is_there(tmp_path):
+    cookie, ran = tmp_path / "x.cookie", tmp_path / "ran"
+    cookie.write_text("")
+    assert start_timer(_Module(), 1, str(cookie), "touch %s" % ran)[0] == 0
+    assert _wait_for(ran, True)
+    # Claimed by renaming, then cleaned up: a controller confirming now finds nothing to remove.
+    assert _wait_for(cookie, False) and _wait_for(tmp_path / "x.cookie.fired", False)
+
+
+def test_a_removed_cookie_stops_the_timer(tmp_path):
+    cookie, ran = tmp_path / "x.cookie", tmp_path / "ran"
+    cookie.write_text("")
+    start_timer(_Module(), 1, str(cookie), "touch %s" % ran)
+    cookie.unlink()
+    time.sleep(1.6)
+    assert not ran.exists()
