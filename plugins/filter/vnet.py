@@ -5,40 +5,26 @@
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleFilterError
 from ansible_collections.privatecloud.iaas.plugins.module_utils import eucalyptus
+from ansible_collections.privatecloud.iaas.plugins.plugin_utils.filters import raising
 
 
-def _raising(function):
-    """Turn the collection's value errors into filter errors with the same message."""
-
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except (ValueError, ImportError) as error:
-            raise AnsibleFilterError("%s: %s" % (function.__name__, error))
-
-    wrapper.__name__ = function.__name__
-    wrapper.__doc__ = function.__doc__
-    return wrapper
-
-
-@_raising
+@raising
 def vnet_network(tag, subnet, netmask, addrspernet):
     return eucalyptus.ManagedPlan(subnet, netmask, addrspernet).block(tag)
 
 
-@_raising
+@raising
 def vnet_capacity(subnet, netmask, addrspernet):
     return eucalyptus.ManagedPlan(subnet, netmask, addrspernet).capacity()
 
 
-@_raising
+@raising
 def vnet_publicips(value):
     return eucalyptus.public_ips(value)
 
 
-@_raising
+@raising
 def vnet_macmap(value, subnet=None, netmask=None):
     return eucalyptus.mac_map(value, subnet, netmask)
 
