@@ -1,0 +1,452 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ISC dhcpd configuration: declarations checked, then rendered as dhcpd.conf.
+
+Two declarations share one renderer:
+- a LAN pool server (Eucalyptus SYSTEM mode, where the documents leave the DHCP server with a
+  dynamic pool to the admin): ``dhcpd_subnets`` with ranges, routers, DNS, domain, lease times,
+  and optional fixed ``dhcpd_hosts``;
+- a static map server (STATIC mode): the ``vnet_*`` keys as the CC uses them, one host entry per
+  ``vnet_macmap`` pair, no dynamic range, so a MAC outside the map gets no address.
+
+Every rule a declaration breaks is reported at once, naming the variable, the value and the rule.
+Rendering is deterministic (subnets by address, hosts by MAC) so that changing one pair changes
+one host entry and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
+    AddressError,
+    AddressErrors,
+    ipv4_address,
+    ipv4_cidr,
+    mac_address,
+)
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import read_addresses
+from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import interface_name, mac_map, static_network
+
+FUNCTIONS = ("lan_pool", "static_map", "cc_daemon", "none")
+# Modes in which the Eucalyptus CC runs dhcpd itself (EUCALYPTUS.md section 1).
+CC_DHCP_MODES = ("STATIC", "MANAGED", "MANAGED-NOVLAN")
+# A dhcpd.conf host name: letters, digits, '-', '_' and '.', as dhcpd's lexer reads a name.
+_HOST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+# Domain names as option domain-name takes them.
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+                     r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+HEADER = ("# Managed by privatecloud.iaas (dhcpd role); local changes are replaced.\n"
+          "# Checked with 'dhcpd -t -cf' before it replaced the previous file.\n")
+
+
+def function(group_names, vnet_mode=None, vnet_dataplane=None):
+    """What a host's dhcpd is for, from its groups and the cloud's mode.
+
+    - a host of group ``dhcpd``: the LAN's pool server;
+    - a STATIC front-end whose data plane the collection owns: the static map server;
+    - a front-end whose Eucalyptus CC runs dhcpd itself: only the daemon, its service kept off;
+    - anything else: none.
+    """
+    if "dhcpd" in group_names:
+        return "lan_pool"
+    if "frontend" in group_names and vnet_mode in CC_DHCP_MODES:
+        return "static_map" if vnet_mode == "STATIC" and vnet_dataplane == "ansible" else "cc_daemon"
+    return "none"
+
+
+def _list(value, variable, what, split=True):
+    """A YAML list as it is; a string split on white space (``split``) or taken as one item."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.split() if split else [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise AddressError(variable, value, "is not %s (a list)" % what)
+
+
+def _seconds(value, variable):
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) <= 0:
+        raise AddressError(variable, value, "is not a number of seconds above 0")
+    return int(text)
+
+
+def _lease_times(default, maximum, prefix, errors):
+    times = {}
+    for key, value in (("default_lease_time", default), ("max_lease_time", maximum)):
+        if value is None:
+            continue
+        try:
+            times[key] = _seconds(value, prefix + key)
+        except AddressError as error:
+            errors.append(error)
+    if len(times) == 2 and times["default_lease_time"] > times["max_lease_time"]:
+        errors.append(AddressError(prefix + "default_lease_time", default, "is above %smax_lease_time (%s)"
+                                   % (prefix, maximum)))
+    return times
+
+
+def _addresses(value, variable, what, errors, network=None):
+    found = []
+    try:
+        items = _list(value, variable, what)
+    except AddressError as error:
+        errors.append(error)
+        return found
+    for index, item in enumerate(items):
+        where = "%s[%d]" % (variable, index)
+        try:
+            address = ipv4_address(item, where)
+            if network is not None and not _host_of(address, network):
+                raise AddressError(where, item, "is not a host address of %s" % network.cidr)
+            found.append(str(address))
+        except AddressError as error:
+            errors.append(error)
+    return found
+
+
+def _host_of(address, network):
+    return address in network and address not in (network.network, network.broadcast)
+
+
+def _domain(value, variable, errors):
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not _DOMAIN.match(value):
+        errors.append(AddressError(variable, value, "is not a domain name"))
+        return None
+    return value
+
+
+def _range(value, variable, network):
+    """A dynamic range as (first, last) netaddr addresses: ``a-b``, ``a b`` or {start, end}."""
+    if isinstance(value, dict):
+        ends = (value.get("start"), value.get("end"))
+    elif isinstance(value, str):
+        ends = tuple(re.split(r"\s*-\s*|\s+", value.strip(), maxsplit=1)) if value.strip() else ()
+    else:
+        ends = ()
+    if len(ends) != 2 or None in ends:
+        raise AddressError(variable, value, "is not a range ('first-last' or {start, end})")
+    first, last = ipv4_address(ends[0], variable), ipv4_address(ends[1], variable)
+    if first > last:
+        raise AddressError(variable, value, "starts above its end")
+    if not (_host_of(first, network) and _host_of(last, network)):
+        raise AddressError(variable, value, "is not within the host addresses of %s" % network.cidr)
+    return first, last
+
+
+def lan_declaration(subnets, hosts=None, options=None):
+    """Check the LAN pool server's declaration; return it in the form render() takes.
+
+    ``subnets``: dhcpd_subnets, each {subnet (CIDR), ranges, routers, dns, domain, broadcast,
+    default_lease_time, max_lease_time}. ``hosts``: dhcpd_hosts, each {mac, address, name}.
+    ``options``: the global settings (see _globals).
+    """
+    errors = []
+    declared = []
+    if not isinstance(subnets, (list, tuple)):
+        raise AddressError("dhcpd_subnets", subnets, "is not a list of subnets")
+    for index, spec in enumerate(subnets):
+        prefix = "dhcpd_subnets[%d]." % index
+        if not isinstance(spec, dict):
+            errors.append(AddressError("dhcpd_subnets[%d]" % index, spec, "is not a mapping"))
+            continue
+        unknown = sorted(set(spec) - {"subnet", "ranges", "routers", "dns", "domain", "broadcast",
+                                      "default_lease_time", "max_lease_time"})
+        for key in unknown:
+            errors.append(AddressError(prefix + key, spec[key], "is not a setting of a subnet"))
+        try:
+            network = ipv4_cidr(spec.get("subnet"), prefix + "subnet")
+        except AddressError as error:
+            errors.append(error)
+            continue
+        entry = _subnet(network)
+        if spec.get("broadcast") not in (None, ""):
+            try:
+                if ipv4_address(spec["broadcast"], prefix + "broadcast") != network.broadcast:
+                    raise AddressError(prefix + "broadcast", spec["broadcast"], "is not the broadcast address of %s "
+                                       "(%s)" % (network.cidr, network.broadcast))
+            except AddressError as error:
+                errors.append(error)
+        try:
+            ranges = _list(spec.get("ranges"), prefix + "ranges", "a list of ranges", split=False)
+        except AddressError as error:
+            errors.append(error)
+            ranges = []
+        for number, value in enumerate(ranges):
+            try:
+                entry["ranges"].append(_range(value, "%sranges[%d]" % (prefix, number), network))
+            except AddressError as error:
+                errors.append(error)
+        entry["routers"] = _addresses(spec.get("routers"), prefix + "routers", "a list of routers", errors, network)
+        entry["dns"] = _addresses(spec.get("dns"), prefix + "dns", "a list of DNS servers", errors)
+        entry["domain"] = _domain(spec.get("domain"), prefix + "domain", errors)
+        entry.update(_lease_times(spec.get("default_lease_time"), spec.get("max_lease_time"), prefix, errors))
+        declared.append((index, entry))
+    fixed = _hosts(hosts or [], errors)
+    configuration = {"globals": _globals(options or {}, errors), "subnets": [entry for _index, entry in declared],
+                     "hosts": fixed}
+    _check_layout(declared, fixed, errors)
+    if errors:
+        raise AddressErrors(errors)
+    return _sorted(configuration)
+
+
+def _subnet(network):
+    return {"network": str(network.network), "netmask": str(network.netmask), "prefix": network.prefixlen,
+            "broadcast": str(network.broadcast), "ranges": [], "routers": [], "dns": [], "domain": None,
+            "_net": network}
+
+
+def _hosts(hosts, errors, variable="dhcpd_hosts"):
+    if not isinstance(hosts, (list, tuple)):
+        errors.append(AddressError(variable, hosts, "is not a list of hosts"))
+        return []
+    fixed = []
+    for index, spec in enumerate(hosts):
+        where = "%s[%d]" % (variable, index)
+        if not isinstance(spec, dict):
+            errors.append(AddressError(where, spec, "is not a mapping of mac, address and name"))
+            continue
+        try:
+            mac = mac_address(spec.get("mac"), where + ".mac")
+            address = ipv4_address(spec.get("address"), where + ".address")
+        except AddressError as error:
+            errors.append(error)
+            continue
+        name = spec.get("name") or host_name(mac)
+        if not isinstance(name, str) or not _HOST_NAME.match(name):
+            errors.append(AddressError(where + ".name", name, "is not a dhcpd host name (letters, digits, '-', "
+                                                              "'_' and '.')"))
+            continue
+        fixed.append({"name": name, "mac": mac, "address": str(address), "_where": where})
+    return fixed
+
+
+def host_name(mac):
+    """The host entry of a MAC: stable while its address changes, so a moved pair edits one line."""
+    return "vm-" + mac.replace(":", "-").lower()
+
+
+def _globals(options, errors):
+    found = {"authoritative": bool(options.get("authoritative", True))}
+    found.update(_lease_times(options.get("default_lease_time"), options.get("max_lease_time"), "dhcpd_", errors))
+    found["domain"] = _domain(options.get("domain"), "dhcpd_domain", errors)
+    found["dns"] = _addresses(options.get("dns"), "dhcpd_dns", "a list of DNS servers", errors)
+    statements = []
+    try:
+        raw = _list(options.get("statements"), "dhcpd_statements", "a list of statements", split=False)
+    except AddressError as error:
+        errors.append(error)
+        raw = []
+    for index, statement in enumerate(raw):
+        if not isinstance(statement, str) or not statement.strip() or "\n" in statement:
+            errors.append(AddressError("dhcpd_statements[%d]" % index, statement, "is not one statement on one line"))
+            continue
+        statement = statement.strip()
+        statements.append(statement if statement.endswith((";", "}")) else statement + ";")
+    found["statements"] = statements
+    return found
+
+
+def _check_layout(declared, hosts, errors):
+    """Subnets apart, ranges apart, each fixed address in a subnet and outside its ranges, MACs and addresses once."""
+    for position, (index, entry) in enumerate(declared):
+        for other_index, other in declared[:position]:
+            if entry["_net"].first <= other["_net"].last and other["_net"].first <= entry["_net"].last:
+                errors.append(AddressError("dhcpd_subnets[%d].subnet" % index, str(entry["_net"].cidr),
+                                           "overlaps dhcpd_subnets[%d] (%s)" % (other_index, other["_net"].cidr)))
+        for number, (first, last) in enumerate(entry["ranges"]):
+            for other_number, (other_first, other_last) in enumerate(entry["ranges"][:number]):
+                if first <= other_last and other_first <= last:
+                    errors.append(AddressError("dhcpd_subnets[%d].ranges[%d]" % (index, number),
+                                               "%s-%s" % (first, last), "overlaps ranges[%d]" % other_number))
+    macs, addresses = {}, {}
+    for host in hosts:
+        address = ipv4_address(host["address"])
+        owner = [entry for _index, entry in declared if _host_of(address, entry["_net"])]
+        if not owner:
+            errors.append(AddressError(host["_where"] + ".address", host["address"],
+                                       "is not a host address of any declared subnet"))
+        elif any(first <= address <= last for first, last in owner[0]["ranges"]):
+            errors.append(AddressError(host["_where"] + ".address", host["address"],
+                                       "lies in a dynamic range of %s: a fixed address must be outside the pool"
+                                       % owner[0]["_net"].cidr))
+        if host["mac"] in macs:
+            errors.append(AddressError(host["_where"] + ".mac", host["mac"], "is the MAC of %s too" % macs[host["mac"]]))
+        if host["address"] in addresses:
+            errors.append(AddressError(host["_where"] + ".address", host["address"],
+                                       "is the address of %s too" % addresses[host["address"]]))
+        macs.setdefault(host["mac"], host["_where"])
+        addresses.setdefault(host["address"], host["_where"])
+    names = {}
+    for host in hosts:
+        if host["name"] in names:
+            errors.append(AddressError(host["_where"] + ".name", host["name"], "is the name of %s too"
+                                       % names[host["name"]]))
+        names.setdefault(host["name"], host["_where"])
+
+
+def _sorted(configuration):
+    """Drop the working fields; subnets by address, ranges in order, hosts by MAC."""
+    for entry in configuration["subnets"]:
+        entry.pop("_net", None)
+        entry["ranges"] = ["%s %s" % (first, last) for first, last in sorted(entry["ranges"])]
+    configuration["subnets"].sort(key=lambda entry: tuple(int(part) for part in entry["network"].split(".")))
+    for host in configuration["hosts"]:
+        host.pop("_where", None)
+    configuration["hosts"].sort(key=lambda host: host["mac"])
+    return configuration
+
+
+def static_map_declaration(subnet, netmask, broadcast, router, dns, macmap, options=None):
+    """STATIC mode's server from its vnet_* keys: one subnet without a pool, one host per pair.
+
+    VNET_SUBNET, VNET_NETMASK, VNET_BROADCAST, VNET_ROUTER and VNET_DNS become the subnet, its
+    mask, broadcast, router and DNS options; each VNET_MACMAP pair a host with its fixed address.
+    """
+    errors = []
+    network = None
+    try:
+        network = static_network(subnet, netmask, broadcast, router)
+    except (AddressError, AddressErrors) as error:
+        errors.extend(getattr(error, "errors", [error]))
+    if router in (None, ""):
+        errors.append(AddressError("vnet_router", router, "is missing: a STATIC subnet needs its router"))
+    dns_servers = _addresses(dns, "vnet_dns", "a DNS server", errors)
+    pairs = []
+    try:
+        pairs = mac_map(macmap, subnet, netmask)
+    except (AddressError, AddressErrors) as error:
+        errors.extend(getattr(error, "errors", [error]))
+    found_globals = _globals(options or {}, errors)
+    if errors:
+        # A bad subnet or netmask is reported by both the subnet and the MAC map checks: once is enough.
+        unique = dict((str(error), error) for error in errors)
+        raise AddressErrors(list(unique.values()))
+    entry = {"network": network["network"], "netmask": network["netmask"], "prefix": network["prefix"],
+             "broadcast": network["broadcast"], "ranges": [], "routers": [str(router)], "dns": dns_servers,
+             "domain": None}
+    hosts = [{"name": host_name(pair["mac"]), "mac": pair["mac"], "address": pair["ip"]} for pair in pairs]
+    return _sorted({"globals": found_globals, "subnets": [entry], "hosts": hosts})
+
+
+def declaration(chosen, subnets=None, hosts=None, options=None, vnet=None):
+    """The checked configuration of a host's server, by its function (lan_pool or static_map)."""
+    if chosen == "lan_pool":
+        return lan_declaration(subnets or [], hosts, options)
+    if chosen == "static_map":
+        vnet = vnet or {}
+        return static_map_declaration(*(vnet.get(key) for key in ("subnet", "netmask", "broadcast", "router", "dns",
+                                                                  "macmap")), options=options)
+    raise AddressError("dhcpd_function", chosen, "serves no configuration (only lan_pool and static_map do)")
+
+
+def render(configuration):
+    """dhcpd.conf for a checked declaration."""
+    settings = configuration["globals"]
+    lines = ["ddns-update-style none;"]
+    if settings.get("authoritative"):
+        lines.append("authoritative;")
+    for key in ("default_lease_time", "max_lease_time"):
+        if settings.get(key):
+            lines.append("%s %d;" % (key.replace("_", "-"), settings[key]))
+    lines += _options(settings, "")
+    lines += settings.get("statements", [])
+    for entry in configuration["subnets"]:
+        lines += ["", "subnet %s netmask %s {" % (entry["network"], entry["netmask"])]
+        lines += ["  range %s;" % dynamic for dynamic in entry["ranges"]]
+        lines += ["  option subnet-mask %s;" % entry["netmask"], "  option broadcast-address %s;" % entry["broadcast"]]
+        if entry["routers"]:
+            lines.append("  option routers %s;" % ", ".join(entry["routers"]))
+        lines += _options(entry, "  ")
+        for key in ("default_lease_time", "max_lease_time"):
+            if entry.get(key):
+                lines.append("  %s %d;" % (key.replace("_", "-"), entry[key]))
+        lines.append("}")
+    for host in configuration["hosts"]:
+        lines += ["", "host %s {" % host["name"], "  hardware ethernet %s;" % host["mac"],
+                  "  fixed-address %s;" % host["address"], "}"]
+    return HEADER + "\n".join(lines) + "\n"
+
+
+def _options(entry, indent):
+    lines = []
+    if entry.get("dns"):
+        lines.append("%soption domain-name-servers %s;" % (indent, ", ".join(entry["dns"])))
+    if entry.get("domain"):
+        lines.append('%soption domain-name "%s";' % (indent, entry["domain"]))
+    return lines
+
+
+def listening_interfaces(interfaces, configuration, addresses_json, variable="dhcpd_interfaces"):
+    """Check that dhcpd can serve on each interface it is told to listen on.
+
+    dhcpd refuses to start when a listening interface has no address in a declared subnet
+    ("No subnet declaration for ..."), which would take a working server down: this finds it
+    first. ``addresses_json`` is ``ip -j address show`` of the host. Returns the interfaces.
+    """
+    if isinstance(interfaces, str):
+        interfaces = interfaces.split()
+    if not isinstance(interfaces, (list, tuple)) or not interfaces:
+        raise AddressError(variable, interfaces, "is empty: dhcpd must listen on the interfaces that face its clients")
+    networks = [ipv4_cidr("%s/%d" % (entry["network"], entry["prefix"])) for entry in configuration["subnets"]]
+    present = read_addresses(addresses_json)
+    errors = []
+    for index, name in enumerate(interfaces):
+        where = "%s[%d]" % (variable, index)
+        try:
+            interface_name(name, where)
+        except AddressError as error:
+            errors.append(error)
+            continue
+        if name not in present:
+            errors.append(AddressError(where, name, "is not an interface of this host"))
+            continue
+        carried = [address.split("/")[0] for address in present[name] if ":" not in address]
+        if not any(ipv4_address(address) in network for address in carried for network in networks):
+            errors.append(AddressError(where, name, "has no address in a declared subnet (%s; it has %s): dhcpd "
+                                       "would refuse to start" % (", ".join(str(net.cidr) for net in networks),
+                                                                  ", ".join(carried) or "none")))
+    if errors:
+        raise AddressErrors(errors)
+    return list(interfaces)
+
+
+def check_host(host, group_names, variables, problems):
+    """Record what is wrong with one host's dhcpd declaration (inventory validation)."""
+    chosen = variables.get("dhcpd_function")
+    if chosen is None:
+        chosen = function(group_names, variables.get("vnet_mode"), variables.get("vnet_dataplane"))
+    if chosen not in FUNCTIONS:
+        problems.add(host, "dhcpd_function", chosen, "is not one of %s" % ", ".join(FUNCTIONS))
+        return
+    mode = variables.get("vnet_mode")
+    if chosen == "lan_pool" and "frontend" in group_names and mode in CC_DHCP_MODES:
+        problems.add(host, "dhcpd_function", chosen, "is a LAN pool server on a %s front-end, whose CC runs its own "
+                                                     "dhcpd: the two would fight for port 67" % mode)
+    if chosen == "lan_pool":
+        if not variables.get("dhcpd_subnets"):
+            problems.add(host, "dhcpd_subnets", variables.get("dhcpd_subnets"),
+                         "is empty: a LAN pool server needs the subnet it serves")
+        else:
+            problems.check(host, lan_declaration, variables["dhcpd_subnets"], variables.get("dhcpd_hosts"),
+                           _options_of(variables))
+        if not variables.get("dhcpd_interfaces"):
+            problems.add(host, "dhcpd_interfaces", variables.get("dhcpd_interfaces"),
+                         "is empty: dhcpd must listen on the interfaces that face its clients")
+    names = problems.check(host, _list, variables.get("dhcpd_interfaces"), "dhcpd_interfaces", "a list of interfaces")
+    for index, name in enumerate(names or []):
+        problems.check(host, interface_name, name, "dhcpd_interfaces[%d]" % index)
+
+
+def _options_of(variables):
+    return {"authoritative": variables.get("dhcpd_authoritative", True),
+            "default_lease_time": variables.get("dhcpd_default_lease_time"),
+            "max_lease_time": variables.get("dhcpd_max_lease_time"),
+            "domain": variables.get("dhcpd_domain"), "dns": variables.get("dhcpd_dns"),
+            "statements": variables.get("dhcpd_statements")}
