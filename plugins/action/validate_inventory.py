@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
-from ansible_collections.privatecloud.iaas.plugins.module_utils import cloudstack, eucalyptus, netconf
+from ansible_collections.privatecloud.iaas.plugins.module_utils import cloudstack, dhcpd, eucalyptus, netconf
 from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
 
 PLATFORMS = ("eucalyptus", "cloudstack")
 # Only these variables are read (and templated) per host: the inventory may hold many hosts.
-PREFIXES = ("vnet_", "iaas_", "cloudstack_", "db_", "bridge_", "vlan_")
+PREFIXES = ("vnet_", "iaas_", "cloudstack_", "db_", "bridge_", "vlan_", "dhcpd_")
 # Read once from a management server, not per host: it describes the whole cloud.
 CLOUD_WIDE = ("cloudstack_zones",)
 
@@ -41,6 +41,7 @@ class ActionModule(ActionBase):
                                                                    variables.get("vlan_interfaces")):
                 problems.add(host, variable, value, rule)
             group_names = hostvars[host].get("group_names", [])
+            dhcpd.check_host(host, group_names, variables, problems)
             uses_vnet = any(name.startswith("vnet_") for name in variables)
             if platform == "eucalyptus" or (platform is None and uses_vnet):
                 eucalyptus_hosts[host] = {"groups": group_names, "vars": variables}

@@ -27,6 +27,10 @@ description:
   - Interfaces (C(bridge_interfaces), C(vlan_interfaces) of any host) - bridge names, never
     C(virbr0); VLAN parents and ids 1-4094; a port in one bridge only and without an address of
     its own; static addresses and gateways.
+  - DHCP (C(dhcpd_*) of any host) - a LAN pool server (group C(dhcpd)) has subnets and
+    interfaces; subnets in CIDR form and apart; ranges, routers and fixed hosts inside their
+    subnet, fixed hosts outside the pools, no MAC or address twice; lease times; never a LAN
+    pool server on a front-end whose CC runs its own dhcpd.
   - Fails with one line per broken rule, naming the host or zone, the variable, the value and
     the rule.
 options: {}

@@ -71,6 +71,7 @@ def test_example_inventories_are_valid(example):
 FE = "group_vars/frontend.yml"
 NODES = "group_vars/nodes.yml"
 ALL = "group_vars/all.yml"
+DHCPD = "group_vars/dhcpd.yml"
 ZONE = "cloudstack_zones.0"
 POD = ZONE + ".pods.0"
 CLUSTER = POD + ".clusters.0"
@@ -107,6 +108,24 @@ BROKEN = {
     "a management address without prefix": (
         "cloudstack-advanced", {("host_vars/kvm2.yml", "cloudstack_host_management_address"): "192.168.42.12"},
         "kvm2: vlan_interfaces: 'eth0.100' address '192.168.42.12' is not in CIDR form"),
+    # DHCP (dhcpd role)
+    "DHCP range outside its subnet": ("eucalyptus-system", {(DHCPD, "dhcpd_subnets.0.ranges.0"): "192.168.2.100-192.168.2.199"},
+                                      "cloud1: dhcpd_subnets[0].ranges[0]: '192.168.2.100-192.168.2.199' is not within the "
+                                      "host addresses of 192.168.1.0/24"),
+    "DHCP fixed host inside the pool": ("eucalyptus-system",
+                                        {(DHCPD, "dhcpd_hosts"): [{"mac": "52:54:00:12:34:56", "address": "192.168.1.150"}]},
+                                        "cloud1: dhcpd_hosts[0].address: '192.168.1.150' lies in a dynamic range"),
+    "DHCP router outside its subnet": ("eucalyptus-system", {(DHCPD, "dhcpd_subnets.0.routers"): ["10.0.0.1"]},
+                                       "cloud1: dhcpd_subnets[0].routers[0]: '10.0.0.1' is not a host address of 192.168.1.0/24"),
+    "LAN pool server without interfaces": ("eucalyptus-system", {(DHCPD, "dhcpd_interfaces"): DELETE},
+                                           "cloud1: dhcpd_interfaces: None is empty"),
+    "LAN pool server without subnets": ("eucalyptus-system", {(DHCPD, "dhcpd_subnets"): []},
+                                        "cloud1: dhcpd_subnets: [] is empty: a LAN pool server needs the subnet it serves"),
+    "LAN pool server on a STATIC front-end": (
+        "eucalyptus-static", {("hosts.yml", "all.children.dhcpd"): {"hosts": {"cloud1": None}},
+                              (DHCPD, "dhcpd_interfaces"): ["eth0"],
+                              (DHCPD, "dhcpd_subnets"): [{"subnet": "192.168.1.0/24"}]},
+        "cloud1: dhcpd_function: 'lan_pool' is a LAN pool server on a STATIC front-end, whose CC runs its own dhcpd"),
     # Eucalyptus: values
     "virbr0 as bridge": ("eucalyptus-system", {(NODES, "vnet_bridge"): "virbr0"},
                          "node1: vnet_bridge: 'virbr0' is libvirt's NAT bridge"),
