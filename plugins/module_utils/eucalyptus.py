@@ -267,6 +267,85 @@ KNOWN_KEYS = frozenset((
     "vnet_macmap", "vnet_addrspernet", "vnet_publicips", "vnet_cloudip", "vnet_localip",
     "vnet_dataplane",
 ))
+# The VNET_* keys of eucalyptus.conf each mode has on the front-end (the CC) and on nodes, in the
+# documents' order (EUCALYPTUS.md section 2). Those of OPTIONAL_KEYS are written only when set.
+CONF_KEYS = {
+    "SYSTEM": {"frontend": (), "nodes": ("vnet_bridge",)},
+    "STATIC": {
+        "frontend": ("vnet_pubinterface", "vnet_privinterface", "vnet_dhcpdaemon", "vnet_dhcpuser", "vnet_subnet",
+                     "vnet_netmask", "vnet_broadcast", "vnet_router", "vnet_dns", "vnet_macmap"),
+        "nodes": ("vnet_bridge",),
+    },
+    "MANAGED": {
+        "frontend": ("vnet_pubinterface", "vnet_privinterface", "vnet_dhcpdaemon", "vnet_dhcpuser", "vnet_subnet",
+                     "vnet_netmask", "vnet_dns", "vnet_addrspernet", "vnet_publicips", "vnet_cloudip",
+                     "vnet_localip"),
+        "nodes": ("vnet_pubinterface", "vnet_privinterface"),
+    },
+}
+CONF_KEYS["MANAGED-NOVLAN"] = {"frontend": CONF_KEYS["MANAGED"]["frontend"], "nodes": ("vnet_bridge",)}
+OPTIONAL_KEYS = ("vnet_dhcpuser", "vnet_publicips", "vnet_cloudip", "vnet_localip")
+
+
+def conf_name(variable):
+    """vnet_macmap -> VNET_MACMAP."""
+    return variable.upper()
+
+
+# Every VNET_* key the collection writes: on a host it manages, one that its mode and role do
+# not need is removed from eucalyptus.conf.
+CONF_OWNED = tuple(sorted(set(conf_name(key) for mode in CONF_KEYS.values() for keys in mode.values()
+                              for key in keys) | {"VNET_MODE"}))
+
+
+def conf_settings(variables, roles, defaults=None):
+    """{VNET_KEY: value} of eucalyptus.conf for a host with these roles ('frontend', 'nodes').
+
+    ``variables``: a mapping with the host's vnet_* values (only those are read, so Ansible's
+    hostvars of the host will do); ``defaults``: vnet_* values that apply where the host sets
+    none. Values are rendered in the documented textual form: the MAC map as 'MAC=IP MAC=IP',
+    public IPs space-separated. A key the mode requires and the host lacks fails, naming it.
+    """
+    known = dict(defaults or {})
+    for key in KNOWN_KEYS:
+        if variables.get(key) not in (None, ""):
+            known[key] = variables.get(key)
+    variables = known
+    mode = variables.get("vnet_mode")
+    if mode not in MODES:
+        raise AddressError("vnet_mode", mode, "is not one of %s" % ", ".join(MODES))
+    settings = {"VNET_MODE": mode}
+    errors = []
+    for role in ("frontend", "nodes"):
+        if role not in roles:
+            continue
+        for key in CONF_KEYS[mode][role]:
+            value = variables.get(key)
+            if value in (None, ""):
+                if key in REQUIRED_KEYS[mode][role]:
+                    errors.append(AddressError(key, value, "is missing: a %s %s needs it"
+                                               % (mode, "front-end" if role == "frontend" else "node")))
+                continue
+            try:
+                settings[conf_name(key)] = _conf_value(key, variables)
+            except (AddressError, AddressErrors) as error:
+                errors.extend(getattr(error, "errors", [error]))
+    if errors:
+        raise AddressErrors(errors)
+    return settings
+
+
+def _conf_value(key, variables):
+    value = variables[key]
+    if key == "vnet_macmap":
+        pairs = mac_map(value, variables.get("vnet_subnet"), variables.get("vnet_netmask"))
+        return " ".join("%s=%s" % (pair["mac"], pair["ip"]) for pair in pairs)
+    if key == "vnet_publicips":
+        public_ips(value)  # refuses what the CC could not read
+        return " ".join(str(item) for item in value) if isinstance(value, (list, tuple)) else " ".join(value.split())
+    return str(value)
+
+
 # libvirt's NAT bridge: its dnsmasq answers DHCP, so it is never the VMs' bridge.
 LIBVIRT_BRIDGE = "virbr0"
 _USER_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")

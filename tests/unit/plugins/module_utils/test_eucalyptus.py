@@ -4,7 +4,11 @@ import pytest
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError, AddressErrors
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import (
+    CONF_KEYS,
+    CONF_OWNED,
     ManagedPlan,
+    conf_name,
+    conf_settings,
     interface_name,
     mac_map,
     public_ips,
@@ -220,3 +224,65 @@ def test_interface_names(name):
 def test_bad_interface_names(name):
     with pytest.raises(AddressError, match="is not a network interface name"):
         interface_name(name, "vnet_bridge")
+
+
+# eucalyptus.conf keys per mode and role (EUCALYPTUS.md section 2)
+MANAGED_FRONTEND = {"vnet_mode": "MANAGED", "vnet_pubinterface": "eth1", "vnet_privinterface": "eth0",
+                    "vnet_dhcpdaemon": "/usr/sbin/dhcpd", "vnet_subnet": "192.168.0.0", "vnet_netmask": "255.255.0.0",
+                    "vnet_dns": "192.168.1.2", "vnet_addrspernet": 64, "vnet_bridge": "br0",
+                    "vnet_publicips": ["172.16.32.200-172.16.32.210", "172.16.32.220"]}
+
+
+def test_a_managed_front_end_gets_its_keys_in_the_documents_order_and_nothing_else():
+    assert conf_settings(MANAGED_FRONTEND, ["frontend"]) == {
+        "VNET_MODE": "MANAGED", "VNET_PUBINTERFACE": "eth1", "VNET_PRIVINTERFACE": "eth0",
+        "VNET_DHCPDAEMON": "/usr/sbin/dhcpd", "VNET_SUBNET": "192.168.0.0", "VNET_NETMASK": "255.255.0.0",
+        "VNET_DNS": "192.168.1.2", "VNET_ADDRSPERNET": "64",
+        "VNET_PUBLICIPS": "172.16.32.200-172.16.32.210 172.16.32.220"}
+    assert list(conf_settings(MANAGED_FRONTEND, ["frontend"])) == [
+        "VNET_MODE", "VNET_PUBINTERFACE", "VNET_PRIVINTERFACE", "VNET_DHCPDAEMON", "VNET_SUBNET", "VNET_NETMASK",
+        "VNET_DNS", "VNET_ADDRSPERNET", "VNET_PUBLICIPS"]
+
+
+@pytest.mark.parametrize("mode, expected", [
+    ("SYSTEM", {"VNET_MODE": "SYSTEM", "VNET_BRIDGE": "br0"}),
+    ("STATIC", {"VNET_MODE": "STATIC", "VNET_BRIDGE": "br0"}),
+    ("MANAGED", {"VNET_MODE": "MANAGED", "VNET_PUBINTERFACE": "eth0", "VNET_PRIVINTERFACE": "eth0"}),
+    ("MANAGED-NOVLAN", {"VNET_MODE": "MANAGED-NOVLAN", "VNET_BRIDGE": "br0"}),
+])
+def test_a_node_gets_the_keys_of_its_mode(mode, expected):
+    variables = {"vnet_mode": mode, "vnet_bridge": "br0", "vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"}
+    assert conf_settings(variables, ["nodes"]) == expected
+
+
+def test_the_static_mac_map_is_written_as_the_documents_write_it():
+    variables = {"vnet_mode": "STATIC", "vnet_pubinterface": "eth1", "vnet_privinterface": "eth0",
+                 "vnet_dhcpdaemon": "/usr/sbin/dhcpd", "vnet_dhcpuser": "dhcpd", "vnet_subnet": "192.168.1.0",
+                 "vnet_netmask": "255.255.255.0", "vnet_broadcast": "192.168.1.255", "vnet_router": "192.168.1.1",
+                 "vnet_dns": "192.168.1.2", "vnet_macmap": {"aa:dd:11:ce:ff:ee": "192.168.1.4",
+                                                            "AA:DD:11:CE:FF:ED": "192.168.1.3"}}
+    settings = conf_settings(variables, ["frontend"])
+    assert settings["VNET_MACMAP"] == "AA:DD:11:CE:FF:ED=192.168.1.3 AA:DD:11:CE:FF:EE=192.168.1.4"
+    assert settings["VNET_DHCPUSER"] == "dhcpd"
+
+
+def test_defaults_fill_only_what_the_host_leaves_unset():
+    settings = conf_settings(dict(MANAGED_FRONTEND, vnet_localip="10.0.0.9"), ["frontend"],
+                             defaults={"vnet_localip": "10.0.0.1", "vnet_cloudip": "10.0.0.2"})
+    assert (settings["VNET_LOCALIP"], settings["VNET_CLOUDIP"]) == ("10.0.0.9", "10.0.0.2")
+
+
+def test_missing_keys_and_bad_values_are_all_named():
+    with pytest.raises(AddressErrors) as caught:
+        conf_settings({"vnet_mode": "STATIC", "vnet_macmap": "AA:DD:11:CE:FF=192.168.1.4",
+                       "vnet_subnet": "192.168.1.0", "vnet_netmask": "255.255.255.0"}, ["frontend", "nodes"])
+    lines = [str(error) for error in caught.value.errors]
+    assert "vnet_router: None is missing: a STATIC front-end needs it" in lines
+    assert "vnet_bridge: None is missing: a STATIC node needs it" in lines
+    assert [line for line in lines if line.startswith("vnet_macmap[AA:DD:11:CE:FF]")]
+    with pytest.raises(AddressError, match="vnet_mode: 'NONE' is not one of"):
+        conf_settings({"vnet_mode": "NONE"}, ["nodes"])
+
+
+def test_every_key_written_is_owned():
+    assert set(CONF_OWNED) >= {conf_name(key) for mode in CONF_KEYS.values() for keys in mode.values() for key in keys}
