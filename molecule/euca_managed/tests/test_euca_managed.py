@@ -1,0 +1,63 @@
+"""Eucalyptus MANAGED mode built by site.yml for a real CC."""
+
+import pytest
+import testinfra
+
+FRONTEND = testinfra.get_host("podman://managed-fe")
+NODE = testinfra.get_host("podman://managed-node1")
+CONF = "/etc/eucalyptus/eucalyptus.conf"
+
+
+def vnet_lines(host):
+    return [line for line in host.file(CONF).content_string.splitlines() if line.startswith("VNET_")]
+
+
+def test_the_front_end_has_the_managed_keys():
+    assert vnet_lines(FRONTEND) == [
+        'VNET_MODE="MANAGED"',
+        'VNET_PUBINTERFACE="eth0"',
+        'VNET_PRIVINTERFACE="eth0"',
+        'VNET_DHCPDAEMON="/usr/sbin/dhcpd"',
+        'VNET_DHCPUSER="root"',
+        'VNET_SUBNET="192.168.0.0"',
+        'VNET_NETMASK="255.255.0.0"',
+        'VNET_DNS="203.0.113.130"',
+        'VNET_ADDRSPERNET="64"',
+        'VNET_PUBLICIPS="203.0.113.160-203.0.113.163"',
+        'VNET_CLOUDIP="203.0.113.130"',
+    ]
+
+
+def test_the_node_uses_the_nic_facing_the_cc_for_both_interfaces_and_has_no_bridge_key():
+    assert vnet_lines(NODE) == ['VNET_MODE="MANAGED"', 'VNET_PUBINTERFACE="eth0"', 'VNET_PRIVINTERFACE="eth0"']
+    assert NODE.run("ip link show dev br0").rc != 0
+
+
+def test_the_node_loads_8021q_at_boot():
+    assert NODE.file("/etc/modules-load.d/privatecloud-iaas-vlan.conf").content_string == "8021q\n"
+
+
+def test_the_node_can_make_the_ncs_vlan_devices():
+    if not NODE.file("/proc/net/vlan").exists:
+        pytest.skip("this kernel has no 802.1Q (no /proc/net/vlan, 8021q cannot load): VLAN devices are "
+                    "made and pinged over in molecule/kernel, on Debian's own kernel")
+    NODE.check_output("ip link add link eth0 name eth0.10 type vlan id 10")
+    NODE.check_output("ip link delete eth0.10")
+
+
+def test_the_cc_has_its_dhcp_daemon_and_the_distribution_service_is_off():
+    assert FRONTEND.file("/usr/sbin/dhcpd").mode & 0o111
+    assert not FRONTEND.service("isc-dhcp-server").is_enabled
+    assert FRONTEND.run("pidof dhcpd").rc == 1
+
+
+def test_the_cc_finds_the_owned_chains_in_its_preload():
+    preload = FRONTEND.file("/etc/eucalyptus/iptables-preload")
+    assert preload.mode == 0o600
+    assert preload.content_string == FRONTEND.file("/etc/privatecloud-iaas/iptables.rules").content_string
+    # A real CC runs the data plane: the collection sets no FORWARD policy of its own.
+    assert FRONTEND.check_output("iptables -S FORWARD").splitlines()[0] == "-P FORWARD ACCEPT"
+
+
+def test_the_mode_change_from_the_packaged_system_asked_for_one_cleanrestart():
+    assert FRONTEND.file("/var/log/eucalyptus-cc.actions").content_string == "cleanrestart\n"
