@@ -27,7 +27,7 @@ COMPAT_CORES ?= 2.19.14 2.20.10
 .PHONY: help deps image collection lint sanity unit compat molecule test lab lab-destroy build bench bench-iptables clean
 
 help:
-	@echo "make lab          start the lab (containers: a front-end, two nodes) and run playbooks/site.yml on it"
+	@echo "make lab          start the lab (a Eucalyptus front-end and two nodes in containers), run playbooks/site.yml, show a VM's lease"
 	@echo "make lab-destroy  remove the lab"
 	@echo "make test         lint, ansible-test sanity, unit tests and every molecule scenario"
 	@echo "make build        build the collection tarball"
