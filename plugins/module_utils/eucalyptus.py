@@ -382,6 +382,7 @@ def check_hosts(hosts, problems):
                     problems.add(host, key, variables.get(key), "is missing: a %s %s needs it"
                                  % (mode, "front-end" if role == "frontend" else "node"))
         _check_values(host, mode, roles, variables, problems, public)
+    _check_tunnels(hosts, problems)
     for mode, names in sorted(modes.items()):
         if mode != reference:
             for host in names:
@@ -451,3 +452,19 @@ def _check_managed(host, variables, problems, public):
                          % public[address])
         else:
             public[address] = host
+
+
+def _check_tunnels(hosts, problems):
+    """MANAGED-NOVLAN with several clusters: each CC tunnels through a bridge (EUCALYPTUS.md section 7)."""
+    frontends = [host for host, entry in hosts.items() if "frontend" in entry["groups"]]
+    if len(frontends) < 2:
+        return
+    for host in sorted(frontends):
+        variables = hosts[host]["vars"]
+        public = variables.get("vnet_pubinterface")
+        if variables.get("vnet_mode") != "MANAGED-NOVLAN" or not public or variables.get("vnet_localip") == "0.0.0.0":
+            continue
+        bridges = [bridge.get("name") for bridge in variables.get("bridge_interfaces") or [] if isinstance(bridge, dict)]
+        if public not in bridges:
+            problems.add(host, "vnet_pubinterface", public, "is not a bridge in bridge_interfaces: with several "
+                                                            "clusters a MANAGED-NOVLAN CC tunnels through a bridge")

@@ -126,6 +126,11 @@ BROKEN = {
                               (DHCPD, "dhcpd_interfaces"): ["eth0"],
                               (DHCPD, "dhcpd_subnets"): [{"subnet": "192.168.1.0/24"}]},
         "cloud1: dhcpd_function: 'lan_pool' is a LAN pool server on a STATIC front-end, whose CC runs its own dhcpd"),
+    "MANAGED-NOVLAN clusters tunnel without a bridge": (
+        "eucalyptus-managed-novlan", {("hosts.yml", "all.children.frontend.hosts.cloud2"): {"ansible_host": "192.168.1.11"},
+                                      (FE, "vnet_publicips"): DELETE},
+        "cloud1: vnet_pubinterface: 'eth1' is not a bridge in bridge_interfaces: with several clusters a "
+        "MANAGED-NOVLAN CC tunnels through a bridge"),
     # Eucalyptus: values
     "virbr0 as bridge": ("eucalyptus-system", {(NODES, "vnet_bridge"): "virbr0"},
                          "node1: vnet_bridge: 'virbr0' is libvirt's NAT bridge"),
