@@ -10,8 +10,9 @@ from ansible_collections.privatecloud.iaas.plugins.plugin_utils.filters import r
 
 
 @raising
-def vnet_network(tag, subnet, netmask, addrspernet):
-    return eucalyptus.ManagedPlan(subnet, netmask, addrspernet).block(tag)
+def vnet_network(tag, subnet, netmask, addrspernet, nth=None):
+    # 'nth', not 'instance': Ansible's plugin wrapper takes 'instance' as a name of its own.
+    return eucalyptus.ManagedPlan(subnet, netmask, addrspernet).block(tag, instance=nth)
 
 
 @raising

@@ -75,8 +75,11 @@ class ManagedPlan:
             "max_vlan": self.max_vlan,
         }
 
-    def block(self, tag, variable="tag"):
-        """The block of VLAN tag ``tag``: network, prefix, netmask, router, broadcast, first, last."""
+    def block(self, tag, variable="tag", instance=None):
+        """The block of VLAN tag ``tag``: network, prefix, netmask, router, broadcast, first, last.
+
+        With ``instance`` (0, 1, ...) also that instance address of the block, as 'instance'.
+        """
         if isinstance(tag, bool) or not isinstance(tag, int):
             try:
                 tag = int(str(tag).strip())
@@ -86,7 +89,13 @@ class ManagedPlan:
             raise AddressError(variable, tag, "is outside the VLAN tags %d..%d that %s by %d provides"
                                % (FIRST_VLAN, self.max_vlan - 1, self.network.cidr, self.addrspernet))
         base = self._first_address + (tag - FIRST_VLAN) * self.addrspernet
-        return {
+        found = {}
+        if instance is not None:
+            if isinstance(instance, bool) or not isinstance(instance, int) or not 0 <= instance < self.instances_per_block:
+                raise AddressError("instance", instance, "is not an instance of a block of %d addresses (0..%d)"
+                                   % (self.addrspernet, self.instances_per_block - 1))
+            found["instance"] = _dotted(base + 2 + instance)
+        return dict(found, **{
             "tag": tag,
             "network": _dotted(base),
             "prefix": self.block_prefix,
@@ -95,7 +104,7 @@ class ManagedPlan:
             "broadcast": _dotted(base + self.addrspernet - 1),
             "first": _dotted(base + 2),
             "last": _dotted(base + self.addrspernet - 2),
-        }
+        })
 
 
 def _dotted(number):

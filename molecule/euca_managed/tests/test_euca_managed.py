@@ -61,3 +61,17 @@ def test_the_cc_finds_the_owned_chains_in_its_preload():
 
 def test_the_mode_change_from_the_packaged_system_asked_for_one_cleanrestart():
     assert FRONTEND.file("/var/log/eucalyptus-cc.actions").content_string == "cleanrestart\n"
+
+
+def test_preflight_left_no_trace():
+    # The side effect ran playbooks/preflight.yml: its test devices and /32 addresses are gone.
+    for host in (FRONTEND, NODE):
+        assert host.run("ip link show dev eth0.10").rc != 0
+    addresses = FRONTEND.check_output("ip -o -4 address show dev eth0")
+    assert "203.0.113.16" not in addresses and "203.0.113.130/26" in addresses
+
+
+def test_a_public_ip_not_on_the_front_end_does_not_answer():
+    # The public-IP test is real: once the test removed its /32, the outside host gets no answer.
+    outside = testinfra.get_host("podman://managed-outside")
+    assert outside.run("ping -c 1 -W 1 203.0.113.160").rc != 0

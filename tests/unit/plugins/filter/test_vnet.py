@@ -35,3 +35,7 @@ def test_bad_input_raises_naming_value_and_rule(name, args, message):
     with pytest.raises(AnsibleFilterError) as error:
         FILTERS[name](*args)
     assert message in str(error.value)
+
+
+def test_vnet_network_gives_the_nth_instance_address():
+    assert FILTERS["vnet_network"](10, "10.1.0.0", "255.255.0.0", 64, nth=1)["instance"] == "10.1.2.3"

@@ -286,3 +286,11 @@ def test_missing_keys_and_bad_values_are_all_named():
 
 def test_every_key_written_is_owned():
     assert set(CONF_OWNED) >= {conf_name(key) for mode in CONF_KEYS.values() for keys in mode.values() for key in keys}
+
+
+def test_an_instance_address_of_a_block():
+    plan = ManagedPlan("10.1.0.0", "255.255.0.0", 64)
+    assert plan.block(10, instance=0)["instance"] == "10.1.2.2"
+    assert plan.block(10, instance=60)["instance"] == "10.1.2.62"
+    with pytest.raises(AddressError, match="instance: 61 is not an instance of a block of 64 addresses"):
+        plan.block(10, instance=61)
