@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The CloudStack 4.1 installation steps as data: the database server's settings and the exact
+command lines of the product's own set-up tools, as the guide gives them (CLOUDSTACK.md
+sections 5, 6 and 8), with its errata corrected.
+
+The roles run these only where the product's binaries exist; rendering them here lets the tests
+pin every argument.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.cloudstack import (
+    CONNECTIONS_PER_MANAGEMENT_SERVER,
+    ENCRYPTION_TYPES,
+)
+
+# The guide's templates (section 4.5.8), by the hypervisor name cloud-install-sys-tmplt takes.
+SYSTEMVM_TEMPLATES = {
+    "kvm": "http://download.cloud.com/templates/acton/acton-systemvm-02062012.qcow2.bz2",
+    "xenserver": "http://download.cloud.com/templates/acton/acton-systemvm-02062012.vhd.bz2",
+    "vmware": "http://download.cloud.com/templates/burbank/burbank-systemvm-08012012.ova",
+}
+# The guide prints 'cloud-install-sys-tmpl'; the script is cloud-install-sys-tmplt (erratum).
+SYSTEMVM_SCRIPT = "/usr/share/cloudstack-common/scripts/storage/secondary/cloud-install-sys-tmplt"
+
+
+class InstallError(ValueError):
+    """A setting the installation step cannot take; the message names it."""
+
+
+def mysqld_settings(management_servers, server_id=None, bind_address=None, max_connections=None,
+                    log_bin="mysql-bin", binlog_format="ROW"):
+    """The [mysqld] settings of the guide (section 4.5.4), in its order, as (key, value) pairs.
+
+    max_connections is 350 for each management server unless given (and then never below that).
+    server_id and bind_address are added for replication and a database on its own host.
+    """
+    count = max(int(management_servers), 1)
+    needed = CONNECTIONS_PER_MANAGEMENT_SERVER * count
+    connections = needed if max_connections is None else int(max_connections)
+    if connections < needed:
+        raise InstallError("db_max_connections: %d is below %d: %d for each of the %d management servers"
+                           % (connections, needed, CONNECTIONS_PER_MANAGEMENT_SERVER, count))
+    settings = [("innodb_rollback_on_timeout", "1"), ("innodb_lock_wait_timeout", "600"),
+                ("max_connections", str(connections)), ("log-bin", log_bin), ("binlog-format", binlog_format)]
+    if server_id is not None:
+        settings.append(("server_id", str(int(server_id))))
+    if bind_address:
+        settings.append(("bind-address", str(bind_address)))
+    return settings
+
+
+def mysqld_conf(settings):
+    """A drop-in whose first line is [mysqld], as the guide asks of Ubuntu's conf.d."""
+    return "[mysqld]\n" + "".join("%s = %s\n" % (key, value) for key, value in settings)
+
+
+def setup_databases_argv(db_host, db_password, encryption_type="file", management_key="password",
+                         database_key="password", management_ip=None, deploy_as=None, region_id=None,
+                         db_user="cloud", command="cloudstack-setup-databases"):
+    """cloudstack-setup-databases as the guide runs it (sections 4.5.4.1 and 4.5.7).
+
+    ``deploy_as``: (user, password) of the database's root, on the first management server only;
+    the others configure the client without it. ``region_id`` only for a region other than 1.
+    """
+    if encryption_type not in ENCRYPTION_TYPES:
+        raise InstallError("cloudstack_encryption_type: %r is not one of %s" % (encryption_type,
+                                                                                ", ".join(ENCRYPTION_TYPES)))
+    argv = [command, "%s:%s@%s" % (db_user, db_password or "", db_host)]
+    if deploy_as:
+        argv.append("--deploy-as=%s:%s" % tuple(deploy_as))
+    argv += ["-e", encryption_type, "-m", management_key, "-k", database_key]
+    if management_ip:
+        argv += ["-i", str(management_ip)]
+    if region_id not in (None, 1, "1"):
+        argv += ["-r", str(region_id)]
+    return argv
+
+
+def systemvm_template_argv(hypervisor, mount_point="/mnt/secondary", url=None, local_file=None,
+                           secret_key=None, encryption_type="file", script=SYSTEMVM_SCRIPT, force=True):
+    """cloud-install-sys-tmplt for one hypervisor (section 4.5.8).
+
+    ``-s`` (the management server's secret key) is required with the 'web' encryption type; a
+    ``local_file`` replaces the download for a site without the Internet.
+    """
+    if hypervisor not in SYSTEMVM_TEMPLATES:
+        raise InstallError("hypervisor: %r is not one of %s" % (hypervisor, ", ".join(sorted(SYSTEMVM_TEMPLATES))))
+    argv = [script, "-m", mount_point]
+    argv += ["-f", local_file] if local_file else ["-u", url or SYSTEMVM_TEMPLATES[hypervisor]]
+    argv += ["-h", hypervisor]
+    if encryption_type == "web" and not secret_key:
+        raise InstallError("cloudstack_mgmt_key: the 'web' encryption type needs the key for the template (-s)")
+    if secret_key:
+        argv += ["-s", secret_key]
+    if force:
+        argv.append("-F")
+    return argv
