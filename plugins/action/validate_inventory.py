@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
-from ansible_collections.privatecloud.iaas.plugins.module_utils import cloudstack, dhcpd, eucalyptus, netconf
+from ansible_collections.privatecloud.iaas.plugins.module_utils import (
+    cloudstack,
+    cloudstack_install,
+    dhcpd,
+    eucalyptus,
+    netconf,
+)
 from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
 
 PLATFORMS = ("eucalyptus", "cloudstack")
@@ -52,6 +58,7 @@ class ActionModule(ActionBase):
 
         eucalyptus.check_hosts(eucalyptus_hosts, problems)
         cloudstack.check_hosts(cloudstack_hosts, problems, warnings)
+        cloudstack_install.check_databases(cloudstack_hosts, problems)
         if zones is not None:
             cloudstack.check_zones(zones, problems)
         for warning in warnings:

@@ -11,6 +11,7 @@ pin every argument.
 
 from __future__ import annotations
 
+from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import ipv4_cidr
 from ansible_collections.privatecloud.iaas.plugins.module_utils.cloudstack import (
     CONNECTIONS_PER_MANAGEMENT_SERVER,
     ENCRYPTION_TYPES,
@@ -98,3 +99,59 @@ def systemvm_template_argv(hypervisor, mount_point="/mnt/secondary", url=None, l
     if force:
         argv.append("-F")
     return argv
+
+
+def mysql_host(network, variable="db_replication_networks"):
+    """A network as the host part of a MySQL/MariaDB account: 172.16.1.0/24 -> 172.16.1.0/255.255.255.0.
+
+    The netmask form matches exactly the network's addresses (the guide's '172.16.1.%' only works
+    for /8, /16 and /24); a /32 is the address itself.
+    """
+    cidr = ipv4_cidr(network, variable)
+    if cidr.prefixlen == 32:
+        return str(cidr.ip)
+    return "%s/%s" % (cidr.network, cidr.netmask)
+
+
+def database_roles(hosts):
+    """(primary, replicas, management servers) of a CloudStack inventory.
+
+    ``hosts`` maps each host to {"groups": [...], "vars": {...}}, in inventory order. The primary
+    is ``db_replication_primary`` when the database hosts name one, else the first of group 'db'.
+    """
+    databases = [host for host, entry in hosts.items() if "db" in entry["groups"]]
+    management = [host for host, entry in hosts.items() if "frontend" in entry["groups"]]
+    named = {hosts[host]["vars"].get("db_replication_primary") for host in databases} - {None}
+    primary = sorted(named)[0] if len(named) == 1 else (databases[0] if databases else None)
+    return primary, [host for host in databases if host != primary], management
+
+
+def check_databases(hosts, problems):
+    """The database servers' rules: one primary, and the passwords and networks replication and a
+    schema deployed from another host need. Secrets are never shown, only whether they are set."""
+    databases = [host for host, entry in hosts.items() if "db" in entry["groups"]]
+    named = sorted({str(hosts[host]["vars"].get("db_replication_primary")) for host in databases
+                    if hosts[host]["vars"].get("db_replication_primary") is not None})
+    if len(named) > 1:
+        problems.add("db", "db_replication_primary", named, "names more than one primary: the database "
+                     "servers must agree on one")
+    for name in named:
+        if name not in databases:
+            problems.add("db", "db_replication_primary", name, "is not a host of group db")
+    primary, replicas, management = database_roles(hosts)
+    remote_management = [host for host in management if host not in databases]
+    for host in databases:
+        variables = hosts[host]["vars"]
+        if replicas and not variables.get("db_replication_password"):
+            problems.add(host, "db_replication_password", "(not set)", "is needed: %s replicates %s"
+                         % (", ".join(replicas), primary))
+        if remote_management and not variables.get("db_root_password"):
+            problems.add(host, "db_root_password", "(not set)", "is needed: %s deploys the schema from "
+                         "another host as the database's root" % remote_management[0])
+        networks = variables.get("db_replication_networks")
+        if networks is not None:
+            if not isinstance(networks, list):
+                problems.add(host, "db_replication_networks", networks, "is not a list of CIDR networks")
+            else:
+                for index, network in enumerate(networks):
+                    problems.check(host, mysql_host, network, "db_replication_networks[%d]" % index)

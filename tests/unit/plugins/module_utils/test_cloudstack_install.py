@@ -2,8 +2,14 @@
 
 import pytest
 
+from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError
+from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
+
 from ansible_collections.privatecloud.iaas.plugins.module_utils.cloudstack_install import (
     InstallError,
+    check_databases,
+    database_roles,
+    mysql_host,
     mysqld_conf,
     mysqld_settings,
     setup_databases_argv,
@@ -64,3 +70,62 @@ def test_web_encryption_needs_the_key_and_a_local_file_replaces_the_download():
                                   force=False)[3:] == ["-f", "/srv/systemvm.ova", "-h", "vmware", "-s", "k"]
     with pytest.raises(InstallError, match="hypervisor: 'hyperv' is not one of"):
         systemvm_template_argv("hyperv")
+
+
+@pytest.mark.parametrize("network, host", [
+    ("172.16.1.0/24", "172.16.1.0/255.255.255.0"),
+    ("10.0.0.0/22", "10.0.0.0/255.255.252.0"),
+    ("192.0.2.7/32", "192.0.2.7"),
+])
+def test_a_replication_network_as_an_account_host(network, host):
+    assert mysql_host(network) == host
+
+
+@pytest.mark.parametrize("network, message", [
+    ("172.16.1.5/24", "host bits"),
+    ("172.16.1.%", "db_replication_networks"),
+])
+def test_a_replication_network_that_is_no_network_is_refused(network, message):
+    with pytest.raises(AddressError, match=message):
+        mysql_host(network)
+
+
+def inventory(**variables_by_host):
+    groups = {"management1": ["frontend"], "db1": ["db"], "db2": ["db"]}
+    return {host: {"groups": groups[host], "vars": variables} for host, variables in variables_by_host.items()}
+
+
+def test_the_first_database_host_is_the_primary_unless_one_is_named():
+    assert database_roles(inventory(management1={}, db1={}, db2={})) == ("db1", ["db2"], ["management1"])
+    named = inventory(management1={}, db1={"db_replication_primary": "db2"}, db2={"db_replication_primary": "db2"})
+    assert database_roles(named) == ("db2", ["db1"], ["management1"])
+
+
+def test_replication_and_a_remote_schema_deployment_need_their_passwords_never_shown():
+    problems = Problems()
+    check_databases(inventory(management1={}, db1={"db_root_password": "s3cret", "db_replication_password": "r"},
+                              db2={"db_replication_networks": ["172.16.1.0/24", "172.16.2.1/24"]}), problems)
+    assert problems.lines() == [
+        "db2: db_replication_password: '(not set)' is needed: db2 replicates db1",
+        "db2: db_root_password: '(not set)' is needed: management1 deploys the schema from another host as the "
+        "database's root",
+        "db2: db_replication_networks[1]: '172.16.2.1/24' has host bits set: the network is 172.16.2.0/24",
+    ]
+    assert "s3cret" not in "".join(problems.lines())
+
+
+def test_the_database_servers_agree_on_one_primary_of_their_group():
+    problems = Problems()
+    check_databases(inventory(db1={"db_replication_primary": "db1"}, db2={"db_replication_primary": "db3"}),
+                    problems)
+    assert problems.lines()[:2] == [
+        "db: db_replication_primary: ['db1', 'db3'] names more than one primary: the database servers must agree "
+        "on one",
+        "db: db_replication_primary: 'db3' is not a host of group db",
+    ]
+
+
+def test_one_database_on_the_management_server_needs_no_secret():
+    problems = Problems()
+    check_databases({"management1": {"groups": ["frontend", "db"], "vars": {}}}, problems)
+    assert problems.lines() == []
