@@ -33,6 +33,7 @@ SERVICES = {
                    ("tcp", "8096", "integration")],
     "awsapi": [("tcp", "7080", "management")],
 }
+LOOPBACK = "-i lo -j ACCEPT"
 BUILTIN_JUMPS = {"filter": ("INPUT", "FORWARD", "OUTPUT"), "nat": ("PREROUTING", "POSTROUTING", "OUTPUT"),
                  "mangle": ("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"), "raw": ("PREROUTING", "OUTPUT")}
 
@@ -65,6 +66,12 @@ def host_tables(services, networks, rules=None, eucalyptus=None, prefix="IAAS-")
                 raise ValueError("iptables_rules.%s: %r is not a builtin chain of table %s" % (table, chain, table))
             chains.setdefault((table, chain), []).extend(chain_rules)
 
+    # A host's own connections to its services (the management server to its local database,
+    # virsh to libvirtd) come over loopback, which no network list names: never restrict them.
+    if services:
+        input_rules = chains.setdefault(("filter", "INPUT"), [])
+        if LOOPBACK not in input_rules:
+            input_rules.append(LOOPBACK)
     for service in services:
         if service not in SERVICES:
             raise ValueError("iptables_services: %r is not one of %s" % (service, ", ".join(sorted(SERVICES))))

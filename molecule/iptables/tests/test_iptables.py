@@ -15,7 +15,8 @@ def connects(host, port):
 
 def test_the_kvm_ports_are_restricted_to_the_management_network():
     rules = NODE.iptables.rules("filter", "IAAS-INPUT")
-    assert rules[:3] == ["-N IAAS-INPUT",
+    assert rules[:4] == ["-N IAAS-INPUT",
+                         "-A IAAS-INPUT -i lo -j ACCEPT",
                          "-A IAAS-INPUT -s 198.51.100.128/28 -p tcp -m tcp --dport 22 -j ACCEPT",
                          "-A IAAS-INPUT -p tcp -m tcp --dport 22 -j DROP"]
     for port in ("1798", "16509", "5900:6100", "49152:49216"):
@@ -36,6 +37,10 @@ def test_the_management_network_reaches_libvirt():
 
 def test_the_outsider_does_not_reach_libvirt():
     assert not connects(OUTSIDER, 16509)
+
+
+def test_the_host_reaches_its_own_libvirt_over_loopback():
+    assert NODE.run("timeout 3 bash -c '</dev/tcp/127.0.0.1/16509'").rc == 0
 
 
 def test_ports_the_role_does_not_manage_stay_open():

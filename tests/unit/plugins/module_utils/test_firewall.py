@@ -10,16 +10,18 @@ def input_rules(tables):
 def test_kvm_ports_are_accepted_from_management_and_dropped_otherwise():
     tables = host_tables(["kvm"], {"management": ["10.1.0.0/24"]})
     rules = input_rules(tables)
-    assert rules[:2] == ["-s 10.1.0.0/24 -p tcp -m tcp --dport 22 -j ACCEPT", "-p tcp -m tcp --dport 22 -j DROP"]
+    assert rules[:3] == ["-i lo -j ACCEPT", "-s 10.1.0.0/24 -p tcp -m tcp --dport 22 -j ACCEPT",
+                         "-p tcp -m tcp --dport 22 -j DROP"]
     assert "-s 10.1.0.0/24 -p tcp -m tcp --dport 5900:6100 -j ACCEPT" in rules
     assert "-p tcp -m tcp --dport 49152:49216 -j DROP" in rules
     assert tables["filter"]["jumps"] == [{"chain": "INPUT", "target": "IAAS-INPUT", "position": 1}]
-    assert len(rules) == 10
+    assert len(rules) == 11
 
 
 def test_nothing_is_open_to_the_world_without_networks():
     rules = input_rules(host_tables(["management", "mysql"], {}))
-    assert all(rule.endswith("-j DROP") for rule in rules)
+    # Only the host's own loopback is accepted.
+    assert rules[0] == "-i lo -j ACCEPT" and all(rule.endswith("-j DROP") for rule in rules[1:])
     assert "-p tcp -m tcp --dport 8096 -j DROP" in rules
 
 
@@ -29,21 +31,22 @@ def test_nfs_uses_the_storage_network_and_falls_back_to_management():
     assert not [rule for rule in storage if "10.1.0.0/24" in rule]
     fallback = input_rules(host_tables(["nfs"], {"management": ["10.1.0.0/24"]}))
     assert "-s 10.1.0.0/24 -p tcp -m tcp --dport 2049 -j ACCEPT" in fallback
-    assert len(fallback) == 22
+    assert len(fallback) == 23
 
 
 def test_the_controller_keeps_ssh():
     rules = input_rules(host_tables(["kvm"], {"management": ["10.1.0.0/24"], "controller": ["192.0.2.5"]}))
-    assert rules[:3] == ["-s 10.1.0.0/24 -p tcp -m tcp --dport 22 -j ACCEPT",
-                         "-s 192.0.2.5/32 -p tcp -m tcp --dport 22 -j ACCEPT",
-                         "-p tcp -m tcp --dport 22 -j DROP"]
+    assert rules[1:4] == ["-s 10.1.0.0/24 -p tcp -m tcp --dport 22 -j ACCEPT",
+                          "-s 192.0.2.5/32 -p tcp -m tcp --dport 22 -j ACCEPT",
+                          "-p tcp -m tcp --dport 22 -j DROP"]
     assert "-s 192.0.2.5/32 -p tcp -m tcp --dport 16509 -j ACCEPT" not in rules
 
 
 def test_admin_rules_come_first():
     tables = host_tables(["mysql"], {"management": ["10.1.0.0/24"]},
                          {"filter": {"INPUT": ["-i lo -j ACCEPT"]}, "nat": {"PREROUTING": ["-p tcp -j RETURN"]}})
-    assert input_rules(tables)[0] == "-i lo -j ACCEPT"
+    # The admin's own loopback rule is not repeated by the service rules that follow.
+    assert input_rules(tables)[:2] == ["-i lo -j ACCEPT", "-s 10.1.0.0/24 -p tcp -m tcp --dport 3306 -j ACCEPT"]
     assert tables["nat"]["chains"] == {"IAAS-PREROUTING": ["-p tcp -j RETURN"]}
 
 
