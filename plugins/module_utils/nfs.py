@@ -47,7 +47,7 @@ def _options(value, variable, errors):
         return []
     options = []
     for option in value:
-        name, _, argument = str(option).partition("=")
+        name, _equals, argument = str(option).partition("=")
         if (argument and name not in VALUE_OPTIONS) or (not argument and name not in FLAG_OPTIONS):
             errors.append(AddressError(variable, value, "has %r, which is not an export option of exports(5)"
                                        % option))
