@@ -9,6 +9,8 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.cloudstack_insta
     mysql_host,
     mysqld_conf,
     mysqld_settings,
+    setup_databases_argv,
+    systemvm_template_argv,
 )
 from ansible_collections.privatecloud.iaas.plugins.plugin_utils.filters import raising
 
@@ -24,8 +26,24 @@ def mysql_hosts(networks, variable="db_replication_networks"):
     return [mysql_host(network, variable) for network in networks or []]
 
 
+@raising
+def cloudstack_setup_databases_argv(db_host, db_password, **options):
+    deploy_as = options.pop("deploy_as", None)
+    return setup_databases_argv(db_host, db_password, deploy_as=tuple(deploy_as) if deploy_as else None, **options)
+
+
+@raising
+def cloudstack_systemvm_template_argv(hypervisor, **options):
+    return systemvm_template_argv(hypervisor, **options)
+
+
 class FilterModule:
     """privatecloud.iaas CloudStack filters."""
 
     def filters(self):
-        return {"cloudstack_mysqld_conf": cloudstack_mysqld_conf, "mysql_hosts": mysql_hosts}
+        return {
+            "cloudstack_mysqld_conf": cloudstack_mysqld_conf,
+            "cloudstack_setup_databases_argv": cloudstack_setup_databases_argv,
+            "cloudstack_systemvm_template_argv": cloudstack_systemvm_template_argv,
+            "mysql_hosts": mysql_hosts,
+        }
