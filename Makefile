@@ -24,11 +24,13 @@ export PY_COLORS ?= 0
 # Older ansible-core releases the collection supports; the unit suite runs on each as well.
 COMPAT_CORES ?= 2.19.14 2.20.10
 
-.PHONY: help deps image collection lint sanity unit compat molecule test lab lab-destroy build bench bench-iptables clean
+.PHONY: help deps image collection lint sanity unit compat molecule test lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables clean
 
 help:
 	@echo "make lab          start the lab (a Eucalyptus front-end and two nodes in containers), run playbooks/site.yml, show a VM's lease"
 	@echo "make lab-destroy  remove the lab"
+	@echo "make lab-cloudstack          the CloudStack lab: management server, database primary and replica, KVM hosts"
+	@echo "make lab-cloudstack-destroy  remove it"
 	@echo "make test         lint, ansible-test sanity, unit tests and every molecule scenario"
 	@echo "make build        build the collection tarball"
 
@@ -87,11 +89,19 @@ lab: image
 lab-destroy: deps
 	ansible-playbook -i inventories/lab tests/harness/lab-down.yml
 
+lab-cloudstack: image
+	ansible-playbook -i inventories/lab-cloudstack tests/harness/lab-up.yml
+	ansible-playbook -i inventories/lab-cloudstack playbooks/site.yml
+	ansible-playbook -i inventories/lab-cloudstack tests/harness/lab-cloudstack-report.yml
+
+lab-cloudstack-destroy: deps
+	ansible-playbook -i inventories/lab-cloudstack tests/harness/lab-down.yml
+
 build: deps
 	mkdir -p $(CACHE)/dist
 	ansible-galaxy collection build --force --output-path $(CACHE)/dist
 
-clean: lab-destroy
+clean: lab-destroy lab-cloudstack-destroy
 	rm -rf $(CACHE) $(VENV)
 
 bench: deps
