@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds the QEMU test image of the kernel scenario from Debian's mirror with debootstrap (no
+# prebuilt image is downloaded): Debian 12 with its own kernel, which has the 802.1Q and NFS
+# server support this machine's kernel lacks. Writes to $PRIVATECLOUD_CACHE/kernel:
+#   debian-12.raw (ext4 root filesystem), vmlinuz, initrd.img, id_ed25519 (root's SSH key).
+# Does nothing when the image exists; FORCE=1 rebuilds it.
+set -euo pipefail
+# shellcheck source=tests/harness/env.sh
+. "$(dirname "$0")/env.sh"
+out=$PRIVATECLOUD_CACHE/kernel
+image=$out/debian-12.raw
+if [ "${FORCE:-0}" != 1 ] && [ -s "$image" ]; then
+  echo "VM image $image is present"
+  exit 0
+fi
+mkdir -p "$out"
+
+suite=bookworm
+[ -n "$(apt-get indextargets 2>/dev/null)" ] || apt-get update -qq
+repo_for() {
+  # shellcheck disable=SC2016 # the $(...) fields are apt's format, not the shell's
+  apt-get indextargets --format '$(REPO_URI) $(RELEASE)' | awk -v r="$1" '$2 == r { print $1; exit }'
+}
+mirror=$(repo_for "$suite")
+[ -n "$mirror" ] || { echo "apt has no $suite repository configured" >&2; exit 1; }
+
+rootfs=$(mktemp -d /var/tmp/privatecloud-vm-rootfs.XXXXXX)
+trap 'rm -rf "$rootfs" "$rootfs.log"' EXIT
+start=$SECONDS
+# What the scenario's roles would install, preinstalled: each package install under TCG
+# emulation costs minutes, and the scenario proves the kernel, not apt.
+packages=systemd,systemd-sysv,dbus,udev,python3,python3-apt,iproute2,procps,ca-certificates,
+packages+=linux-image-amd64,openssh-server,ifupdown,isc-dhcp-client,iputils-ping,iptables,kmod,
+packages+=vlan,bridge-utils,nfs-kernel-server,nfs-common,chrony
+debootstrap --variant=minbase --include="$packages" "$suite" "$rootfs" "$mirror" >"$rootfs.log" 2>&1 \
+  || { tail -20 "$rootfs.log" >&2; exit 1; }
+
+echo "deb $mirror $suite main" > "$rootfs/etc/apt/sources.list"
+# eth0: QEMU's user network (SSH from the host through a forwarded loopback port), by DHCP.
+# eth1: the scenario's shared L2 segment, left to the roles.
+cat > "$rootfs/etc/network/interfaces" <<'IFACES'
+source /etc/network/interfaces.d/*
+
+auto lo
+iface lo inet loopback
+
+auto eth0
+iface eth0 inet dhcp
+IFACES
+echo "/dev/vda / ext4 defaults 0 1" > "$rootfs/etc/fstab"
+# Each VM makes its own machine-id at first boot (from its SMBIOS UUID): dbus's copy would hand
+# every VM the one of the build, and with it the same MAC address for every bridge.
+: > "$rootfs/etc/machine-id"
+ln -sf /etc/machine-id "$rootfs/var/lib/dbus/machine-id"
+# Root logs in with the harness's key only.
+[ -s "$out/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C privatecloud-kernel -f "$out/id_ed25519"
+install -d -m 0700 "$rootfs/root/.ssh"
+install -m 0600 "$out/id_ed25519.pub" "$rootfs/root/.ssh/authorized_keys"
+echo "PasswordAuthentication no" > "$rootfs/etc/ssh/sshd_config.d/privatecloud.conf"
+# A serial console without a login prompt is enough; nothing waits for the network at boot.
+ln -sf /dev/null "$rootfs/etc/systemd/system/systemd-networkd-wait-online.service"
+# The package lists stay: the roles' package tasks find their packages installed without an update.
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb
+
+cp "$(readlink -f "$rootfs/vmlinuz")" "$out/vmlinuz"
+cp "$(readlink -f "$rootfs/initrd.img")" "$out/initrd.img"
+rm -f "$image"
+mkfs.ext4 -q -L root -d "$rootfs" "$image" 3G
+echo "built $image in $((SECONDS - start)) s"
