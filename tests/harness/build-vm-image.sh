@@ -3,13 +3,16 @@
 # prebuilt image is downloaded): Debian 12 with its own kernel, which has the 802.1Q and NFS
 # server support this machine's kernel lacks. Writes to $PRIVATECLOUD_CACHE/kernel:
 #   debian-12.raw (ext4 root filesystem), vmlinuz, initrd.img, id_ed25519 (root's SSH key).
-# Does nothing when the image exists; FORCE=1 rebuilds it.
+# Does nothing when the image exists and this script, as it is now, built it; FORCE=1 rebuilds it.
 set -euo pipefail
 # shellcheck source=tests/harness/env.sh
 . "$(dirname "$0")/env.sh"
 out=$PRIVATECLOUD_CACHE/kernel
 image=$out/debian-12.raw
-if [ "${FORCE:-0}" != 1 ] && [ -s "$image" ]; then
+# The script's checksum beside the image: a changed package list or setup means a new image.
+stamp=$out/debian-12.built-by
+recipe=$(sha256sum "$0" | cut -d' ' -f1)
+if [ "${FORCE:-0}" != 1 ] && [ -s "$image" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$recipe" ]; then
   echo "VM image $image is present"
   exit 0
 fi
@@ -31,7 +34,7 @@ start=$SECONDS
 # emulation costs minutes, and the scenario proves the kernel, not apt.
 packages=systemd,systemd-sysv,dbus,udev,python3,python3-apt,iproute2,procps,ca-certificates,
 packages+=linux-image-amd64,openssh-server,ifupdown,isc-dhcp-client,iputils-ping,iptables,kmod,
-packages+=vlan,bridge-utils,nfs-kernel-server,nfs-common,chrony
+packages+=vlan,bridge-utils,nfs-kernel-server,nfs-common,chrony,isc-dhcp-server
 debootstrap --variant=minbase --include="$packages" "$suite" "$rootfs" "$mirror" >"$rootfs.log" 2>&1 \
   || { tail -20 "$rootfs.log" >&2; exit 1; }
 
@@ -66,4 +69,5 @@ cp "$(readlink -f "$rootfs/vmlinuz")" "$out/vmlinuz"
 cp "$(readlink -f "$rootfs/initrd.img")" "$out/initrd.img"
 rm -f "$image"
 mkfs.ext4 -q -L root -d "$rootfs" "$image" 3G
+echo "$recipe" > "$stamp"
 echo "built $image in $((SECONDS - start)) s"
