@@ -22,15 +22,15 @@ def test_the_vlan_devices_are_8021q_on_the_segment(host):
 
 
 def test_the_node_reaches_the_router_address_over_vlan_10():
-    assert NODE.run("ping -c 3 -W 2 10.10.0.1").rc == 0
+    assert NODE.run("ping -c 3 -W 2 10.10.8.1").rc == 0
 
 
 def probe(attach):
-    """Ping the router address from a namespace holding 10.10.0.3/24 on the link ``attach`` makes."""
+    """Ping the router address from a namespace holding 10.10.8.3/24 on the link ``attach`` makes."""
     return NODE.run(
         "ip netns del probe 2>/dev/null; ip link del probe-host 2>/dev/null; set -e; ip netns add probe; %s;"
-        " ip -n probe address add 10.10.0.3/24 dev probe0; ip -n probe link set probe0 up;"
-        " set +e; ip netns exec probe ping -c 3 -W 2 10.10.0.1; status=$?;"
+        " ip -n probe address add 10.10.8.3/24 dev probe0; ip -n probe link set probe0 up;"
+        " set +e; ip netns exec probe ping -c 3 -W 2 10.10.8.1; status=$?;"
         " ip netns del probe; ip link del probe-host 2>/dev/null; exit $status" % attach)
 
 
@@ -56,8 +56,15 @@ def test_the_node_mounts_both_exports_and_writes_through_the_firewall():
     # The guide's test (section 4.5.6): mount, write, unmount.
     for export in ("primary", "secondary"):
         result = NODE.run(
-            "set -e; mkdir -p /mnt/%(e)s; mount -t nfs 10.10.0.1:/export/%(e)s /mnt/%(e)s;"
+            "set -e; mkdir -p /mnt/%(e)s; mount -t nfs 10.10.8.1:/export/%(e)s /mnt/%(e)s;"
             " echo written-by-kernel-node > /mnt/%(e)s/probe; umount /mnt/%(e)s" % {"e": export})
         assert result.rc == 0, result.stderr
         assert FRONTEND.file("/export/%s/probe" % export).content_string == "written-by-kernel-node\n"
     assert "--dport 2049 -j ACCEPT" in FRONTEND.check_output("iptables -S IAAS-INPUT")
+
+
+@pytest.mark.parametrize("host", [FRONTEND, NODE], ids=["front-end", "node"])
+def test_the_preflight_test_left_no_vlan_device_behind(host):
+    # side_effect.yml ran playbooks/preflight.yml, whose VLAN-clean test made eth1.30 for a while.
+    devices = [link["ifname"] for link in json.loads(host.check_output("ip -j link show"))]
+    assert "eth1.30" not in devices and {"eth1.10", "eth1.20", "eucabr10"} <= set(devices)
