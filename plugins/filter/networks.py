@@ -16,8 +16,12 @@ def _ip_networks(values, variable="value"):
         raise AnsibleFilterError(str(error))
 
 
-def _host_addresses(hosts, hostvars):
-    """Address each inventory host the way Ansible reaches it: ansible_host, else its name."""
+def _host_addresses(hosts, hostvars, default_ipv4=False):
+    """Address each inventory host the way Ansible reaches it: ansible_host, else its name.
+
+    With ``default_ipv4``, the address of its default route's interface comes first when its facts
+    were gathered: the one its peers on the LAN reach it at where ansible_host names a container.
+    """
     if isinstance(hosts, str):
         hosts = [hosts]
     addresses = []
@@ -26,7 +30,8 @@ def _host_addresses(hosts, hostvars):
             variables = hostvars[host]
         except KeyError:
             raise AnsibleFilterError("host_addresses: %r is not a host of the inventory" % host)
-        address = variables.get("ansible_host") or host
+        gathered = ((variables.get("ansible_facts") or {}).get("default_ipv4") or {}) if default_ipv4 else {}
+        address = gathered.get("address") or variables.get("ansible_host") or host
         if address not in addresses:
             addresses.append(address)
     return addresses

@@ -22,6 +22,8 @@ HOSTVARS = {
     "frontend": {"ansible_host": "192.0.2.10"},
     "frontend2": {},
     "node1": {"ansible_host": "192.0.2.21"},
+    "db1": {"ansible_host": "db1-container", "ansible_facts": {"default_ipv4": {"address": "192.0.2.31"}}},
+    "db2": {"ansible_host": "db2-container", "ansible_facts": {"default_ipv4": {}}},
 }
 
 
@@ -37,3 +39,9 @@ def test_host_addresses_accepts_one_name_and_drops_duplicates():
 def test_host_addresses_refuses_unknown_host():
     with pytest.raises(AnsibleFilterError, match="'nod1' is not a host of the inventory"):
         FILTERS["host_addresses"](["nod1"], HOSTVARS)
+
+
+def test_host_addresses_can_prefer_the_default_ipv4_address_of_gathered_facts():
+    assert FILTERS["host_addresses"](["db1", "db2", "frontend2"], HOSTVARS, default_ipv4=True) == [
+        "192.0.2.31", "db2-container", "frontend2"]
+    assert FILTERS["host_addresses"]("db1", HOSTVARS) == ["db1-container"]
