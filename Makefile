@@ -12,7 +12,7 @@ CACHE := $(ROOT)/.cache
 RESULTS := $(CACHE)/results
 # The container scenarios; 'kernel' (QEMU VMs with Debian's kernel) has its own target.
 SCENARIOS ?= $(filter-out kernel,$(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
-# make test also runs the kernel scenario (about 15 minutes under TCG emulation); KERNEL=0 skips it.
+# make test also runs the kernel scenario (10-12 minutes under TCG emulation); KERNEL=0 skips it.
 KERNEL ?= 1
 
 # Everything below runs with the virtualenv first on PATH, this checkout on the collections
