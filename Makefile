@@ -12,11 +12,12 @@ CACHE := $(ROOT)/.cache
 RESULTS := $(CACHE)/results
 # The container scenarios; 'kernel' (QEMU VMs with Debian's kernel) has its own target.
 SCENARIOS ?= $(filter-out kernel,$(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
-# make test also runs the kernel scenario (10-12 minutes under TCG emulation); KERNEL=0 skips it.
+# make test also runs the kernel scenario (QEMU VMs under TCG emulation); KERNEL=0 skips it.
 KERNEL ?= 1
 
 # Everything below runs with the virtualenv first on PATH, this checkout on the collections
 # path and podman reading the project's own containers.conf (nothing under /etc is edited).
+# .venv links to a virtualenv kept outside the checkout (tests/harness/deps.sh).
 export PATH := $(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(CACHE)/collections
 export CONTAINERS_CONF := $(CACHE)/containers.conf
@@ -26,29 +27,26 @@ export PY_COLORS ?= 0
 
 # Older ansible-core releases the collection supports; the unit suite runs on each as well.
 COMPAT_CORES ?= 2.19.14 2.20.10
+# Stages run side by side by tests/harness/suite.py (default: one per CPU).
+JOBS ?= $(shell nproc)
+SUITE := python3 tests/harness/suite.py --jobs $(JOBS)
 
-.PHONY: help deps image vm-image collection lint sanity unit compat molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables clean
+.PHONY: help deps image vm-image collection lint sanity unit compat molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables clean clean-cache
 
 help:
 	@echo "make lab          start the lab (a Eucalyptus front-end and two nodes in containers), run playbooks/site.yml, show a VM's lease"
 	@echo "make lab-destroy  remove the lab"
 	@echo "make lab-cloudstack          the CloudStack lab: management server, database primary and replica, KVM hosts"
 	@echo "make lab-cloudstack-destroy  remove it"
-	@echo "make test         lint, ansible-test sanity, unit tests and every molecule scenario (KERNEL=0: without the kernel one)"
-	@echo "make test-kernel  the kernel scenario alone: VLAN data path and NFS in QEMU VMs with Debian's kernel"
+	@echo "make test         lint, ansible-test sanity, unit tests and every molecule scenario, JOBS at a time, then a table of seconds per stage"
+	@echo "                  (KERNEL=0: without the kernel scenario)"
+	@echo "make quick        what to run while working: lint, sanity and the unit suite (about two minutes)"
+	@echo "make unit | lint | sanity | compat | molecule SCENARIOS='ntp iptables' | test-kernel   one part"
 	@echo "make build        build the collection tarball"
+	@echo "make clean        remove the labs and this checkout's .cache; make clean-cache also what is kept outside it"
 
-deps: $(VENV)/.installed collection
-	@tests/harness/apt-deps.sh
-	@tests/harness/containers-conf.sh
-
-$(VENV)/.installed: requirements-dev.txt
-	@tests/harness/apt-deps.sh
-	rm -rf $(VENV)
-	"$$(tests/harness/python.sh)" -m venv $(VENV)
-	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -r requirements-dev.txt
-	touch $@
+deps:
+	@tests/harness/deps.sh
 
 image: deps
 	@tests/harness/build-image.sh
@@ -59,39 +57,30 @@ vm-image: deps
 collection:
 	@tests/harness/link-collection.sh
 
-lint: deps
-	yamllint --strict .
-	ansible-lint
+lint:
+	@$(SUITE) lint
 
-sanity: deps
-	tests/harness/sanity.sh
+sanity:
+	@$(SUITE) sanity
 
-unit: deps
-	mkdir -p $(RESULTS)
-	pytest tests/unit --junitxml=$(RESULTS)/unit.xml
+unit:
+	@$(SUITE) unit
 
-compat: deps
-	mkdir -p $(RESULTS)
-	for core in $(COMPAT_CORES); do \
-	  venv=$(CACHE)/compat-$$core; \
-	  if [ ! -x $$venv/bin/ansible-playbook ]; then \
-	    "$$(tests/harness/python.sh)" -m venv $$venv; \
-	    $$venv/bin/pip install -q "ansible-core==$$core" "$$(grep '^netaddr==' requirements-dev.txt)" \
-	      "$$(grep '^pytest==' requirements-dev.txt)"; \
-	  fi; \
-	  $$venv/bin/python -m pytest -q tests/unit --junitxml=$(RESULTS)/unit-core-$$core.xml; \
-	done
+compat:
+	@$(SUITE) $(addprefix compat:,$(COMPAT_CORES))
 
-molecule: image
-	mkdir -p $(RESULTS)
-	for scenario in $(SCENARIOS); do molecule test -s "$$scenario"; done
+quick:
+	@$(SUITE) lint sanity unit
 
-test-kernel: vm-image
-	mkdir -p $(RESULTS)
-	start=$$SECONDS; molecule test -s kernel; status=$$?; \
-	  echo "the kernel scenario took $$((SECONDS - start)) s"; exit $$status
+molecule:
+	@$(SUITE) $(addprefix molecule:,$(SCENARIOS))
 
-test: lint sanity unit compat molecule $(if $(filter 1,$(KERNEL)),test-kernel)
+test-kernel:
+	@$(SUITE) kernel
+
+test:
+	@$(SUITE) lint sanity unit $(addprefix compat:,$(COMPAT_CORES)) $(addprefix molecule:,$(SCENARIOS)) \
+	  $(if $(filter 1,$(KERNEL)),kernel)
 
 lab: image
 	ansible-playbook -i inventories/lab tests/harness/lab-up.yml
@@ -115,6 +104,9 @@ build: deps
 
 clean: lab-destroy lab-cloudstack-destroy
 	rm -rf $(CACHE) $(VENV)
+
+clean-cache: clean
+	rm -rf "$$(tests/harness/cache-dir.sh)"
 
 bench: deps
 	python benchmarks/validate.py

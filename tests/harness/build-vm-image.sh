@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds the QEMU test image of the kernel scenario from Debian's mirror with debootstrap (no
 # prebuilt image is downloaded): Debian 12 with its own kernel, which has the 802.1Q and NFS
-# server support this machine's kernel lacks. Writes to $PRIVATECLOUD_CACHE/kernel:
+# server support this machine's kernel lacks. Writes to $PRIVATECLOUD_CACHE_HOME/kernel (outside
+# the checkout, so a fresh checkout finds it built):
 #   debian-12.raw (ext4 root filesystem), vmlinuz, initrd.img, id_ed25519 (root's SSH key).
 # Does nothing when the image exists and this script, as it is now, built it; FORCE=1 rebuilds it.
 set -euo pipefail
 # shellcheck source=tests/harness/env.sh
 . "$(dirname "$0")/env.sh"
-out=$PRIVATECLOUD_CACHE/kernel
+out=$PRIVATECLOUD_CACHE_HOME/kernel
 image=$out/debian-12.raw
 # The script's checksum beside the image: a changed package list or setup means a new image.
 stamp=$out/debian-12.built-by
@@ -17,6 +18,13 @@ if [ "${FORCE:-0}" != 1 ] && [ -s "$image" ] && [ "$(cat "$stamp" 2>/dev/null)" 
   exit 0
 fi
 mkdir -p "$out"
+# One build at a time: two checkouts may share the cache directory.
+exec {lock}>"$out/build.lock"
+flock "$lock"
+if [ "${FORCE:-0}" != 1 ] && [ -s "$image" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$recipe" ]; then
+  echo "VM image $image is present (built while this run waited)"
+  exit 0
+fi
 
 suite=bookworm
 [ -n "$(apt-get indextargets 2>/dev/null)" ] || apt-get update -qq

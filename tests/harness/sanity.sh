@@ -2,14 +2,17 @@
 # Runs ansible-test sanity on the collection.
 # ansible-test only runs from a directory named ansible_collections/<namespace>/<name> with no
 # hidden directory on its path, so it runs on a temporary copy of the files git knows (tracked,
-# or new and not ignored). Its state (per-test virtualenvs) stays under a project-local HOME so
-# reruns are quick.
+# or new and not ignored). Its state (per-test virtualenvs, keyed by ansible-test itself on their
+# requirements) stays in a HOME under the cache directory outside the checkout, so a fresh
+# checkout's run is quick too.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/harness/env.sh
+. "$(dirname "$0")/env.sh"
+root=$PRIVATECLOUD_ROOT
 copy=$(mktemp -d "${TMPDIR:-/var/tmp}/privatecloud-iaas-sanity.XXXXXX")
 trap 'rm -rf "$copy"' EXIT
 tree=$copy/ansible_collections/privatecloud/iaas
-export HOME=$root/.cache/sanity-home
+export HOME=$PRIVATECLOUD_CACHE_HOME/sanity-home
 
 mkdir -p "$tree" "$HOME/.ansible/test/cache"
 git -C "$root" ls-files -z --cached --others --exclude-standard \

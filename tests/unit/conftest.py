@@ -9,6 +9,9 @@ LINK = os.path.join(COLLECTIONS, "ansible_collections", "privatecloud", "iaas")
 
 if not os.path.lexists(LINK):
     os.makedirs(os.path.dirname(LINK), exist_ok=True)
-    os.symlink(ROOT, LINK)
+    try:
+        os.symlink(ROOT, LINK)
+    except FileExistsError:
+        pass  # another pytest worker (pytest-xdist, or a compat run beside this one) made it
 if COLLECTIONS not in sys.path:
     sys.path.insert(0, COLLECTIONS)
