@@ -142,6 +142,13 @@ class Suite:
         after = [other for other in self.stages.values() if stage.name in other.needs]
         return self.estimate(stage) + max((self.chain(other) for other in after), default=0)
 
+    def priority(self, stage):
+        """The longest chain of work the stage heads, counting the scenarios that collide with
+        it as part of that chain (they can only run one after another), then its own length."""
+        colliding = [other for other in self.stages.values() if other is not stage and other.result == "pending"
+                     and other.claims and stage.claims and collide(other.claims, stage.claims)]
+        return self.chain(stage) + sum(self.estimate(other) for other in colliding), self.estimate(stage)
+
     def ready(self, stage):
         if stage.result != "pending":
             return False
@@ -213,7 +220,7 @@ class Suite:
             self.skip_unreachable()
             while len(self.running()) < self.jobs:
                 candidates = sorted((stage for stage in self.stages.values() if self.ready(stage)),
-                                    key=self.chain, reverse=True)
+                                    key=self.priority, reverse=True)
                 if not candidates:
                     break
                 self.start(candidates[0])

@@ -11,8 +11,8 @@ import testinfra
 LAN_SERVER = testinfra.get_host("podman://dhcp-lan")
 LAN_NODE = testinfra.get_host("podman://lan-node")
 CC = testinfra.get_host("podman://cc-fe")
-STATIC_SERVER = testinfra.get_host("podman://static-fe")
-STATIC_NODE = testinfra.get_host("podman://static-node")
+STATIC_SERVER = testinfra.get_host("podman://map-fe")
+STATIC_NODE = testinfra.get_host("podman://map-node")
 
 
 def lease(node, mac, seconds=20):
@@ -28,23 +28,23 @@ def test_a_vm_on_the_lan_gets_an_address_from_the_pool():
     assert prefix == "26"
     assert 160 <= int(address.split(".")[-1]) <= 169, got
     assert (got["routers"], got["dns"], got["domain"], got["server"]) == (
-        ["203.0.113.129"], ["203.0.113.130"], "lan.example.org", "203.0.113.130")
+        ["198.18.5.129"], ["198.18.5.130"], "lan.example.org", "198.18.5.130")
     # The server recorded the lease it gave.
     assert "hardware ethernet 02:00:00:00:01:01" in LAN_SERVER.file("/var/lib/dhcp/dhcpd.leases").content_string
 
 
 def test_a_fixed_host_of_the_lan_server_gets_its_address():
-    assert lease(LAN_NODE, "02:00:00:00:01:99")["address"] == "203.0.113.150/26"
+    assert lease(LAN_NODE, "02:00:00:00:01:99")["address"] == "198.18.5.150/26"
 
 
 def test_a_static_mode_vm_gets_exactly_its_pairs_ip_router_and_dns():
     got = lease(STATIC_NODE, "02:00:00:00:02:12")
     assert (got["address"], got["routers"], got["dns"], got["server"]) == (
-        "203.0.113.212/26", ["203.0.113.193"], ["203.0.113.194"], "203.0.113.194")
+        "198.18.5.212/26", ["198.18.5.193"], ["198.18.5.194"], "198.18.5.194")
 
 
 def test_the_moved_pair_leases_its_new_ip():
-    assert lease(STATIC_NODE, "02:00:00:00:02:11")["address"] == "203.0.113.221/26"
+    assert lease(STATIC_NODE, "02:00:00:00:02:11")["address"] == "198.18.5.221/26"
 
 
 def test_a_mac_outside_the_map_gets_nothing():
@@ -57,7 +57,7 @@ def test_moving_one_pair_changed_only_its_host_entry():
     after = STATIC_SERVER.file("/etc/dhcp/dhcpd.conf").content_string.splitlines()
     changed = [(old, new) for old, new in zip(before, after) if old != new]
     assert len(before) == len(after)
-    assert changed == [("  fixed-address 203.0.113.211;", "  fixed-address 203.0.113.221;")]
+    assert changed == [("  fixed-address 198.18.5.211;", "  fixed-address 198.18.5.221;")]
 
 
 def test_the_refused_option_never_reached_the_server():

@@ -21,10 +21,10 @@ def test_the_front_end_has_the_managed_keys():
         'VNET_DHCPUSER="root"',
         'VNET_SUBNET="192.168.0.0"',
         'VNET_NETMASK="255.255.0.0"',
-        'VNET_DNS="203.0.113.130"',
+        'VNET_DNS="198.18.2.130"',
         'VNET_ADDRSPERNET="64"',
-        'VNET_PUBLICIPS="203.0.113.160-203.0.113.163"',
-        'VNET_CLOUDIP="203.0.113.130"',
+        'VNET_PUBLICIPS="198.18.2.160-198.18.2.163"',
+        'VNET_CLOUDIP="198.18.2.130"',
     ]
 
 
@@ -68,10 +68,10 @@ def test_preflight_left_no_trace():
     for host in (FRONTEND, NODE):
         assert host.run("ip link show dev eth0.10").rc != 0
     addresses = FRONTEND.check_output("ip -o -4 address show dev eth0")
-    assert "203.0.113.16" not in addresses and "203.0.113.130/26" in addresses
+    assert "198.18.2.16" not in addresses and "198.18.2.130/26" in addresses
 
 
 def test_a_public_ip_not_on_the_front_end_does_not_answer():
     # The public-IP test is real: once the test removed its /32, the outside host gets no answer.
     outside = testinfra.get_host("podman://managed-outside")
-    assert outside.run("ping -c 1 -W 1 203.0.113.160").rc != 0
+    assert outside.run("ping -c 1 -W 1 198.18.2.160").rc != 0

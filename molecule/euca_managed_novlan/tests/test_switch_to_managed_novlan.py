@@ -22,9 +22,9 @@ def test_the_front_end_has_the_managed_novlan_keys_and_none_of_statics():
         'VNET_DHCPDAEMON="/usr/sbin/dhcpd"',
         'VNET_SUBNET="10.10.0.0"',
         'VNET_NETMASK="255.255.0.0"',
-        'VNET_DNS="203.0.113.130"',
+        'VNET_DNS="198.18.3.130"',
         'VNET_ADDRSPERNET="64"',
-        'VNET_PUBLICIPS="203.0.113.160-203.0.113.163"',
+        'VNET_PUBLICIPS="198.18.3.160-198.18.3.163"',
     ]
 
 

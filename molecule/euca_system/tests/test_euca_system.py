@@ -30,14 +30,14 @@ def test_the_node_bridges_eth0_with_the_documents_timers():
 
 def test_the_front_end_serves_the_lan_pool():
     assert FRONTEND.service("isc-dhcp-server").is_running
-    assert "range 203.0.113.170 203.0.113.179;" in FRONTEND.file("/etc/dhcp/dhcpd.conf").content_string
+    assert "range 198.18.4.170 198.18.4.179;" in FRONTEND.file("/etc/dhcp/dhcpd.conf").content_string
 
 
 def test_a_vm_on_the_node_gets_an_address_from_the_pool():
     lease = json.loads(NODE.run("vm-dhcp br0 52:54:00:12:34:56").stdout)
     address = ipaddress.ip_interface(lease["address"])
-    assert ipaddress.ip_address("203.0.113.170") <= address.ip <= ipaddress.ip_address("203.0.113.179")
-    assert (address.network.prefixlen, lease["routers"], lease["domain"]) == (26, ["203.0.113.129"],
+    assert ipaddress.ip_address("198.18.4.170") <= address.ip <= ipaddress.ip_address("198.18.4.179")
+    assert (address.network.prefixlen, lease["routers"], lease["domain"]) == (26, ["198.18.4.129"],
                                                                               "cloud.example.org")
 
 
