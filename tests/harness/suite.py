@@ -29,9 +29,11 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 RESULTS = os.path.join(ROOT, ".cache", "results")
 LOGS = os.path.join(RESULTS, "logs")
 
-# Rough seconds for a stage never timed on this machine; a timed run replaces them.
-FIRST_GUESS = {"deps": 60, "image": 60, "vm-image": 120, "lint": 40, "sanity": 60, "unit": 60,
-               "compat": 60, "molecule": 150, "kernel": 600}
+# Seconds of each stage on the reference machine, for ordering the stages of a machine's first
+# run; afterwards the seconds this machine took last time (kept outside the checkout) replace them.
+TYPICAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stage-seconds.json")
+# A stage in neither (a new scenario): a guess by its kind.
+FIRST_GUESS = {"compat": 80, "molecule": 150}
 
 
 def stage_command(name):
@@ -95,6 +97,15 @@ def cache_home():
                           capture_output=True, text=True).stdout.strip()
 
 
+def read_seconds(path):
+    """{stage: seconds} from a JSON file, or {} when there is none (yet)."""
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return {}
+
+
 def cpu_ticks():
     """(busy, all) jiffies of the whole machine, from /proc/stat."""
     with open("/proc/stat") as handle:
@@ -129,14 +140,14 @@ class Suite:
             order += prerequisites(name) + [name]
         self.stages = {name: Stage(name) for name in dict.fromkeys(order)}
         self.history_file = None
-        self.history = {}
+        self.typical = self.history = {}
         self.began = time.monotonic()
         self.ticks = cpu_ticks()
 
     # Ordering: the stage that heads the longest remaining chain of work starts first.
     def estimate(self, stage):
         kind = stage.name.partition(":")[0]
-        return self.history.get(stage.name, FIRST_GUESS.get(kind, 60))
+        return self.history.get(stage.name, self.typical.get(stage.name, FIRST_GUESS.get(kind, 60)))
 
     def chain(self, stage):
         after = [other for other in self.stages.values() if stage.name in other.needs]
@@ -203,11 +214,7 @@ class Suite:
         for scenario, claims in scenario_claims(list(scenarios)).items():
             scenarios[scenario].claims = claims
         self.history_file = os.path.join(cache_home(), "stage-seconds.json")
-        try:
-            with open(self.history_file) as handle:
-                self.history = json.load(handle)
-        except (OSError, ValueError):
-            self.history = {}
+        self.typical, self.history = read_seconds(TYPICAL), read_seconds(self.history_file)
 
     def skip_unreachable(self):
         for stage in self.stages.values():

@@ -8,8 +8,16 @@
 cached_venv() {
   local name=$1 python=$2
   shift 2
-  local key venv lock
-  key=$({ printf '%s\n' "$@"; "$python" -VV; } | sha256sum | cut -c1-12)
+  local key venv lock argument previous=
+  # The key: the arguments, a requirements file by its content (not its path, which differs
+  # between checkouts), and the interpreter's version.
+  key=$({
+    for argument in "$@"; do
+      if [ "$previous" = -r ]; then cat "$argument"; else printf '%s\n' "$argument"; fi
+      previous=$argument
+    done
+    "$python" -VV
+  } | sha256sum | cut -c1-12)
   venv=$PRIVATECLOUD_CACHE_HOME/$name-$key
   mkdir -p "$PRIVATECLOUD_CACHE_HOME"
   exec {lock}>"$venv.lock"
