@@ -184,6 +184,9 @@ class Suite:
         self.say("start %s: %s" % (stage.name, " ".join(stage.command)))
         environment = {key: value for key, value in os.environ.items()
                        if key not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+        # The virtualenv first, again: when this script was started before deps made .venv, a
+        # pyenv shim ran it and put its own interpreter's directory in front of the Makefile's.
+        environment["PATH"] = os.path.join(ROOT, ".venv", "bin") + os.pathsep + environment["PATH"]
         output = subprocess.PIPE if stage.streaming else stage.log
         stage.process = subprocess.Popen(stage.command, cwd=ROOT, env=environment, stdin=subprocess.DEVNULL,
                                          stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
