@@ -266,7 +266,7 @@ class Suite:
         rows.append(("total (wall clock)", "%d" % wall, "CPUs %d%% busy" % busy_share))
         width = max(len(row[0]) for row in rows) + 2
         lines = ["", "Seconds per stage (%d at a time on %d CPUs):" % (self.jobs, os.cpu_count()), ""]
-        lines += ["%s %7s  %s" % (name.ljust(width), seconds, result)
+        lines += [("%s %7s  %s" % (name.ljust(width), seconds, result)).rstrip()
                   for name, seconds, result in [("stage", "seconds", "result")] + rows]
         text = "\n".join(lines) + "\n"
         print(text, flush=True)
