@@ -9,7 +9,6 @@ SHELL := /bin/bash
 ROOT := $(CURDIR)
 VENV := $(ROOT)/.venv
 CACHE := $(ROOT)/.cache
-RESULTS := $(CACHE)/results
 # The container scenarios; 'kernel' (QEMU VMs with Debian's kernel) has its own target.
 SCENARIOS ?= $(filter-out kernel,$(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 # make test also runs the kernel scenario (QEMU VMs under TCG emulation); KERNEL=0 skips it.

@@ -92,6 +92,11 @@ def collide(first, second):
                for a in first["subnets"] for b in second["subnets"])
 
 
+def clash(first, second):
+    """True when two stages are scenarios that must not run together."""
+    return bool(first.claims and second.claims and collide(first.claims, second.claims))
+
+
 def cache_home():
     return subprocess.run([os.path.join(ROOT, "tests", "harness", "cache-dir.sh")], cwd=ROOT, check=True,
                           capture_output=True, text=True).stdout.strip()
@@ -140,7 +145,7 @@ class Suite:
             order += prerequisites(name) + [name]
         self.stages = {name: Stage(name) for name in dict.fromkeys(order)}
         self.history_file = None
-        self.typical = self.history = {}
+        self.typical, self.history = {}, {}
         self.began = time.monotonic()
         self.ticks = cpu_ticks()
 
@@ -156,8 +161,8 @@ class Suite:
     def priority(self, stage):
         """The longest chain of work the stage heads, counting the scenarios that collide with
         it as part of that chain (they can only run one after another), then its own length."""
-        colliding = [other for other in self.stages.values() if other is not stage and other.result == "pending"
-                     and other.claims and stage.claims and collide(other.claims, stage.claims)]
+        colliding = [other for other in self.stages.values()
+                     if other is not stage and other.result == "pending" and clash(other, stage)]
         return self.chain(stage) + sum(self.estimate(other) for other in colliding), self.estimate(stage)
 
     def ready(self, stage):
@@ -165,8 +170,7 @@ class Suite:
             return False
         if any(self.stages[need].result != "passed" for need in stage.needs):
             return False
-        return not any(other.claims and stage.claims and collide(other.claims, stage.claims)
-                       for other in self.running())
+        return not any(clash(other, stage) for other in self.running())
 
     def running(self):
         return [stage for stage in self.stages.values() if stage.result == "running"]
