@@ -5,26 +5,14 @@
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
-from ansible_collections.privatecloud.iaas.plugins.module_utils import (
-    cloudstack,
-    cloudstack_install,
-    dhcpd,
-    eucalyptus,
-    netconf,
-)
+from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import plan_inventory
 from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
-
-PLATFORMS = ("eucalyptus", "cloudstack")
-# Only these variables are read (and templated) per host: the inventory may hold many hosts.
-PREFIXES = ("vnet_", "iaas_", "cloudstack_", "db_", "bridge_", "vlan_", "dhcpd_")
-# Read once from a management server, not per host: it describes the whole cloud.
-CLOUD_WIDE = ("cloudstack_zones",)
+from ansible_collections.privatecloud.iaas.plugins.plugin_utils.inventory import inventory
 
 
 class ActionModule(ActionBase):
-    """Validate the inventory; never contacts a host."""
+    """Validate the inventory by planning every host; never contacts a host."""
 
     TRANSFERS_FILES = False
     _requires_connection = False
@@ -33,34 +21,8 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         self._options = self.validate_argument_spec(argument_spec={})
-        hostvars, groups = task_vars["hostvars"], task_vars["groups"]
-        problems = Problems()
-
-        eucalyptus_hosts, cloudstack_hosts, zones, warnings = {}, {}, None, []
-        for host in groups.get("all", []):
-            variables = self._variables(host, hostvars[host], problems)
-            platform = variables.get("iaas_platform")
-            if platform is not None and platform not in PLATFORMS:
-                problems.add(host, "iaas_platform", platform, "is not one of %s" % ", ".join(PLATFORMS))
-                continue
-            for variable, value, rule in netconf.check_declaration(variables.get("bridge_interfaces"),
-                                                                   variables.get("vlan_interfaces")):
-                problems.add(host, variable, value, rule)
-            group_names = hostvars[host].get("group_names", [])
-            dhcpd.check_host(host, group_names, variables, problems)
-            uses_vnet = any(name.startswith("vnet_") for name in variables)
-            if platform == "eucalyptus" or (platform is None and uses_vnet):
-                eucalyptus_hosts[host] = {"groups": group_names, "vars": variables}
-            if platform == "cloudstack":
-                cloudstack_hosts[host] = {"groups": group_names, "vars": variables}
-                if zones is None and "frontend" in group_names:
-                    zones = self._value(host, hostvars[host], "cloudstack_zones", problems)
-
-        eucalyptus.check_hosts(eucalyptus_hosts, problems)
-        cloudstack.check_hosts(cloudstack_hosts, problems, warnings)
-        cloudstack_install.check_databases(cloudstack_hosts, problems)
-        if zones is not None:
-            cloudstack.check_zones(zones, problems)
+        problems, warnings = Problems(), []
+        plans = plan_inventory(inventory(task_vars, problems), problems, warnings)
         for warning in warnings:
             self._display.warning(warning)
 
@@ -70,23 +32,7 @@ class ActionModule(ActionBase):
             result["failed"] = True
             result["msg"] = "%d problem(s) in the inventory:\n%s" % (len(problems), "\n".join(problems.lines()))
         else:
-            result["msg"] = "the inventory keeps every rule (%d Eucalyptus hosts, %d CloudStack zones)" % (
-                len(eucalyptus_hosts), len(zones or []))
+            platforms = [plan["platform"] for plan in plans.values()]
+            result["msg"] = "the inventory keeps every rule (%d Eucalyptus hosts, %d CloudStack hosts)" % (
+                platforms.count("eucalyptus"), platforms.count("cloudstack"))
         return result
-
-    def _variables(self, host, host_vars, problems):
-        variables = {}
-        for name in host_vars:
-            if name.startswith(PREFIXES) and name not in CLOUD_WIDE:
-                value = self._value(host, host_vars, name, problems)
-                if value is not None:
-                    variables[name] = value
-        return variables
-
-    @staticmethod
-    def _value(host, host_vars, name, problems):
-        try:
-            return host_vars.get(name)
-        except AnsibleError as error:
-            problems.add(host, name, "(template)", "cannot be templated: %s" % error.message)
-            return None

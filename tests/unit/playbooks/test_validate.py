@@ -2,7 +2,8 @@
 
 Each broken inventory differs from a valid example in one value and must fail with the one
 message naming the variable, the value and the rule; one inventory with many faults must list
-them all. The play targets only the controller: the recap must name no inventory host.
+them all. The checks run on the controller; only after they pass is each host planned, on the controller
+too: no host is ever contacted.
 """
 
 import json
@@ -33,9 +34,13 @@ def run_validate(inventory):
         capture_output=True, text=True, env=environment, check=False,
     )
     recap = result.stdout.split("PLAY RECAP")[-1]
-    contacted = re.findall(r"^(\S+)\s+: ok=", recap, re.MULTILINE)
-    assert contacted == ["localhost"], result.stdout + result.stderr
-    assert "UNREACHABLE" not in result.stdout
+    # The inventory's hosts are planned on the controller, after the validation passed, and never
+    # contacted (none of the examples' addresses answers: a connection would be UNREACHABLE).
+    named = re.findall(r"^(\S+)\s+: ok=", recap, re.MULTILINE)
+    assert "localhost" in named, result.stdout + result.stderr
+    assert "UNREACHABLE" not in result.stdout and "unreachable=1" not in recap
+    if result.returncode != 0:
+        assert named == ["localhost"], result.stdout
     failure = re.search(r"^fatal: \[localhost\]: FAILED! => (\{.*\})$", result.stdout, re.MULTILINE)
     problems = json.loads(failure.group(1))["problems"] if failure else []
     return result.returncode, problems
@@ -260,6 +265,8 @@ def test_many_faults_are_reported_at_once(tmp_path):
         "cloud1: vnet_publicip: '172.16.32.200' is not a variable of the collection (did you mean vnet_publicips?)",
         "cloud1: vnet_dns: 'dns.example.org' is not an IPv4 address",
         "cloud1: vnet_router: '192.168.2.1' is not a host address of 192.168.1.0/24",
+        # Found while the front-end's eucalyptus.conf is planned, though the router is wrong too.
+        "cloud1: vnet_macmap[AA:DD:11:CE:FF]: 'AA:DD:11:CE:FF' is not a MAC address",
         "node1: vnet_bridge: 'virbr0' is libvirt's NAT bridge",
         "node2: vnet_bridge: 'virbr0' is libvirt's NAT bridge",
     ]

@@ -1,0 +1,364 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What each host of the inventory becomes, decided once, from every host's variables.
+
+A host's plan says which parts of the cloud it runs and everything the roles apply there: its
+bridges and VLAN devices, its DHCP server, the keys of its eucalyptus.conf, the port sets and
+baseline of its firewall, the checks preflight runs on it, and the CloudStack facts that depend
+on other hosts (the database primary, the first management server). The roles read the plan;
+no role decides any of it again.
+
+Building the plans is validating the inventory: ``plan_inventory`` records every broken rule in
+``problems`` and returns the plans of the hosts it could plan. Everything here is plain data in,
+plain data out (JSON-able), so the plans are tested without Ansible.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils import (
+    cloudstack,
+    cloudstack_install,
+    dhcpd,
+    eucalyptus,
+    netconf,
+)
+from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError, AddressErrors
+
+PLATFORMS = ("eucalyptus", "cloudstack")
+# The platform of a host that names none, by its groups, first match.
+DEFAULT_PLATFORMS = (("frontend", "eucalyptus"), ("nodes", "eucalyptus"), ("db", "cloudstack"), ("nfs", "cloudstack"))
+# Inventory groups -> the component each makes of a host, in the order a host is built.
+COMPONENTS = (("db", "db"), ("nfs", "nfs"), ("frontend", "frontend"), ("nodes", "node"), ("dhcpd", "dhcpd"))
+
+# Eucalyptus: the modes whose VMs attach to VNET_BRIDGE (in MANAGED the NC makes eucabr<vlan>
+# bridges itself over <privinterface>.<vlan> devices, which need the kernel's 802.1Q support).
+BRIDGED_MODES = ("SYSTEM", "STATIC", "MANAGED-NOVLAN")
+VLAN_MODES = ("MANAGED",)
+# Modes whose CC owns the front-end's netfilter tables (flushes them at start, reloads the preload).
+ROUTING_MODES = ("MANAGED", "MANAGED-NOVLAN")
+# The node's VM bridge where bridge_interfaces does not declare it: the documents' br0 over eth0,
+# address by DHCP. Declare it to give it a static address or another port.
+DEFAULT_VM_BRIDGE = {"ports": ["eth0"], "method": "dhcp", "forward_delay": 1, "hello_time": 2}
+EUCA_DEFAULTS = {"euca_home": "/", "euca_user": "eucalyptus", "euca_hypervisor": "kvm",
+                 "euca_conf_file": "/etc/eucalyptus/eucalyptus.conf"}
+PRELOAD = "etc/eucalyptus/iptables-preload"
+
+
+class Inventory:
+    """The inventory as the plans read it: the groups, and each host's variables read once.
+
+    ``read`` is called with a host name and returns that host's variables (a dict); only what the
+    plans need is asked for, so a large inventory is not templated as a whole for each host.
+    """
+
+    def __init__(self, groups, read):
+        self.groups = {name: list(hosts or []) for name, hosts in (groups or {}).items()}
+        self._read = read
+        self._variables = {}
+
+    def hosts(self):
+        return list(self.groups.get("all", []))
+
+    def group(self, name):
+        return list(self.groups.get(name, []))
+
+    def groups_of(self, host):
+        return [group for group, _component in COMPONENTS if host in self.groups.get(group, ())]
+
+    def variables(self, host):
+        if host not in self._variables:
+            self._variables[host] = dict(self._read(host) or {})
+        return self._variables[host]
+
+    def platform(self, host):
+        """iaas_platform, else that of the host's groups: a front-end or node is a Eucalyptus one, a
+        database or storage server a CloudStack one (only CloudStack has them); else none."""
+        platform = self.variables(host).get("iaas_platform")
+        if platform is None:
+            groups = self.groups_of(host)
+            for group, default in DEFAULT_PLATFORMS:
+                if group in groups:
+                    return default
+        return platform
+
+    def members(self, group, platform):
+        return [host for host in self.group(group) if self.platform(host) == platform]
+
+
+def _set(value):
+    return value not in (None, "")
+
+
+class _Context:
+    """What one host's plan is built from: its variables, groups and the problems found."""
+
+    def __init__(self, host, inventory, problems):
+        self.host, self.inventory, self.problems = host, inventory, problems
+        self.variables = inventory.variables(host)
+        self.groups = inventory.groups_of(host)
+
+    def get(self, name, default=None):
+        value = self.variables.get(name)
+        return default if value is None else value
+
+    def add(self, variable, value, rule):
+        self.problems.add(self.host, variable, value, rule)
+
+
+def plan_host(host, inventory, problems):
+    """The plan of one host. Problems of this host are recorded; the plan is returned regardless,
+    with what could be decided (the roles never see a plan whose inventory had problems)."""
+    context = _Context(host, inventory, problems)
+    platform = inventory.platform(host)
+    if platform is not None and platform not in PLATFORMS:
+        context.add("iaas_platform", platform, "is not one of %s" % ", ".join(PLATFORMS))
+        platform = None
+    components = [component for group, component in COMPONENTS if group in context.groups]
+    plan = {
+        "platform": platform,
+        "components": components,
+        "eucalyptus": _eucalyptus(context) if platform == "eucalyptus" else None,
+        "cloudstack": _cloudstack(context) if platform == "cloudstack" else None,
+    }
+    plan["interfaces"] = _interfaces(context, plan)
+    plan["dhcpd"] = _dhcpd(context, plan)
+    plan["firewall"] = _firewall(context, plan)
+    plan["preflight"] = _preflight(context, plan)
+    return plan
+
+
+def plan_inventory(inventory, problems, warnings=None):
+    """Every host's plan, {host: plan}; every broken rule of the inventory recorded in ``problems``
+    (and what is allowed but unwise in ``warnings``): the inventory's validation."""
+    warnings = [] if warnings is None else warnings
+    plans = {}
+    eucalyptus_hosts, cloudstack_hosts = {}, {}
+    for host in inventory.hosts():
+        plan = plans[host] = plan_host(host, inventory, problems)
+        variables = inventory.variables(host)
+        for variable, value, rule in netconf.check_declaration(variables.get("bridge_interfaces"),
+                                                               variables.get("vlan_interfaces")):
+            problems.add(host, variable, value, rule)
+        entry = {"groups": inventory.groups_of(host), "vars": variables}
+        dhcpd.check_host(host, entry["groups"], variables, problems)
+        uses_vnet = any(name.startswith("vnet_") for name in variables)
+        if plan["platform"] == "eucalyptus" or (plan["platform"] is None and uses_vnet):
+            eucalyptus_hosts[host] = entry
+        if plan["platform"] == "cloudstack":
+            cloudstack_hosts[host] = entry
+    eucalyptus.check_hosts(eucalyptus_hosts, problems)
+    cloudstack.check_hosts(cloudstack_hosts, problems, warnings)
+    cloudstack_install.check_databases(cloudstack_hosts, problems)
+    zones = zones_of(inventory)
+    if zones is not None:
+        cloudstack.check_zones(zones, problems)
+    return plans
+
+
+# --- Eucalyptus ---------------------------------------------------------------------------------
+
+def _eucalyptus(context):
+    roles = [role for role in ("frontend", "nodes") if role in context.groups]
+    mode = context.get("vnet_mode")
+    euca = {key: context.get(key, default) for key, default in EUCA_DEFAULTS.items()}
+    home = euca["euca_home"].rstrip("/")
+    plan = {
+        "mode": mode,
+        "cc": "frontend" in roles,
+        "nc": "nodes" in roles,
+        "conf_file": euca["euca_conf_file"],
+        "cc_init": home + "/etc/init.d/eucalyptus-cc",
+        "nc_init": home + "/etc/init.d/eucalyptus-nc",
+        "hypervisor": euca["euca_hypervisor"],
+        # The node's bridge its VMs attach to: what the NC refuses to start without (vnetInit).
+        "vm_bridge": context.get("vnet_bridge") if "nodes" in roles and mode in BRIDGED_MODES else None,
+        "vtun": False,
+        "settings": {},
+        "owned": [],
+    }
+    if not roles or mode is None:
+        return plan
+    base = {"EUCALYPTUS": euca["euca_home"], "EUCA_USER": euca["euca_user"]}
+    if plan["nc"]:
+        base["HYPERVISOR"] = euca["euca_hypervisor"]
+    extra = context.get("euca_conf_settings", {})
+    if not isinstance(extra, dict):
+        context.add("euca_conf_settings", extra, "is not a mapping of eucalyptus.conf keys to values")
+        extra = {}
+    cluster = _cluster_keys(context, mode) if plan["cc"] else {}
+    try:
+        settings = eucalyptus.conf_settings(context.variables, roles, defaults=cluster)
+    except AddressErrors as errors:
+        for error in errors.errors:
+            context.add(error.variable, error.value, error.rule)
+        settings = {}
+    except AddressError as error:
+        context.add(error.variable, error.value, error.rule)
+        settings = {}
+    settings.update(base)
+    settings.update((str(key), value) for key, value in extra.items())
+    plan["settings"] = settings
+    plan["owned"] = sorted(set(base) | set(str(key) for key in extra))
+    plan["vtun"] = bool(plan["cc"] and mode in ROUTING_MODES and len(_clusters(context.inventory)) > 1
+                        and context.get("vnet_localip") != "0.0.0.0")
+    return plan
+
+
+def _clusters(inventory):
+    """The Eucalyptus front-ends (each a cluster's CC) of the inventory; the first runs the CLC."""
+    return [host for host in inventory.members("frontend", "eucalyptus")
+            if inventory.variables(host).get("vnet_mode") is not None]
+
+
+def _is_ipv4(value):
+    try:
+        eucalyptus.ipv4_address(value)
+    except (AddressError, TypeError, ValueError):
+        return False
+    return True
+
+
+def _address(inventory, host):
+    return inventory.variables(host).get("ansible_host") or host
+
+
+def _cluster_keys(context, mode):
+    """Several clusters: each CC is told its own address (VNET_LOCALIP) and every other CC where the
+    CLC is (VNET_CLOUDIP), unless the inventory says otherwise; an address only where it is IPv4."""
+    clusters = _clusters(context.inventory)
+    if len(clusters) < 2 or mode not in ROUTING_MODES:
+        return {}
+    keys = {}
+    own, clc = _address(context.inventory, context.host), _address(context.inventory, clusters[0])
+    if _is_ipv4(own):
+        keys["vnet_localip"] = own
+    if context.host != clusters[0] and _is_ipv4(clc):
+        keys["vnet_cloudip"] = clc
+    return keys
+
+
+# --- CloudStack ---------------------------------------------------------------------------------
+
+def _cloudstack(context):
+    inventory = context.inventory
+    management = inventory.members("frontend", "cloudstack")
+    databases = inventory.group("db")
+    entries = {host: {"groups": inventory.groups_of(host), "vars": inventory.variables(host)}
+               for host in databases + [host for host in management if host not in databases]}
+    primary = cloudstack_install.database_roles(entries)[0] if databases else None
+    return {
+        # The database the management servers deploy to: the primary, else a local one.
+        "db_primary": primary or context.host,
+        "db_local": (primary or context.host) == context.host,
+        # The first management server deploys the schema; the others only configure their client.
+        "first_management_server": bool(management) and management[0] == context.host,
+        "kvm_colocated": "frontend" in context.groups and "nodes" in context.groups,
+        "traffic_labels": _traffic_labels(inventory) if "nodes" in context.groups else [],
+    }
+
+
+def zones_of(inventory):
+    """cloudstack_zones, as the first management server holds it (it describes the whole cloud)."""
+    management = inventory.members("frontend", "cloudstack")
+    return inventory.variables(management[0]).get("cloudstack_zones") if management else None
+
+
+def _traffic_labels(inventory):
+    labels = []
+    for zone in zones_of(inventory) or ():
+        for network in (zone or {}).get("physical_networks") or () if isinstance(zone, dict) else ():
+            for traffic in (network or {}).get("traffic_types") or () if isinstance(network, dict) else ():
+                label = traffic.get("label") if isinstance(traffic, dict) else None
+                if label and label not in labels:
+                    labels.append(label)
+    return labels
+
+
+# --- Interfaces, DHCP, firewall, preflight --------------------------------------------------------
+
+def _interfaces(context, plan):
+    bridges = context.get("bridge_interfaces", [])
+    vlans = context.get("vlan_interfaces", [])
+    bridges = list(bridges) if isinstance(bridges, list) else []
+    vlans = list(vlans) if isinstance(vlans, list) else []
+    declared = [bridge.get("name") for bridge in bridges if isinstance(bridge, dict)]
+    euca = plan["eucalyptus"] or {}
+    if euca.get("vm_bridge") and euca["vm_bridge"] not in declared:
+        bridges.append(dict(DEFAULT_VM_BRIDGE, name=euca["vm_bridge"]))
+    cloud = plan["cloudstack"] or {}
+    missing = [label for label in cloud.get("traffic_labels", []) if label not in declared]
+    if missing:
+        context.add("bridge_interfaces", declared, "lacks %s: every traffic label of cloudstack_zones is a bridge "
+                    "of every KVM host" % ", ".join(missing))
+    return {
+        "bridges": bridges,
+        "vlans": vlans,
+        "vlan_8021q": bool(vlans) or (euca.get("nc", False) and euca.get("mode") in VLAN_MODES),
+    }
+
+
+def _dhcpd(context, plan):
+    chosen = context.get("dhcpd_function") or dhcpd.function(context.groups, context.get("vnet_mode"),
+                                                             context.get("vnet_dataplane"))
+    interfaces = context.get("dhcpd_interfaces")
+    if interfaces is None:
+        interfaces = []
+        private = context.get("vnet_privinterface")
+        if chosen == "static_map" and private:
+            # A front-end that is also a node has moved its private interface into a bridge: the
+            # bridge carries the address now, so dhcpd listens there.
+            interfaces = [_carrier(private, plan["interfaces"]["bridges"])]
+    return {"function": chosen, "interfaces": interfaces}
+
+
+def _carrier(interface, bridges):
+    """The interface that carries ``interface``'s address: the bridge it is a port of, or itself."""
+    for bridge in bridges:
+        if isinstance(bridge, dict) and interface in (bridge.get("ports") or ()):
+            return bridge.get("name")
+    return interface
+
+
+def _firewall(context, plan):
+    cloudstack_host = plan["platform"] == "cloudstack"
+    services = []
+    if cloudstack_host and "nodes" in context.groups:
+        services.append("kvm")
+    if cloudstack_host and "frontend" in context.groups:
+        services.append("management")
+        if context.get("cloudstack_awsapi_enabled", False):
+            services.append("awsapi")
+    if "db" in context.groups and context.get("db_firewall", True):
+        services.append("mysql")
+    if "nfs" in context.groups and context.get("nfs_firewall", True):
+        services.append("nfs")
+    euca = plan["eucalyptus"] or {}
+    routing = euca.get("cc", False) and euca.get("mode") in ROUTING_MODES
+    baseline = None
+    if routing and context.get("vnet_dataplane") == "ansible":
+        baseline = {"subnet": context.get("vnet_subnet"), "netmask": context.get("vnet_netmask")}
+    home = (context.get("euca_home") or EUCA_DEFAULTS["euca_home"]).rstrip("/")
+    return {
+        "services": services,
+        # The Eucalyptus front-end baseline, where the collection owns the data plane.
+        "eucalyptus": baseline,
+        # Where a MANAGED CC reloads rules from after it flushes filter and nat at start.
+        "preload": "%s/%s" % (home, PRELOAD) if routing else "",
+    }
+
+
+def _preflight(context, plan):
+    """The checks playbooks/preflight.yml runs on this host."""
+    euca = plan["eucalyptus"] or {}
+    mode = euca.get("mode")
+    checks = []
+    if mode in VLAN_MODES and (euca.get("cc") or euca.get("nc")):
+        checks.append("vlan_clean")
+    if euca.get("cc") and mode in ROUTING_MODES and _set(context.get("vnet_publicips")):
+        checks.append("public_ips")
+    if euca.get("vm_bridge"):
+        checks.append("bridge")
+    if euca.get("cc") and mode in dhcpd.CC_DHCP_MODES:
+        checks.append("dhcp_daemon")
+    return checks

@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The inventory as the host plans read it, from Ansible's hostvars on the controller."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleError
+from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import Inventory
+
+# Only these variables are read (and templated) per host: the inventory may hold many hosts.
+PREFIXES = ("vnet_", "iaas_", "cloudstack_", "db_", "nfs_", "bridge_", "vlan_", "dhcpd_", "euca_")
+NAMES = ("ansible_host",)
+# Read from the first management server only (see host_plan.zones_of): it describes the whole cloud.
+CLOUD_WIDE = ("cloudstack_zones",)
+
+
+def inventory(task_vars, problems):
+    """An Inventory over the play's hostvars; a variable that cannot be templated is a problem."""
+    hostvars, groups = task_vars["hostvars"], task_vars["groups"]
+    management = set(groups.get("frontend", []))
+
+    def read(host):
+        host_vars = hostvars[host]
+        variables = {}
+        for name in host_vars:
+            if not (name.startswith(PREFIXES) or name in NAMES):
+                continue
+            if name in CLOUD_WIDE and host not in management:
+                continue
+            try:
+                value = host_vars.get(name)
+            except AnsibleError as error:
+                problems.add(host, name, "(template)", "cannot be templated: %s" % error.message)
+                continue
+            if value is not None:
+                variables[name] = value
+        return variables
+
+    return Inventory(groups, read)

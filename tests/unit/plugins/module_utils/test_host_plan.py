@@ -1,0 +1,282 @@
+"""Each host's plan, decided once from the whole inventory: every mode, every CloudStack host kind,
+several clusters, and a front-end that is also a node."""
+
+import os
+
+import pytest
+import yaml
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import Inventory, plan_host, plan_inventory
+from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
+
+STATIC_FRONTEND = {
+    "vnet_pubinterface": "eth0", "vnet_privinterface": "eth0", "vnet_dhcpdaemon": "/usr/sbin/dhcpd",
+    "vnet_subnet": "192.168.1.0", "vnet_netmask": "255.255.255.0", "vnet_broadcast": "192.168.1.255",
+    "vnet_router": "192.168.1.1", "vnet_dns": "192.168.1.2",
+    "vnet_macmap": {"AA:DD:11:CE:FF:ED": "192.168.1.3", "AA:DD:11:CE:FF:EE": "192.168.1.4"},
+}
+MANAGED_FRONTEND = {
+    "vnet_pubinterface": "eth1", "vnet_privinterface": "eth0", "vnet_dhcpdaemon": "/usr/sbin/dhcpd",
+    "vnet_subnet": "10.0.0.0", "vnet_netmask": "255.0.0.0", "vnet_dns": "192.0.2.2", "vnet_addrspernet": 128,
+}
+# The advanced zone of the example inventory: its traffic labels are cloudbr1 and cloudbr0.
+EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "inventories", "cloudstack-advanced")
+with open(os.path.join(EXAMPLE, "group_vars", "all.yml")) as stream:
+    ZONE = yaml.safe_load(stream)["cloudstack_zones"][0]
+CLOUD_BRIDGES = [{"name": "cloudbr1", "ports": ["eth0.200"]}, {"name": "cloudbr0", "ports": ["eth0.300"]}]
+
+
+def inventory(groups, variables, common=None):
+    """An Inventory from {group: [hosts]} and {host: variables} (plus variables every host has)."""
+    hosts = sorted({host for members in groups.values() for host in members} | set(variables))
+    return Inventory(dict(groups, all=hosts), lambda host: dict(common or {}, **variables.get(host, {})))
+
+
+def plans(groups, variables, common=None):
+    problems = Problems()
+    found = plan_inventory(inventory(groups, variables, common), problems)
+    assert problems.lines() == []
+    return found
+
+
+def problems_of(groups, variables, common=None):
+    problems = Problems()
+    plan_inventory(inventory(groups, variables, common), problems)
+    return problems.lines()
+
+
+# --- Eucalyptus, each mode -----------------------------------------------------------------------
+
+def test_system_mode_gives_the_node_its_bridge_and_the_front_end_no_dhcp_server():
+    found = plans({"frontend": ["fe"], "nodes": ["nc1"]},
+                  {"nc1": {"vnet_bridge": "br0"}}, common={"vnet_mode": "SYSTEM"})
+    assert found["fe"]["eucalyptus"]["settings"] == {
+        "VNET_MODE": "SYSTEM", "EUCALYPTUS": "/", "EUCA_USER": "eucalyptus"}
+    assert found["fe"]["dhcpd"] == {"function": "none", "interfaces": []}
+    assert found["fe"]["interfaces"]["bridges"] == []
+    node = found["nc1"]
+    assert node["eucalyptus"]["settings"] == {
+        "VNET_MODE": "SYSTEM", "VNET_BRIDGE": "br0", "EUCALYPTUS": "/", "EUCA_USER": "eucalyptus", "HYPERVISOR": "kvm"}
+    assert node["interfaces"]["bridges"] == [{"name": "br0", "ports": ["eth0"], "method": "dhcp",
+                                              "forward_delay": 1, "hello_time": 2}]
+    assert node["eucalyptus"]["vm_bridge"] == "br0"
+    assert node["preflight"] == ["bridge"]
+    assert node["firewall"] == {"services": [], "eucalyptus": None, "preload": ""}
+
+
+def test_a_declared_vm_bridge_is_taken_as_declared():
+    bridge = {"name": "br0", "ports": ["eth0"], "address": "192.168.1.20/24"}
+    found = plans({"frontend": ["fe"], "nodes": ["nc1"]},
+                  {"nc1": {"vnet_bridge": "br0", "bridge_interfaces": [bridge]}}, common={"vnet_mode": "SYSTEM"})
+    assert found["nc1"]["interfaces"]["bridges"] == [bridge]
+
+
+def test_static_mode_with_the_collections_data_plane_serves_the_map_on_the_private_interface():
+    found = plans({"frontend": ["fe"], "nodes": ["nc1"]},
+                  {"fe": dict(STATIC_FRONTEND, vnet_dataplane="ansible"), "nc1": {"vnet_bridge": "br0"}},
+                  common={"vnet_mode": "STATIC"})
+    frontend = found["fe"]
+    assert frontend["components"] == ["frontend"]
+    assert frontend["dhcpd"] == {"function": "static_map", "interfaces": ["eth0"]}
+    assert frontend["eucalyptus"]["settings"]["VNET_MACMAP"] == (
+        "AA:DD:11:CE:FF:ED=192.168.1.3 AA:DD:11:CE:FF:EE=192.168.1.4")
+    assert "VNET_BRIDGE" not in frontend["eucalyptus"]["settings"]
+    assert frontend["preflight"] == ["dhcp_daemon"]
+    assert frontend["firewall"]["preload"] == ""
+
+
+def test_static_mode_with_a_real_cc_keeps_only_the_daemon():
+    found = plans({"frontend": ["fe"]}, {"fe": STATIC_FRONTEND}, common={"vnet_mode": "STATIC"})
+    assert found["fe"]["dhcpd"] == {"function": "cc_daemon", "interfaces": []}
+
+
+def test_a_front_end_that_is_also_a_node_serves_the_map_on_the_bridge_that_took_its_interface():
+    bridge = {"name": "br0", "ports": ["eth0"], "address": "192.168.1.10/24", "gateway": "192.168.1.1"}
+    found = plans({"frontend": ["cloud"], "nodes": ["cloud", "nc1"]},
+                  {"cloud": dict(STATIC_FRONTEND, vnet_dataplane="ansible", vnet_bridge="br0",
+                                 bridge_interfaces=[bridge]),
+                   "nc1": {"vnet_bridge": "br0"}},
+                  common={"vnet_mode": "STATIC"})
+    host = found["cloud"]
+    assert host["components"] == ["frontend", "node"]
+    assert host["interfaces"]["bridges"] == [bridge]
+    assert host["dhcpd"] == {"function": "static_map", "interfaces": ["br0"]}
+    # One file, both parts' keys: the CC's and the NC's.
+    settings = host["eucalyptus"]["settings"]
+    assert settings["VNET_PRIVINTERFACE"] == "eth0" and settings["VNET_BRIDGE"] == "br0"
+    assert settings["HYPERVISOR"] == "kvm"
+    assert (host["eucalyptus"]["cc"], host["eucalyptus"]["nc"]) == (True, True)
+    assert host["preflight"] == ["bridge", "dhcp_daemon"]
+
+
+def test_an_explicit_dhcpd_interface_list_wins():
+    found = plans({"frontend": ["fe"]}, {"fe": dict(STATIC_FRONTEND, vnet_dataplane="ansible",
+                                                    dhcpd_interfaces=["eth9"])},
+                  common={"vnet_mode": "STATIC"})
+    assert found["fe"]["dhcpd"]["interfaces"] == ["eth9"]
+
+
+def test_managed_mode_nodes_need_8021q_and_no_bridge():
+    found = plans({"frontend": ["fe"], "nodes": ["nc1"]},
+                  {"fe": dict(MANAGED_FRONTEND, vnet_dataplane="ansible"),
+                   "nc1": {"vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"}},
+                  common={"vnet_mode": "MANAGED"})
+    node = found["nc1"]
+    assert node["interfaces"] == {"bridges": [], "vlans": [], "vlan_8021q": True}
+    assert node["eucalyptus"]["vm_bridge"] is None
+    assert node["preflight"] == ["vlan_clean"]
+    frontend = found["fe"]
+    assert frontend["interfaces"]["vlan_8021q"] is False
+    assert frontend["firewall"] == {"services": [], "eucalyptus": {"subnet": "10.0.0.0", "netmask": "255.0.0.0"},
+                                    "preload": "/etc/eucalyptus/iptables-preload"}
+    assert frontend["dhcpd"]["function"] == "cc_daemon"
+    assert frontend["preflight"] == ["vlan_clean", "dhcp_daemon"]
+
+
+def test_managed_novlan_without_the_collections_data_plane_has_the_preload_but_no_baseline():
+    found = plans({"frontend": ["fe"], "nodes": ["nc1"]},
+                  {"fe": dict(MANAGED_FRONTEND, vnet_publicips="192.0.2.100-192.0.2.110", euca_home="/opt/eucalyptus/"),
+                   "nc1": {"vnet_bridge": "br0"}},
+                  common={"vnet_mode": "MANAGED-NOVLAN"})
+    frontend = found["fe"]
+    assert frontend["firewall"] == {"services": [], "eucalyptus": None,
+                                    "preload": "/opt/eucalyptus/etc/eucalyptus/iptables-preload"}
+    assert frontend["eucalyptus"]["cc_init"] == "/opt/eucalyptus/etc/init.d/eucalyptus-cc"
+    assert frontend["preflight"] == ["public_ips", "dhcp_daemon"]
+    assert found["nc1"]["interfaces"]["vlan_8021q"] is False
+    assert found["nc1"]["eucalyptus"]["vm_bridge"] == "br0"
+
+
+def test_further_keys_of_the_file_are_set_and_owned():
+    found = plans({"frontend": ["fe"]}, {}, common={"vnet_mode": "SYSTEM", "euca_conf_settings": {"CC_PORT": 8774},
+                                                    "euca_user": "euca"})
+    euca = found["fe"]["eucalyptus"]
+    assert euca["settings"]["CC_PORT"] == 8774 and euca["settings"]["EUCA_USER"] == "euca"
+    assert euca["owned"] == ["CC_PORT", "EUCALYPTUS", "EUCA_USER"]
+
+
+# --- Several clusters ---------------------------------------------------------------------------
+
+def test_several_managed_novlan_clusters_get_their_own_address_the_clcs_and_vtun():
+    found = plans({"frontend": ["cc1", "cc2", "cc3"]},
+                  {"cc1": {"ansible_host": "192.0.2.11"}, "cc2": {"ansible_host": "192.0.2.12"},
+                   "cc3": {"ansible_host": "192.0.2.13", "vnet_localip": "192.0.2.99"}},
+                  common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED-NOVLAN", vnet_pubinterface="br1",
+                              bridge_interfaces=[{"name": "br1", "ports": ["eth1"]}]))
+    settings = {host: plan["eucalyptus"]["settings"] for host, plan in found.items()}
+    assert settings["cc1"]["VNET_LOCALIP"] == "192.0.2.11" and "VNET_CLOUDIP" not in settings["cc1"]
+    assert (settings["cc2"]["VNET_LOCALIP"], settings["cc2"]["VNET_CLOUDIP"]) == ("192.0.2.12", "192.0.2.11")
+    assert settings["cc3"]["VNET_LOCALIP"] == "192.0.2.99"
+    assert all(plan["eucalyptus"]["vtun"] for plan in found.values())
+
+
+def test_one_cluster_gets_neither_and_no_vtun():
+    found = plans({"frontend": ["cc1"]}, {"cc1": {"ansible_host": "192.0.2.11"}},
+                  common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED"))
+    assert not {"VNET_LOCALIP", "VNET_CLOUDIP"} & set(found["cc1"]["eucalyptus"]["settings"])
+    assert found["cc1"]["eucalyptus"]["vtun"] is False
+
+
+def test_tunnelling_off_means_no_vtun():
+    found = plans({"frontend": ["cc1", "cc2"]},
+                  {"cc1": {"ansible_host": "192.0.2.11"}, "cc2": {"ansible_host": "192.0.2.12"}},
+                  common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", vnet_localip="0.0.0.0"))
+    assert found["cc2"]["eucalyptus"]["settings"]["VNET_LOCALIP"] == "0.0.0.0"
+    assert not any(plan["eucalyptus"]["vtun"] for plan in found.values())
+
+
+def test_a_cluster_reached_by_name_gets_no_address_it_cannot_use():
+    found = plans({"frontend": ["cc1.example.org", "cc2"]}, {"cc2": {"ansible_host": "192.0.2.12"}},
+                  common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED"))
+    assert "VNET_LOCALIP" not in found["cc1.example.org"]["eucalyptus"]["settings"]
+    assert "VNET_CLOUDIP" not in found["cc2"]["eucalyptus"]["settings"]
+
+
+# --- CloudStack, each host kind -----------------------------------------------------------------
+
+CLOUDSTACK_GROUPS = {"frontend": ["mgmt1", "mgmt2"], "nodes": ["kvm1"], "db": ["db1", "db2"], "nfs": ["nfs1"]}
+
+
+def cloudstack_plans(extra=None, groups=None):
+    variables = {"mgmt1": {"cloudstack_zones": [ZONE]}, "kvm1": {"bridge_interfaces": CLOUD_BRIDGES},
+                 "db1": {"db_replication_password": "x"}, "db2": {"db_replication_password": "x"}}
+    for host, more in (extra or {}).items():
+        variables.setdefault(host, {}).update(more)
+    return plans(groups or CLOUDSTACK_GROUPS, variables,
+                 common={"iaas_platform": "cloudstack", "db_root_password": "x"})
+
+
+def test_each_cloudstack_host_kind_gets_its_port_sets():
+    found = cloudstack_plans({"mgmt2": {"cloudstack_awsapi_enabled": True}})
+    services = {host: plan["firewall"]["services"] for host, plan in found.items()}
+    assert services == {"mgmt1": ["management"], "mgmt2": ["management", "awsapi"], "kvm1": ["kvm"],
+                        "db1": ["mysql"], "db2": ["mysql"], "nfs1": ["nfs"]}
+    assert all(plan["eucalyptus"] is None and plan["dhcpd"]["function"] == "none" for plan in found.values())
+
+
+def test_the_first_management_server_deploys_to_the_database_primary():
+    found = cloudstack_plans({"db1": {"db_replication_primary": "db2"}, "db2": {"db_replication_primary": "db2"}})
+    assert found["mgmt1"]["cloudstack"]["first_management_server"] is True
+    assert found["mgmt2"]["cloudstack"]["first_management_server"] is False
+    assert {plan["cloudstack"]["db_primary"] for plan in found.values()} == {"db2"}
+    assert found["mgmt1"]["cloudstack"]["db_local"] is False
+
+
+def test_a_management_server_without_database_servers_uses_its_own():
+    found = cloudstack_plans(groups={"frontend": ["mgmt1"], "nodes": ["kvm1"]})
+    assert (found["mgmt1"]["cloudstack"]["db_primary"], found["mgmt1"]["cloudstack"]["db_local"]) == ("mgmt1", True)
+
+
+def test_a_kvm_host_carries_a_bridge_for_each_traffic_label():
+    found = cloudstack_plans()
+    assert found["kvm1"]["cloudstack"]["traffic_labels"] == ["cloudbr1", "cloudbr0"]
+    assert found["kvm1"]["interfaces"]["bridges"] == CLOUD_BRIDGES
+
+
+def test_a_kvm_host_missing_a_labelled_bridge_is_refused_before_any_change():
+    problems = Problems()
+    plan_host("kvm1", inventory(CLOUDSTACK_GROUPS, {"mgmt1": {"cloudstack_zones": [ZONE]},
+                                                    "kvm1": {"bridge_interfaces": CLOUD_BRIDGES[:1]}},
+                                common={"iaas_platform": "cloudstack"}), problems)
+    assert problems.lines() == ["kvm1: bridge_interfaces: ['cloudbr1'] lacks cloudbr0: every traffic label of "
+                                "cloudstack_zones is a bridge of every KVM host"]
+
+
+def test_a_management_server_that_is_also_a_kvm_host_is_colocated():
+    found = cloudstack_plans({"mgmt1": {"bridge_interfaces": CLOUD_BRIDGES}},
+                             groups={"frontend": ["mgmt1"], "nodes": ["mgmt1"], "db": ["db1"]})
+    assert found["mgmt1"]["cloudstack"]["kvm_colocated"] is True
+    assert found["mgmt1"]["firewall"]["services"] == ["kvm", "management"]
+
+
+def test_a_database_or_storage_host_without_a_platform_is_a_cloudstack_one():
+    found = plans({"db": ["db1"], "nfs": ["nfs1"]}, {"nfs1": {"nfs_firewall": False}})
+    assert (found["db1"]["platform"], found["nfs1"]["platform"]) == ("cloudstack", "cloudstack")
+    assert found["nfs1"]["firewall"]["services"] == []
+
+
+# --- Validation is building the plans --------------------------------------------------------------
+
+def test_a_front_end_without_a_platform_or_mode_is_refused():
+    assert problems_of({"frontend": ["fe"]}, {}) == [
+        "fe: vnet_mode: None is missing: every front-end and node needs the mode"]
+
+
+def test_every_problem_is_reported_at_once():
+    found = problems_of({"frontend": ["fe"], "nodes": ["nc1"]},
+                        {"fe": {"iaas_platform": "openstack"}, "nc1": {"vnet_mode": "STATIC", "vnet_bridge": "virbr0"}})
+    assert "fe: iaas_platform: 'openstack' is not one of eucalyptus, cloudstack" in found
+    assert any(line.startswith("nc1: vnet_bridge: 'virbr0' is libvirt's NAT bridge") for line in found)
+
+
+@pytest.mark.parametrize("mode", ["SYSTEM", "STATIC", "MANAGED", "MANAGED-NOVLAN"])
+def test_a_missing_key_of_the_mode_is_named_once(mode):
+    variables = {"SYSTEM": {}, "STATIC": STATIC_FRONTEND, "MANAGED": MANAGED_FRONTEND,
+                 "MANAGED-NOVLAN": MANAGED_FRONTEND}[mode]
+    found = problems_of({"nodes": ["nc1"], "frontend": ["fe"]},
+                        {"fe": variables, "nc1": {"vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"}},
+                        common={"vnet_mode": mode})
+    if mode == "MANAGED":
+        assert found == []
+    else:
+        assert found == ["nc1: vnet_bridge: None is missing: a %s node needs it" % mode]
