@@ -25,8 +25,8 @@ def dhcpd_conf(configuration):
 
 
 @raising
-def dhcpd_listen(interfaces, configuration, addresses):
-    return dhcpd.listening_interfaces(interfaces, configuration, addresses)
+def dhcpd_listen(interfaces, configuration, addresses, absent_ok=False):
+    return dhcpd.listening_interfaces(interfaces, configuration, addresses, absent_ok=absent_ok)
 
 
 class FilterModule:

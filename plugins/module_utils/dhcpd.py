@@ -383,12 +383,14 @@ def _options(entry, indent):
     return lines
 
 
-def listening_interfaces(interfaces, configuration, addresses_json, variable="dhcpd_interfaces"):
+def listening_interfaces(interfaces, configuration, addresses_json, variable="dhcpd_interfaces", absent_ok=False):
     """Check that dhcpd can serve on each interface it is told to listen on.
 
     dhcpd refuses to start when a listening interface has no address in a declared subnet
     ("No subnet declaration for ..."), which would take a working server down: this finds it
-    first. ``addresses_json`` is ``ip -j address show`` of the host. Returns the interfaces.
+    first. ``addresses_json`` is ``ip -j address show`` of the host. ``absent_ok`` passes an
+    interface the host does not have yet (check mode, where an earlier step only predicted the
+    bridge that will carry the address). Returns the interfaces.
     """
     if isinstance(interfaces, str):
         interfaces = interfaces.split()
@@ -405,7 +407,8 @@ def listening_interfaces(interfaces, configuration, addresses_json, variable="dh
             errors.append(error)
             continue
         if name not in present:
-            errors.append(AddressError(where, name, "is not an interface of this host"))
+            if not absent_ok:
+                errors.append(AddressError(where, name, "is not an interface of this host"))
             continue
         carried = [address.split("/")[0] for address in present[name] if ":" not in address]
         if not any(ipv4_address(address) in network for address in carried for network in networks):

@@ -6,7 +6,7 @@ from conftest import run_role
 
 LAN = {"dhcpd_interfaces": ["eth0"],
        "dhcpd_subnets": [{"subnet": "198.51.100.0/24", "ranges": ["198.51.100.100-198.51.100.199"]}]}
-STATIC = {"vnet_mode": "STATIC", "vnet_dataplane": "ansible", "vnet_privinterface": "eth0",
+STATIC = {"dhcpd_function": "static_map", "dhcpd_interfaces": ["eth0"], "vnet_mode": "STATIC", "vnet_dataplane": "ansible", "vnet_privinterface": "eth0",
           "vnet_subnet": "192.168.1.0", "vnet_netmask": "255.255.255.0", "vnet_broadcast": "192.168.1.255",
           "vnet_router": "192.168.1.1", "vnet_dns": "192.168.1.2",
           "vnet_macmap": {"AA:DD:11:CE:FF:ED": "192.168.1.3"}}

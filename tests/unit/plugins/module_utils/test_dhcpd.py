@@ -226,6 +226,14 @@ def test_listening_interfaces_need_an_address_in_a_declared_subnet():
         dhcpd.listening_interfaces([], configuration, host)
 
 
+def test_check_mode_passes_an_interface_an_earlier_step_only_predicted():
+    configuration = dhcpd.lan_declaration(LAN)
+    host = _addresses(eth0=["10.0.0.5/24"])
+    assert dhcpd.listening_interfaces(["br0"], configuration, host, absent_ok=True) == ["br0"]
+    with pytest.raises(AddressErrors, match="'eth0' has no address in a declared subnet"):
+        dhcpd.listening_interfaces(["br0", "eth0"], configuration, host, absent_ok=True)
+
+
 def test_inventory_check_of_a_host():
     problems = Problems()
     dhcpd.check_host("cloud1", ["frontend", "dhcpd"], {"vnet_mode": "MANAGED", "dhcpd_interfaces": ["eth0", "eth/1"]},
