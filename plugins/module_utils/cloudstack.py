@@ -99,7 +99,11 @@ def _name(problems, where, item, variable="name"):
 
 
 def check_zones(zones, problems, where="cloudstack_zones"):
-    """Record every broken rule of the zone list (CLOUDSTACK.md section 17) in ``problems``."""
+    """Record every broken rule of the zone list in ``problems``.
+
+    The rules are those of the Apache CloudStack 4.1.0 Installation Guide's zones, pods, clusters
+    and storage (sections 6.3 to 6.8) and its network planning (section 12.2).
+    """
     if not isinstance(zones, list):
         problems.add(where, "cloudstack_zones", zones, "is not a list of zones")
         return

@@ -2,8 +2,8 @@
 # Copyright: privatecloud.iaas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The CloudStack 4.1 installation steps as data: the database server's settings and the exact
-command lines of the product's own set-up tools, as the guide gives them (CLOUDSTACK.md
-sections 5, 6 and 8), with its errata corrected.
+command lines of the product's own set-up tools, as the guide gives them (Apache CloudStack 4.1.0
+Installation Guide, sections 4.5.4, 4.5.5 and 4.5.8), with its errata corrected.
 
 The roles run these only where the product's binaries exist; rendering them here lets the tests
 pin every argument.

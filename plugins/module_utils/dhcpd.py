@@ -30,7 +30,8 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import re
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import interface_name, mac_map, static_network
 
 FUNCTIONS = ("lan_pool", "static_map", "cc_daemon", "none")
-# Modes in which the Eucalyptus CC runs dhcpd itself (EUCALYPTUS.md section 1).
+# Modes in which the Eucalyptus CC runs dhcpd itself (Eucalyptus Network Configuration (1.6), the
+# sections of those modes).
 CC_DHCP_MODES = ("STATIC", "MANAGED", "MANAGED-NOVLAN")
 # A dhcpd.conf host name: letters, digits, '-', '_' and '.', as dhcpd's lexer reads a name.
 _HOST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")

@@ -250,8 +250,8 @@ def interface_name(value, variable):
     return value
 
 
-# Which VNET_* keys each mode needs, on the front-end (the CC) and on nodes (EUCALYPTUS.md
-# section 2, with what the CC itself refuses to start without).
+# Which VNET_* keys each mode needs, on the front-end (the CC) and on nodes (Eucalyptus Network Configuration (1.6),
+# each mode's section, with what the CC itself refuses to start without).
 REQUIRED_KEYS = {
     "SYSTEM": {"frontend": (), "nodes": ("vnet_bridge",)},
     "STATIC": {
@@ -277,7 +277,8 @@ KNOWN_KEYS = frozenset((
     "vnet_dataplane",
 ))
 # The VNET_* keys of eucalyptus.conf each mode has on the front-end (the CC) and on nodes, in the
-# documents' order (EUCALYPTUS.md section 2). Those of OPTIONAL_KEYS are written only when set.
+# documents' order (Eucalyptus Network Configuration (1.6), each mode's section). Those of
+# OPTIONAL_KEYS are written only when set.
 CONF_KEYS = {
     "SYSTEM": {"frontend": (), "nodes": ("vnet_bridge",)},
     "STATIC": {
@@ -464,7 +465,10 @@ def _check_managed(host, variables, problems, public):
 
 
 def _check_tunnels(hosts, problems):
-    """MANAGED-NOVLAN with several clusters: each CC tunnels through a bridge (EUCALYPTUS.md section 7)."""
+    """MANAGED-NOVLAN with several clusters: each CC tunnels through a bridge.
+
+    Eucalyptus Network Configuration (1.6), Multi-cluster networking.
+    """
     frontends = [host for host, entry in hosts.items() if "frontend" in entry["groups"]]
     if len(frontends) < 2:
         return

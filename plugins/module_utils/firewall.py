@@ -18,8 +18,9 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
     ipv4_subnet,
 )
 
-# Port sets of the CloudStack installation guide (CLOUDSTACK.md section 12): service -> list of
-# (protocol, port or range, which networks may reach it).
+# Port sets of the CloudStack installation guide (Apache CloudStack 4.1.0 Installation Guide,
+# sections 4.5.6.2, 8.1.9, 12.6 and 12.7): service -> list of (protocol, port or range, which
+# networks may reach it).
 SERVICES = {
     "kvm": [("tcp", "22", "management"), ("tcp", "1798", "management"), ("tcp", "16509", "management"),
             ("tcp", "5900:6100", "management"), ("tcp", "49152:49216", "management")],

@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: privatecloud.iaas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The CloudStack storage server's NFS exports and fixed ports (CLOUDSTACK.md section 7).
+"""The CloudStack storage server's NFS exports and fixed ports.
+
+Apache CloudStack 4.1.0 Installation Guide, section 4.5.6.
 
 exports() checks the declared exports with every broken rule at once; exports_file() and
 ports_conf() render what the nfs role writes.

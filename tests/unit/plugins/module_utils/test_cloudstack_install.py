@@ -1,4 +1,7 @@
-"""The CloudStack installation steps pinned to the guide's own lines (CLOUDSTACK.md 5, 6, 8)."""
+"""The CloudStack installation steps pinned to the guide's own lines.
+
+Apache CloudStack 4.1.0 Installation Guide, sections 4.5.4, 4.5.5 and 4.5.8.
+"""
 
 import pytest
 

@@ -12,7 +12,8 @@ LAN = [{"subnet": "192.168.1.0/24", "ranges": ["192.168.1.100-192.168.1.199"], "
         "dns": ["192.168.1.2"], "domain": "cloud.example.org"}]
 OPTIONS = {"authoritative": True, "default_lease_time": 600, "max_lease_time": 7200, "dns": [], "domain": "",
            "statements": []}
-# The documents' STATIC example (EUCALYPTUS.md section 2), the second MAC's sixth octet restored.
+# The documents' STATIC example (Eucalyptus Network Configuration (1.6), STATIC Mode), the second
+# MAC's sixth octet restored.
 DOCUMENTS_STATIC = {"subnet": "192.168.1.0", "netmask": "255.255.255.0", "broadcast": "192.168.1.255",
                     "router": "192.168.1.1", "dns": "192.168.1.2",
                     "macmap": "AA:DD:11:CE:FF:ED=192.168.1.3 AA:DD:11:CE:FF:EE=192.168.1.4"}

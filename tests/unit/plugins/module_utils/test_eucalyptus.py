@@ -16,7 +16,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus impor
 )
 
 
-# The documents' own numbers (EUCALYPTUS.md section 3).
+# The documents' own numbers (Eucalyptus Network Configuration (1.6), MANAGED Mode).
 @pytest.mark.parametrize(
     "subnet, netmask, addrs, blocks, instances, max_vlan",
     [
@@ -226,7 +226,8 @@ def test_bad_interface_names(name):
         interface_name(name, "vnet_bridge")
 
 
-# eucalyptus.conf keys per mode and role (EUCALYPTUS.md section 2)
+# eucalyptus.conf keys per mode and role (Eucalyptus Network Configuration (1.6), each mode's
+# section)
 MANAGED_FRONTEND = {"vnet_mode": "MANAGED", "vnet_pubinterface": "eth1", "vnet_privinterface": "eth0",
                     "vnet_dhcpdaemon": "/usr/sbin/dhcpd", "vnet_subnet": "192.168.0.0", "vnet_netmask": "255.255.0.0",
                     "vnet_dns": "192.168.1.2", "vnet_addrspernet": 64, "vnet_bridge": "br0",

@@ -15,11 +15,12 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.netconf import (
 
 HEADER = "# Managed by privatecloud.iaas; local changes are replaced.\n"
 
-# EUCALYPTUS.md section 6: br0 over eth0, address by DHCP.
+# Eucalyptus Network Configuration (1.6), Bridges: br0 over eth0, address by DHCP.
 EUCALYPTUS_BR0 = interfaces(bridges=[{"name": "br0", "ports": ["eth0"], "method": "dhcp", "forward_delay": 1,
                                       "hello_time": 2}])
 
-# CLOUDSTACK.md section 9.3: eth0 trunk, management on eth0.100, eth0.200/300 into cloudbr0/1.
+# Apache CloudStack 4.1.0 Installation Guide, section 8.1.7: eth0 trunk, management on eth0.100,
+# eth0.200/300 into cloudbr0/1.
 CLOUDSTACK_KVM = interfaces(
     nics=[{"name": "eth0", "hwaddr": "00:04:AA:BB:CC:DD"}],
     vlans=[{"parent": "eth0", "id": 100, "address": "192.168.42.11/24", "gateway": "192.168.42.1",

@@ -1,4 +1,7 @@
-"""The storage server's exports and fixed ports (CLOUDSTACK.md section 7)."""
+"""The storage server's exports and fixed ports.
+
+Apache CloudStack 4.1.0 Installation Guide, section 4.5.6.
+"""
 
 import pytest
 
