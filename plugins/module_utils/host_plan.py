@@ -43,6 +43,7 @@ DEFAULT_VM_BRIDGE = {"ports": ["eth0"], "method": "dhcp", "forward_delay": 1, "h
 EUCA_DEFAULTS = {"euca_home": "/", "euca_user": "eucalyptus", "euca_hypervisor": "kvm",
                  "euca_conf_file": "/etc/eucalyptus/eucalyptus.conf"}
 PRELOAD = "etc/eucalyptus/iptables-preload"
+DB_PROPERTIES = "/etc/cloudstack/management/db.properties"
 
 
 class Inventory:
@@ -255,6 +256,9 @@ def _cloudstack(context):
         "first_management_server": bool(management) and management[0] == context.host,
         "kvm_colocated": "frontend" in context.groups and "nodes" in context.groups,
         "traffic_labels": _traffic_labels(inventory) if "nodes" in context.groups else [],
+        # The management server's database client settings (the guide's /etc/cloud/management is
+        # the 3.x path): the frontend role and playbooks/db-failover.yml both write it.
+        "db_properties": context.get("cloudstack_db_properties", DB_PROPERTIES),
     }
 
 

@@ -222,6 +222,13 @@ def test_the_first_management_server_deploys_to_the_database_primary():
     assert found["mgmt1"]["cloudstack"]["db_local"] is False
 
 
+def test_the_management_servers_client_file_is_one_setting():
+    assert {plan["cloudstack"]["db_properties"] for plan in cloudstack_plans().values()} == {
+        "/etc/cloudstack/management/db.properties"}
+    moved = cloudstack_plans({"mgmt1": {"cloudstack_db_properties": "/etc/cloud/management/db.properties"}})
+    assert moved["mgmt1"]["cloudstack"]["db_properties"] == "/etc/cloud/management/db.properties"
+
+
 def test_a_management_server_without_database_servers_uses_its_own():
     found = cloudstack_plans(groups={"frontend": ["mgmt1"], "nodes": ["kvm1"]})
     assert (found["mgmt1"]["cloudstack"]["db_primary"], found["mgmt1"]["cloudstack"]["db_local"]) == ("mgmt1", True)
