@@ -24,23 +24,23 @@ export MOLECULE_GLOB := molecule/*/molecule.yml
 export ANSIBLE_FORCE_COLOR ?= false
 export PY_COLORS ?= 0
 
-# Older ansible-core releases the collection supports; the unit suite runs on each as well.
+# Older ansible-core releases the collection supports; the unit and integration suites run on each as well.
 COMPAT_CORES ?= 2.19.14 2.20.10
 # Stages run side by side by tests/harness/suite.py (default: one per CPU).
 JOBS ?= $(shell nproc)
 SUITE := python3 tests/harness/suite.py --jobs $(JOBS)
 
-.PHONY: help deps image vm-image collection lint sanity unit compat molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables clean clean-cache
+.PHONY: help deps image vm-image collection lint sanity unit integration compat molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables clean clean-cache
 
 help:
 	@echo "make lab          start the lab (a Eucalyptus front-end and two nodes in containers), run playbooks/site.yml, show a VM's lease"
 	@echo "make lab-destroy  remove the lab"
 	@echo "make lab-cloudstack          the CloudStack lab: management server, database primary and replica, KVM hosts"
 	@echo "make lab-cloudstack-destroy  remove it"
-	@echo "make test         lint, ansible-test sanity, unit tests and every molecule scenario, JOBS at a time, then a table of seconds per stage"
+	@echo "make test         lint, ansible-test sanity, unit and integration tests and every molecule scenario, JOBS at a time, then a table of seconds per stage"
 	@echo "                  (KERNEL=0: without the kernel scenario)"
-	@echo "make quick        what to run while working: lint, sanity and the unit suite (about two minutes)"
-	@echo "make unit | lint | sanity | compat | molecule SCENARIOS='ntp iptables' | test-kernel   one part"
+	@echo "make quick        what to run while working: lint, sanity, the unit and integration suites (about two minutes)"
+	@echo "make unit | integration | lint | sanity | compat | molecule SCENARIOS='ntp iptables' | test-kernel   one part"
 	@echo "make build        build the collection tarball"
 	@echo "make clean        remove the labs and this checkout's .cache; make clean-cache also what is kept outside it"
 
@@ -65,11 +65,14 @@ sanity:
 unit:
 	@$(SUITE) unit
 
+integration:
+	@$(SUITE) integration
+
 compat:
 	@$(SUITE) $(addprefix compat:,$(COMPAT_CORES))
 
 quick:
-	@$(SUITE) lint sanity unit
+	@$(SUITE) lint sanity unit integration
 
 molecule:
 	@$(SUITE) $(addprefix molecule:,$(SCENARIOS))
@@ -78,7 +81,7 @@ test-kernel:
 	@$(SUITE) kernel
 
 test:
-	@$(SUITE) lint sanity unit $(addprefix compat:,$(COMPAT_CORES)) $(addprefix molecule:,$(SCENARIOS)) \
+	@$(SUITE) lint sanity unit integration $(addprefix compat:,$(COMPAT_CORES)) $(addprefix molecule:,$(SCENARIOS)) \
 	  $(if $(filter 1,$(KERNEL)),kernel)
 
 lab: image

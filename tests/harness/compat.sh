@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The unit suite on an older ansible-core release the collection supports (its argument), in a
+# The unit and integration suites on an older ansible-core release the collection supports (its argument), in a
 # virtualenv kept outside the checkout with the same netaddr and pytest pins as the main one.
 set -euo pipefail
 here=$(dirname "$0")
@@ -16,4 +16,4 @@ done
 venv=$(cached_venv "compat-$core" "$("$here/python.sh")" "ansible-core==$core" "${pins[@]}")
 mkdir -p "$PRIVATECLOUD_CACHE/results"
 cd "$PRIVATECLOUD_ROOT"
-exec "$venv/bin/python" -m pytest -q -n auto tests/unit --junitxml="$PRIVATECLOUD_CACHE/results/unit-core-$core.xml"
+exec "$venv/bin/python" -m pytest -q -n auto tests/unit tests/integration --junitxml="$PRIVATECLOUD_CACHE/results/unit-core-$core.xml"

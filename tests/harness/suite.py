@@ -2,7 +2,7 @@
 
     python3 tests/harness/suite.py [--jobs N] STAGE...
 
-STAGE is one of: deps, image, vm-image, lint, sanity, unit, compat:<ansible-core version>,
+STAGE is one of: deps, image, vm-image, lint, sanity, unit, integration, compat:<ansible-core version>,
 molecule:<scenario>, kernel. `deps` always runs first and alone; a molecule scenario brings in
 and waits for the container image, the kernel scenario the VM image. Up to N stages (default: the number
 of CPUs) run at once, the longest chain of work first, and two molecule scenarios whose
@@ -47,6 +47,7 @@ def stage_command(name):
         "lint": ["sh", "-c", "yamllint --strict . && ansible-lint"],
         "sanity": ["tests/harness/sanity.sh"],
         "unit": ["pytest", "-n", "auto", "tests/unit", "--junitxml=%s/unit.xml" % results],
+        "integration": ["pytest", "-n", "auto", "tests/integration", "--junitxml=%s/integration.xml" % results],
         "compat": ["tests/harness/compat.sh", argument],
         "molecule": ["molecule", "test", "-s", argument],
         "kernel": ["molecule", "test", "-s", "kernel"],

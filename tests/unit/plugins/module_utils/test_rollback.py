@@ -1,5 +1,5 @@
 """restore_commands on states this kernel cannot make (VLAN devices), and the rollback timer run
-for real; bridges are rolled back for real in tests/unit/plugins/modules/test_linux_bridge.py."""
+for real; bridges are rolled back for real in tests/integration/modules/test_linux_bridge.py."""
 
 import shutil
 import subprocess

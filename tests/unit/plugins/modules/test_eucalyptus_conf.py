@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from conftest import COLLECTIONS
+from collection import COLLECTIONS
 
 
 def run(tmp_path, check=False, **args):

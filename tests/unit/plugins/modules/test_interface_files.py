@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import COLLECTIONS
+from collection import COLLECTIONS
 
 
 @pytest.fixture

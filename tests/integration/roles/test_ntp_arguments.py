@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import run_role
+from runner import run_role
 
 
 VALID = {"ntp_role": "server", "ntp_allow": ["198.51.100.0/24"], "ntp_upstream_servers": []}

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import COLLECTIONS, can_make_namespaces
+from namespaces import COLLECTIONS, can_make_namespaces
 
 
 FOREIGN_STATE = """*filter

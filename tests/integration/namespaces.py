@@ -6,9 +6,8 @@ import subprocess
 import sys
 import uuid
 
-import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 COLLECTIONS = os.path.join(ROOT, ".cache", "collections")
 
 
@@ -52,18 +51,3 @@ class ModuleNamespace:
 
     def delete(self):
         subprocess.run(["ip", "netns", "delete", self.name], check=False)
-
-
-@pytest.fixture
-def module_namespace(tmp_path):
-    """make(module, path=..., defaults=...) -> a ModuleNamespace, deleted after the test."""
-    made = []
-
-    def make(module, **options):
-        namespace = ModuleNamespace(tmp_path, module, **options)
-        made.append(namespace)
-        return namespace
-
-    yield make
-    for namespace in made:
-        namespace.delete()

@@ -2,48 +2,35 @@
 
 Each broken inventory differs from a valid example in one value and must fail with the one
 message naming the variable, the value and the rule; one inventory with many faults must list
-them all. The checks run on the controller; only after they pass is each host planned, on the controller
-too: no host is ever contacted.
+them all. The checks run on the controller; only after they pass is each host planned, on the
+controller too: no host is ever contacted.
 """
 
-import json
 import os
-import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 import yaml
 
+from runner import ansible_playbook
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 INVENTORIES = os.path.join(ROOT, "inventories")
-ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 DELETE = object()
 
 
 def run_validate(inventory):
-    environment = dict(
-        os.environ,
-        ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".cache", "collections"),
-        ANSIBLE_NOCOLOR="true",
-        ANSIBLE_LOCALHOST_WARNING="false",
-    )
-    result = subprocess.run(
-        [ANSIBLE_PLAYBOOK, "-i", str(inventory), os.path.join(ROOT, "playbooks", "validate.yml")],
-        capture_output=True, text=True, env=environment, check=False,
-    )
-    recap = result.stdout.split("PLAY RECAP")[-1]
-    # The inventory's hosts are planned on the controller, after the validation passed, and never
-    # contacted (none of the examples' addresses answers: a connection would be UNREACHABLE).
-    named = re.findall(r"^(\S+)\s+: ok=", recap, re.MULTILINE)
-    assert "localhost" in named, result.stdout + result.stderr
-    assert "UNREACHABLE" not in result.stdout and "unreachable=1" not in recap
-    if result.returncode != 0:
-        assert named == ["localhost"], result.stdout
-    failure = re.search(r"^fatal: \[localhost\]: FAILED! => (\{.*\})$", result.stdout, re.MULTILINE)
-    problems = json.loads(failure.group(1))["problems"] if failure else []
-    return result.returncode, problems
+    """(returncode, problems) of playbooks/validate.yml on an inventory; no host is ever contacted."""
+    run = ansible_playbook(os.path.join(ROOT, "playbooks", "validate.yml"), inventory)
+    stats = run.stats()
+    assert "localhost" in stats, run
+    # The inventory's hosts are planned on the controller after the validation passed, and never
+    # contacted (none of the examples' addresses answers: a connection would be unreachable).
+    assert not any(host_stats.get("unreachable") for host_stats in stats.values()), run
+    if run.returncode != 0:
+        assert list(stats) == ["localhost"], run
+    failures = run.failures("localhost")
+    return run.returncode, failures[0][1]["problems"] if failures else []
 
 
 def broken_copy(tmp_path, example, changes):
@@ -276,15 +263,9 @@ def test_many_faults_are_reported_at_once(tmp_path):
 
 
 def test_broken_inventory_fails_site_before_any_host(tmp_path):
-    """site.yml stops at the validation play: no host of the inventory is contacted."""
+    """site.yml stops at the validation play: no host of the inventory is planned or contacted."""
     inventory = broken_copy(tmp_path, "eucalyptus-system", {(NODES, "vnet_bridge"): "virbr0"})
-    environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".cache", "collections"),
-                       ANSIBLE_NOCOLOR="true")
-    result = subprocess.run(
-        [ANSIBLE_PLAYBOOK, "-i", str(inventory), os.path.join(ROOT, "playbooks", "site.yml")],
-        capture_output=True, text=True, env=environment, check=False,
-    )
-    assert result.returncode == 2
-    assert "Gathering Facts" not in result.stdout
-    recap = result.stdout.split("PLAY RECAP")[-1]
-    assert re.findall(r"^(\S+)\s+: ok=", recap, re.MULTILINE) == ["localhost"]
+    run = ansible_playbook(os.path.join(ROOT, "playbooks", "site.yml"), inventory)
+    assert run.returncode == 2
+    assert {host for _task, host, _result in run.results()} == {"localhost"}
+    assert list(run.stats()) == ["localhost"]

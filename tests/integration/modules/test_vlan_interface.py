@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import can_make_namespaces
+from namespaces import can_make_namespaces
 
 
 def _has_8021q():

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from conftest import can_make_namespaces
+from namespaces import can_make_namespaces
 
 pytestmark = pytest.mark.skipif(not can_make_namespaces(), reason="needs root to create network namespaces")
 

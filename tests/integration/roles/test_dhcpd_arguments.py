@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import run_role
+from runner import run_role
 
 LAN = {"dhcpd_interfaces": ["eth0"],
        "dhcpd_subnets": [{"subnet": "198.51.100.0/24", "ranges": ["198.51.100.100-198.51.100.199"]}]}
