@@ -26,3 +26,11 @@ def test_argument_specs_match_defaults(role):
         else:
             assert spec.get("default") == value, name
         assert name.startswith(role + "_"), name
+
+
+@pytest.mark.parametrize("role", sorted(os.listdir(ROLES)))
+def test_the_readme_shows_the_names_ansible_doc_shows(role):
+    options = load(role, "meta", "argument_specs.yml")["argument_specs"]["main"]["options"]
+    with open(os.path.join(ROLES, role, "README.md")) as stream:
+        readme = stream.read()
+    assert [name for name in options if "`%s`" % name not in readme] == []
