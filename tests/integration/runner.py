@@ -1,7 +1,8 @@
 """One way to run ansible-playbook for the integration tests, reading its JSON report.
 
-ansible-core's ``json`` callback prints one document: each play's tasks with every host's result,
-and the stats. The tests read that instead of the default callback's text.
+The tests' own stdout callback (callback_plugins/report.py) prints one document: each play's tasks
+with every host's result, and the stats. The tests read that instead of the default callback's
+text.
 """
 
 import json
@@ -48,7 +49,8 @@ def ansible_playbook(playbook, inventory, *arguments, cwd=None, environment=None
     env = dict(
         os.environ,
         ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".cache", "collections"),
-        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
+        ANSIBLE_CALLBACK_PLUGINS=os.path.join(os.path.dirname(__file__), "callback_plugins"),
+        ANSIBLE_STDOUT_CALLBACK="report",
         ANSIBLE_NOCOLOR="true",
         ANSIBLE_LOCALHOST_WARNING="false",
         ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
