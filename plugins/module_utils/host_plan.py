@@ -44,6 +44,8 @@ EUCA_DEFAULTS = {"euca_home": "/", "euca_user": "eucalyptus", "euca_hypervisor":
                  "euca_conf_file": "/etc/eucalyptus/eucalyptus.conf"}
 PRELOAD = "etc/eucalyptus/iptables-preload"
 DB_PROPERTIES = "/etc/cloudstack/management/db.properties"
+# The tag of the documents' VLAN-clean test (they use 10); preflight_vlan_id in the inventory.
+PREFLIGHT_VLAN_ID = 10
 
 
 class Inventory:
@@ -126,6 +128,7 @@ def plan_host(host, inventory, problems):
     plan["dhcpd"] = _dhcpd(context, plan)
     plan["firewall"] = _firewall(context, plan)
     plan["preflight"] = _preflight(context, plan)
+    plan["vlan_clean"] = _vlan_clean(context, plan) if "vlan_clean" in plan["preflight"] else None
     return plan
 
 
@@ -366,3 +369,34 @@ def _preflight(context, plan):
     if euca.get("cc") and mode in dhcpd.CC_DHCP_MODES:
         checks.append("dhcp_daemon")
     return checks
+
+
+def _vlan_clean(context, plan):
+    """The documents' VLAN-clean test on this host: a <privinterface>.<tag> device with the router
+    address of the tag's block on the front-end and an instance address on each node (the n-th
+    node in name order the n-th), pinging the other side."""
+    inventory = context.inventory
+    clusters = _clusters(inventory)
+    if not clusters:
+        return None
+    cc = inventory.variables(clusters[0])
+    # One tag for the whole test: the front-end's.
+    tag = cc.get("preflight_vlan_id", PREFLIGHT_VLAN_ID)
+    keys = ("vnet_subnet", "vnet_netmask", "vnet_addrspernet")
+    if any(not _set(cc.get(key)) for key in keys):
+        return None  # validation names what the front-end lacks
+    nodes = sorted(inventory.members("nodes", "eucalyptus"))
+    index = nodes.index(context.host) if context.host in nodes else 0
+    try:
+        block = eucalyptus.ManagedPlan(*(cc[key] for key in keys)).block(tag, "preflight_vlan_id", instance=index)
+    except AddressError as error:
+        context.add(error.variable, error.value, error.rule)
+        return None
+    frontend = plan["eucalyptus"]["cc"]
+    return {
+        "id": block["tag"],
+        "parent": context.get("vnet_privinterface"),
+        "device": "%s.%d" % (context.get("vnet_privinterface"), block["tag"]),
+        "address": "%s/%d" % (block["router"] if frontend else block["instance"], block["prefix"]),
+        "peers": nodes if frontend else clusters[:1],
+    }

@@ -95,6 +95,10 @@ ansible_facts:
           description: The checks playbooks/preflight.yml runs on the host.
           type: list
           elements: str
+        vlan_clean:
+          description: For the VLAN-clean check, the test device (C(id), C(parent), C(device)), its
+            C(address) and the C(peers) it pings; none where the check does not run.
+          type: dict
   sample:
     iaas_plan:
       platform: eucalyptus

@@ -10,7 +10,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import
 
 # Only these variables are read (and templated) per host: the inventory may hold many hosts.
 PREFIXES = ("vnet_", "iaas_", "cloudstack_", "db_", "nfs_", "bridge_", "vlan_", "dhcpd_", "euca_")
-NAMES = ("ansible_host",)
+NAMES = ("ansible_host", "preflight_vlan_id")
 # Read from the first management server only (see host_plan.zones_of): it describes the whole cloud.
 CLOUD_WIDE = ("cloudstack_zones",)
 

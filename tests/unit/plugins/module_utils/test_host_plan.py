@@ -133,6 +133,27 @@ def test_managed_mode_nodes_need_8021q_and_no_bridge():
     assert frontend["preflight"] == ["vlan_clean", "dhcp_daemon"]
 
 
+def test_the_vlan_clean_test_takes_the_router_on_the_front_end_and_an_instance_on_each_node():
+    found = plans({"frontend": ["fe"], "nodes": ["nc2", "nc1"]},
+                  {"fe": dict(MANAGED_FRONTEND, preflight_vlan_id=30),
+                   "nc1": {"vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"},
+                   "nc2": {"vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"}},
+                  common={"vnet_mode": "MANAGED"})
+    # 10.0.0.0/8 in blocks of 128: tag 30 is block 28, 10.0.14.0/25.
+    assert found["fe"]["vlan_clean"] == {"id": 30, "parent": "eth0", "device": "eth0.30",
+                                         "address": "10.0.14.1/25", "peers": ["nc1", "nc2"]}
+    assert found["nc1"]["vlan_clean"]["address"] == "10.0.14.2/25"
+    assert found["nc2"]["vlan_clean"] == {"id": 30, "parent": "eth0", "device": "eth0.30",
+                                          "address": "10.0.14.3/25", "peers": ["fe"]}
+
+
+def test_a_vlan_clean_tag_outside_the_subnet_is_refused():
+    assert problems_of({"frontend": ["fe"]}, {"fe": dict(MANAGED_FRONTEND, vnet_netmask="255.255.252.0",
+                                                         vnet_subnet="10.0.0.0", preflight_vlan_id=10)},
+                       common={"vnet_mode": "MANAGED"}) == [
+        "fe: preflight_vlan_id: 10 is outside the VLAN tags 2..7 that 10.0.0.0/22 by 128 provides"]
+
+
 def test_managed_novlan_without_the_collections_data_plane_has_the_preload_but_no_baseline():
     found = plans({"frontend": ["fe"], "nodes": ["nc1"]},
                   {"fe": dict(MANAGED_FRONTEND, vnet_publicips="192.0.2.100-192.0.2.110", euca_home="/opt/eucalyptus/"),
