@@ -7,22 +7,22 @@ import textwrap
 from runner import ansible_playbook
 
 
-def keep(tmp_path, cookies, check=False):
+LOCAL = {"ansible_connection": "local"}
+
+
+def keep(tmp_path, cookies, check=False, host="keep-host", connection=None, **arguments):
+    """Run keep_changes on one host; ``arguments`` override what, rollback_timeout, timeout."""
+    arguments = dict({"what": "bridges", "rollback_timeout": 30, "timeout": 4, "sleep": 1}, **arguments)
     playbook = tmp_path / "play.yml"
     playbook.write_text(textwrap.dedent("""\
         - hosts: all
           gather_facts: false
           tasks:
             - name: Keep the change
-              privatecloud.iaas.keep_changes:
-                cookies: {cookies}
-                what: bridges
-                rollback_timeout: 30
-                timeout: 4
-                sleep: 1
-        """).format(cookies=json.dumps([str(cookie) for cookie in cookies])))
+              privatecloud.iaas.keep_changes: {arguments}
+        """).format(arguments=json.dumps(dict(arguments, cookies=[str(cookie) for cookie in cookies]))))
     inventory = tmp_path / "inventory.yml"
-    inventory.write_text(json.dumps({"all": {"hosts": {"keep-host": {"ansible_connection": "local"}}}}))
+    inventory.write_text(json.dumps({"all": {"hosts": {host: connection or LOCAL}}}))
     return ansible_playbook(playbook, inventory, *(["--check"] if check else []), cwd=tmp_path)
 
 
@@ -57,25 +57,11 @@ def test_nothing_to_keep_and_check_mode_touch_nothing(tmp_path):
 
 
 def test_a_host_that_never_answers_is_reported_lost(tmp_path):
-    playbook = tmp_path / "play.yml"
-    playbook.write_text(textwrap.dedent("""\
-        - hosts: all
-          gather_facts: false
-          tasks:
-            - name: Keep the change
-              privatecloud.iaas.keep_changes:
-                cookies: [/run/privatecloud-iaas/bridge.cookie]
-                what: firewall
-                rollback_timeout: 120
-                timeout: 2
-                sleep: 1
-        """))
-    inventory = tmp_path / "inventory.yml"
     # Nothing listens on port 9 of the loopback: every attempt to reach the host fails.
-    inventory.write_text(json.dumps({"all": {"hosts": {"gone-host": {
-        "ansible_connection": "ssh", "ansible_host": "127.0.0.1", "ansible_port": 9,
-        "ansible_ssh_common_args": "-o ConnectTimeout=1 -o BatchMode=yes"}}}}))
-    run = ansible_playbook(playbook, inventory, cwd=tmp_path)
+    unreachable = {"ansible_connection": "ssh", "ansible_host": "127.0.0.1", "ansible_port": 9,
+                   "ansible_ssh_common_args": "-o ConnectTimeout=1 -o BatchMode=yes"}
+    run = keep(tmp_path, ["/run/privatecloud-iaas/bridge.cookie"], host="gone-host", connection=unreachable,
+               what="firewall", rollback_timeout=120, timeout=2)
     [(_task, result)] = run.failures("gone-host") or [(None, {})]
     assert result.get("msg", "").startswith("The controller lost gone-host after changing its firewall: it could "
                                             "not reach the host again within 2 s"), run
