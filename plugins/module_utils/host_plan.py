@@ -44,6 +44,7 @@ EUCA_DEFAULTS = {"euca_home": "/", "euca_user": "eucalyptus", "euca_hypervisor":
                  "euca_conf_file": "/etc/eucalyptus/eucalyptus.conf"}
 PRELOAD = "etc/eucalyptus/iptables-preload"
 DB_PROPERTIES = "/etc/cloudstack/management/db.properties"
+DOMAIN = "cloud.internal"
 # The tag of the documents' VLAN-clean test (they use 10); preflight_vlan_id in the inventory.
 PREFLIGHT_VLAN_ID = 10
 
@@ -258,6 +259,13 @@ def _cloudstack(context):
         # The first management server deploys the schema; the others only configure their client.
         "first_management_server": bool(management) and management[0] == context.host,
         "kvm_colocated": "frontend" in context.groups and "nodes" in context.groups,
+        # The name `hostname --fqdn` must answer on management servers and KVM hosts alike (guide
+        # sections 4.5.2 and 8.1.3): cloudstack_fqdn, else the inventory name completed with
+        # cloudstack_domain when it has no dot.
+        "fqdn": context.get("cloudstack_fqdn") or (
+            context.host if "." in context.host else "%s.%s" % (context.host, context.get("cloudstack_domain",
+                                                                                          DOMAIN))),
+        "manage_etc_hosts": context.get("cloudstack_manage_etc_hosts", True),
         "traffic_labels": _traffic_labels(inventory) if "nodes" in context.groups else [],
         # The management server's database client settings (the guide's /etc/cloud/management is
         # the 3.x path): the frontend role and playbooks/db-failover.yml both write it.

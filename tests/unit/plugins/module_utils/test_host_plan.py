@@ -250,6 +250,15 @@ def test_the_management_servers_client_file_is_one_setting():
     assert moved["mgmt1"]["cloudstack"]["db_properties"] == "/etc/cloud/management/db.properties"
 
 
+def test_every_cloudstack_host_has_one_fully_qualified_name():
+    found = cloudstack_plans({"kvm1": {"cloudstack_domain": "lab.example.org"},
+                              "db1": {"cloudstack_fqdn": "db-one.example.org", "cloudstack_manage_etc_hosts": False}})
+    assert found["mgmt1"]["cloudstack"]["fqdn"] == "mgmt1.cloud.internal"
+    assert found["kvm1"]["cloudstack"]["fqdn"] == "kvm1.lab.example.org"
+    assert (found["db1"]["cloudstack"]["fqdn"], found["db1"]["cloudstack"]["manage_etc_hosts"]) == (
+        "db-one.example.org", False)
+
+
 def test_a_management_server_without_database_servers_uses_its_own():
     found = cloudstack_plans(groups={"frontend": ["mgmt1"], "nodes": ["kvm1"]})
     assert (found["mgmt1"]["cloudstack"]["db_primary"], found["mgmt1"]["cloudstack"]["db_local"]) == ("mgmt1", True)
