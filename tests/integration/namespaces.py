@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 
 
@@ -13,6 +14,19 @@ COLLECTIONS = os.path.join(ROOT, ".cache", "collections")
 
 def can_make_namespaces():
     return os.geteuid() == 0 and subprocess.run(["unshare", "--net", "true"], check=False).returncode == 0
+
+
+def wait_for_rollback_timer(cookie, limit=120):
+    """Return once the detached timer guarding ``cookie`` has ended (fired or not).
+
+    The timer is a shell whose command line names its cookie; waiting for it to leave, instead of
+    sleeping a fixed time, keeps these tests right on a loaded machine.
+    """
+    for _attempt in range(limit * 10):
+        if subprocess.run(["pgrep", "-f", cookie], capture_output=True, check=False).returncode:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the rollback timer for %s still runs after %d s" % (cookie, limit))
 
 
 class ModuleNamespace:

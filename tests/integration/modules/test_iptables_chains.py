@@ -9,11 +9,10 @@ import json
 import os
 import shutil
 import sys
-import time
 
 import pytest
 
-from namespaces import COLLECTIONS, can_make_namespaces
+from namespaces import COLLECTIONS, can_make_namespaces, wait_for_rollback_timer
 
 
 FOREIGN_STATE = """*filter
@@ -268,20 +267,21 @@ def test_an_unconfirmed_change_rolls_itself_back(netns):
     netns.module(tables=declaration())
     before = netns.save()
     changed = netns.module(tables=declaration(["-p tcp --dport 2222 -j ACCEPT"], extra_chain=False),
-                           rollback_timeout=1)
+                           rollback_timeout=3)
     assert changed["changed"] is True
     assert os.path.exists(changed["rollback_cookie"])
     assert "--dport 2222" in netns.save()
-    time.sleep(3)
+    wait_for_rollback_timer(changed["rollback_cookie"])
     assert not os.path.exists(changed["rollback_cookie"])
     assert netns.save() == before
 
 
 def test_a_confirmed_change_stays(netns):
     netns.module(tables=declaration())
-    changed = netns.module(tables=declaration(["-p tcp --dport 2222 -j ACCEPT"]), rollback_timeout=1)
+    # Long enough for the test to remove the cookie before the timer looks, even on a loaded machine.
+    changed = netns.module(tables=declaration(["-p tcp --dport 2222 -j ACCEPT"]), rollback_timeout=5)
     os.unlink(changed["rollback_cookie"])
     after = netns.save()
-    time.sleep(3)
+    wait_for_rollback_timer(changed["rollback_cookie"])
     assert netns.save() == after
     assert "--dport 2222" in after

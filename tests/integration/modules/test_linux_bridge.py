@@ -1,10 +1,8 @@
 """linux_bridge driven for real in a throw-away network namespace with veth ports."""
 
-import time
-
 import pytest
 
-from namespaces import can_make_namespaces
+from namespaces import can_make_namespaces, wait_for_rollback_timer
 
 pytestmark = pytest.mark.skipif(not can_make_namespaces(), reason="needs root to create network namespaces")
 
@@ -181,18 +179,15 @@ def test_the_timer_rolls_back_unless_the_cookie_is_removed(netns, journal):
     result = netns.module(name="br0", ports=["eth-a"], addresses=["198.51.100.99/24"], rollback_timeout=1,
                           rollback_journal=journal)
     assert result["changed"] is True
-    for _attempt in range(50):
-        if netns.run("test", "-e", result["rollback_cookie"], check=False).returncode:
-            break
-        time.sleep(0.1)
-    time.sleep(0.5)
+    wait_for_rollback_timer(result["rollback_cookie"])
     assert _state(netns, ("eth-a", "br0")) == before
 
 
 def test_a_removed_cookie_keeps_the_change(netns, journal):
-    result = netns.module(name="br0", ports=["eth-a"], rollback_timeout=1, rollback_journal=journal)
+    # Long enough for the test to remove the cookie before the timer looks, even on a loaded machine.
+    result = netns.module(name="br0", ports=["eth-a"], rollback_timeout=5, rollback_journal=journal)
     netns.run("rm", result["rollback_cookie"])
-    time.sleep(2)
+    wait_for_rollback_timer(result["rollback_cookie"])
     assert netns.ports("br0") == ["eth-a"]
     assert netns.run("test", "-e", "/run/privatecloud-iaas/%s.batch" % journal, check=False).returncode == 1
 
