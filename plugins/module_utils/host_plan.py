@@ -181,6 +181,7 @@ def _eucalyptus(context):
         "vtun": False,
         "settings": {},
         "owned": [],
+        "actions": [],
     }
     if not roles or mode is None:
         return plan
@@ -205,9 +206,30 @@ def _eucalyptus(context):
     settings.update((str(key), value) for key, value in extra.items())
     plan["settings"] = settings
     plan["owned"] = sorted(set(base) | set(str(key) for key in extra))
+    plan["actions"] = _eucalyptus_actions(plan)
     plan["vtun"] = bool(plan["cc"] and mode in ROUTING_MODES and len(_clusters(context.inventory)) > 1
                         and context.get("vnet_localip") != "0.0.0.0")
     return plan
+
+
+def _eucalyptus_actions(plan):
+    """What the host's components need when eucalyptus.conf changes (the pending_actions module's list).
+
+    Eucalyptus Network Configuration (1.6): a new VNET_MODE needs the CC's cleanrestart, another
+    networking key a restart; the NC reads every key it has when it starts.
+    """
+    conf = [plan["conf_file"]]
+    actions = []
+    if plan["cc"]:
+        actions.append({"name": "clean-restart the CC", "command": [plan["cc_init"], "cleanrestart"], "files": conf,
+                        "keys": ["VNET_MODE"], "supersedes": ["restart the CC"]})
+        actions.append({"name": "restart the CC", "command": [plan["cc_init"], "restart"], "files": conf,
+                        "keys": ["VNET_*"]})
+    if plan["nc"]:
+        others = set(plan["settings"]) | set(plan["owned"])
+        actions.append({"name": "restart the NC", "command": [plan["nc_init"], "restart"], "files": conf,
+                        "keys": ["VNET_*"] + sorted(key for key in others if not key.startswith("VNET_"))})
+    return actions
 
 
 def _clusters(inventory):

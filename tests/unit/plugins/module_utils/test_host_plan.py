@@ -109,6 +109,25 @@ def test_a_front_end_that_is_also_a_node_serves_the_map_on_the_bridge_that_took_
     assert host["preflight"] == ["bridge", "dhcp_daemon"]
 
 
+def test_what_each_component_needs_when_eucalyptus_conf_changes():
+    found = plans({"frontend": ["cloud"], "nodes": ["cloud", "nc1"]},
+                  {"cloud": dict(STATIC_FRONTEND, vnet_bridge="br0", euca_conf_settings={"CC_PORT": 8774}),
+                   "nc1": {"vnet_bridge": "br0"}},
+                  common={"vnet_mode": "STATIC"})
+    conf = ["/etc/eucalyptus/eucalyptus.conf"]
+    # The CC: a new VNET_MODE needs a clean restart (which makes the restart unnecessary), any other
+    # networking key a restart; the NC on the same machine: every key the collection sets there.
+    assert found["cloud"]["eucalyptus"]["actions"] == [
+        {"name": "clean-restart the CC", "command": ["/etc/init.d/eucalyptus-cc", "cleanrestart"], "files": conf,
+         "keys": ["VNET_MODE"], "supersedes": ["restart the CC"]},
+        {"name": "restart the CC", "command": ["/etc/init.d/eucalyptus-cc", "restart"], "files": conf,
+         "keys": ["VNET_*"]},
+        {"name": "restart the NC", "command": ["/etc/init.d/eucalyptus-nc", "restart"], "files": conf,
+         "keys": ["VNET_*", "CC_PORT", "EUCALYPTUS", "EUCA_USER", "HYPERVISOR"]},
+    ]
+    assert [action["name"] for action in found["nc1"]["eucalyptus"]["actions"]] == ["restart the NC"]
+
+
 def test_an_explicit_dhcpd_interface_list_wins():
     found = plans({"frontend": ["fe"]}, {"fe": dict(STATIC_FRONTEND, vnet_dataplane="ansible",
                                                     dhcpd_interfaces=["eth9"])},
