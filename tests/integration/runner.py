@@ -54,8 +54,8 @@ def ansible_playbook(playbook, inventory, *arguments, cwd=None, environment=None
         ANSIBLE_NOCOLOR="true",
         ANSIBLE_LOCALHOST_WARNING="false",
         ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-        **(environment or {}),
     )
+    env.update(environment or {})
     process = subprocess.run([ANSIBLE_PLAYBOOK, "-i", str(inventory), *arguments, str(playbook)],
                              capture_output=True, text=True, env=env, cwd=cwd, check=False)
     # Warnings and deprecations go to stderr; stdout holds the one JSON document.
