@@ -142,7 +142,7 @@ actions:
   type: list
   elements: dict
   sample: [{name: restart dhcpd, reason: "/etc/dhcp/dhcpd.conf changed since 2026-11-29 00:40:01 UTC"}]
-skipped:
+left_undone:
   description: Owed actions left undone, and why (the service does not run, the program is not installed).
   returned: always
   type: list
@@ -205,7 +205,7 @@ def main():
         module.fail_json(msg="; ".join(problems))
     actions = [Action(spec) for spec in module.params["actions"]]
     records = Records(module.params["record_directory"])
-    result = dict(changed=False, actions=[], skipped=[], left_by_earlier_run=[])
+    result = dict(changed=False, actions=[], left_undone=[], left_by_earlier_run=[])
     if module.params["stage"] == "before":
         if not module.check_mode:
             result["left_by_earlier_run"] = record_before(actions, records, _read)
@@ -219,7 +219,7 @@ def main():
     for action, reason in owed:
         why_not = _not_ready(module, action)
         if why_not:
-            result["skipped"].append(dict(name=action.name, reason=reason, skipped_because=why_not))
+            result["left_undone"].append(dict(name=action.name, reason=reason, because=why_not))
             continue
         if not module.check_mode:
             argv = action.argv(module.get_bin_path("systemctl") or "systemctl")
