@@ -39,7 +39,7 @@ BUILTIN_JUMPS = {"filter": ("INPUT", "FORWARD", "OUTPUT"), "nat": ("PREROUTING",
                  "mangle": ("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"), "raw": ("PREROUTING", "OUTPUT")}
 
 
-def host_tables(services, networks, rules=None, eucalyptus=None, prefix="IAAS-"):
+def host_tables(services, networks, rules=None, eucalyptus=None, prefix="IAAS-", dataplane=None):
     """Build the iptables_chains ``tables`` for one host.
 
     services: names of SERVICES this host runs. networks: {"management": [...], "storage": [...],
@@ -47,7 +47,10 @@ def host_tables(services, networks, rules=None, eucalyptus=None, prefix="IAAS-")
     management, database to management. rules: the admin's {table: {builtin chain: [rule, ...]}},
     put first in the owned chain of that builtin chain. eucalyptus: {"subnet", "netmask"} of a
     MANAGED / MANAGED-NOVLAN front-end whose data plane the collection owns, for the baseline
-    (FORWARD policy DROP, established and outbound forwarding, masquerade).
+    (FORWARD policy DROP, established and outbound forwarding, masquerade). dataplane: that
+    front-end's security groups, elastic IPs and metadata (dataplane.plan()), on top of the
+    baseline: each active group's intra-group accept and the jump to its chain in FORWARD, the
+    metadata and elastic-IP DNATs, the elastic-IP SNATs above the masquerade.
     """
     errors, allowed = [], {}
     for kind in ("management", "storage", "database", "integration", "controller"):
@@ -83,7 +86,7 @@ def host_tables(services, networks, rules=None, eucalyptus=None, prefix="IAAS-")
                 "-s %s %s -j ACCEPT" % (network, match) for network in dict.fromkeys(sources))
             chains[("filter", "INPUT")].append("%s -j DROP" % match)
 
-    policies = {}
+    policies, group_chains = {}, {}
     if eucalyptus:
         private = str(ipv4_subnet(eucalyptus["subnet"], eucalyptus["netmask"], "vnet_subnet", "vnet_netmask").cidr)
         policies["filter"] = {"FORWARD": "DROP"}
@@ -91,6 +94,12 @@ def host_tables(services, networks, rules=None, eucalyptus=None, prefix="IAAS-")
             "-m conntrack --ctstate ESTABLISHED -j ACCEPT",
             "! -d %s -j ACCEPT" % private,
         ])
+        if dataplane:
+            chains[("filter", "FORWARD")].extend(dataplane["filter"]["forward"])
+            group_chains = dataplane["filter"]["chains"]
+            for chain in ("PREROUTING", "OUTPUT", "POSTROUTING"):
+                if dataplane["nat"][chain.lower()]:
+                    chains.setdefault(("nat", chain), []).extend(dataplane["nat"][chain.lower()])
         chains.setdefault(("nat", "POSTROUTING"), []).append("-s %s ! -d %s -j MASQUERADE" % (private, private))
 
     tables = {}
@@ -99,6 +108,8 @@ def host_tables(services, networks, rules=None, eucalyptus=None, prefix="IAAS-")
         entry = tables.setdefault(table, {"chains": {}, "jumps": [], "policies": {}})
         entry["chains"][owned] = chain_rules
         entry["jumps"].append({"chain": chain, "target": owned, "position": 1})
+    for chain, chain_rules in sorted(group_chains.items()):
+        tables.setdefault("filter", {"chains": {}, "jumps": [], "policies": {}})["chains"][chain] = chain_rules
     for table, table_policies in policies.items():
         tables.setdefault(table, {"chains": {}, "jumps": [], "policies": {}})["policies"].update(table_policies)
     return tables

@@ -19,6 +19,7 @@ from __future__ import annotations
 from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     cloudstack,
     cloudstack_install,
+    dataplane,
     dhcpd,
     eucalyptus,
     netconf,
@@ -141,6 +142,8 @@ def plan_inventory(inventory, problems, warnings=None):
     eucalyptus_hosts, cloudstack_hosts = {}, {}
     for host in inventory.hosts():
         plan = plans[host] = plan_host(host, inventory, problems)
+        if plan["eucalyptus"]:
+            warnings.extend("%s: %s" % (host, warning) for warning in plan["eucalyptus"]["dataplane_warnings"])
         variables = inventory.variables(host)
         for variable, value, rule in netconf.check_declaration(variables.get("bridge_interfaces"),
                                                                variables.get("vlan_interfaces")):
@@ -182,6 +185,8 @@ def _eucalyptus(context):
         "settings": {},
         "owned": [],
         "actions": [],
+        "dataplane": None,
+        "dataplane_warnings": [],
     }
     if not roles or mode is None:
         return plan
@@ -207,6 +212,13 @@ def _eucalyptus(context):
     plan["settings"] = settings
     plan["owned"] = sorted(set(base) | set(str(key) for key in extra))
     plan["actions"] = _eucalyptus_actions(plan)
+    if plan["cc"]:
+        # The security groups, instances and elastic IPs the front-end realises itself.
+        found, found_problems, plan["dataplane_warnings"] = dataplane.plan(context.variables,
+                                                                           context.inventory.group("nodes"))
+        for variable, value, rule in found_problems:
+            context.add(variable, value, rule)
+        plan["dataplane"] = found
     plan["vtun"] = bool(plan["cc"] and mode in ROUTING_MODES and len(_clusters(context.inventory)) > 1
                         and context.get("vnet_localip") != "0.0.0.0")
     return plan

@@ -173,6 +173,22 @@ def test_a_vlan_clean_tag_outside_the_subnet_is_refused():
         "fe: preflight_vlan_id: 10 is outside the VLAN tags 2..7 that 10.0.0.0/22 by 128 provides"]
 
 
+def test_a_managed_front_end_with_groups_gets_its_data_plane_and_bad_input_is_refused():
+    groups = {"admin/default": {"vlan": 10, "ingress": [{"protocol": "tcp", "ports": 22, "source": "0.0.0.0/0"}]}}
+    front_end = dict(MANAGED_FRONTEND, vnet_dataplane="ansible", vnet_security_groups=groups,
+                     vnet_instances={"i-1": {"group": "admin/default", "node": "nc1"}})
+    found = plans({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": front_end, "nc1": {"vnet_bridge": "br0"}},
+                  common={"vnet_mode": "MANAGED-NOVLAN"})
+    # 10.0.0.0/8 in blocks of 128: tag 10 is block 8, 10.0.4.0/25.
+    assert found["fe"]["eucalyptus"]["dataplane"]["instances"] == [
+        {"name": "i-1", "node": "nc1", "private_ip": "10.0.4.2", "group": "admin/default", "mac": "D0:0D:0A:00:04:02"}]
+    assert found["nc1"]["eucalyptus"]["dataplane"] is None
+    front_end["vnet_instances"] = {"i-1": {"group": "admin/default", "node": "fe"}}
+    assert problems_of({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": front_end, "nc1": {"vnet_bridge": "br0"}},
+                       common={"vnet_mode": "MANAGED-NOVLAN"}) == [
+        "fe: vnet_instances[i-1].node: 'fe' is not a host of group nodes"]
+
+
 def test_managed_novlan_without_the_collections_data_plane_has_the_preload_but_no_baseline():
     found = plans({"frontend": ["fe"], "nodes": ["nc1"]},
                   {"fe": dict(MANAGED_FRONTEND, vnet_publicips="192.0.2.100-192.0.2.110", euca_home="/opt/eucalyptus/"),

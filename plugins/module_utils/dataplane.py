@@ -1,0 +1,404 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The MANAGED / MANAGED-NOVLAN data plane a front-end realises itself (vnet_dataplane: ansible).
+
+What a Eucalyptus cluster controller does at run time (Eucalyptus Network Configuration (1.6),
+"MANAGED Mode": security groups, a subnet and VLAN tag per group, ingress rules, elastic IPs,
+the metadata service), decided here from the inventory: each group's tag and block (the CC's
+formula: tag v holds the v-2-th block of vnet_addrspernet addresses of vnet_subnet), each
+instance's private address and MAC (D0:0D: and the address's four bytes, as the CC derives it),
+and the rules of the front-end's owned chains, in the form the iptables_chains module applies.
+
+Inventory (front-end variables)::
+
+    vnet_security_groups:
+      admin/default:
+        vlan: 10
+        ingress:
+          - {protocol: tcp, ports: 22, source: 0.0.0.0/0}
+          - {protocol: tcp, ports: "8080-8081", source_group: admin/web}
+          - {protocol: icmp, icmp_type: echo-request, source: 203.0.113.0/24}
+    vnet_instances:
+      i-web1: {group: admin/web, node: node1, public_ip: 192.168.32.200}
+    vnet_metadata_address: 192.168.32.20:8773
+
+A group is active when one of its instances is declared, as in the CC: only active groups get a
+router address, DHCP and rules. Addresses are stable: an instance keeps the address ``previous``
+gives it (what the front-end already serves), a ``private_ip`` pins one, and the others take the
+lowest free address of their group's block in the order of their names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
+    AddressError,
+    AddressErrors,
+    ip_network,
+    ipv4_address,
+)
+from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import ManagedPlan, public_ips
+
+METADATA_ADDRESS = "169.254.169.254"
+METADATA_PORT = 8773
+# iptables' longest chain name (XT_EXTENSION_MAXNAMELEN - 1).
+CHAIN_LENGTH = 28
+CHAIN_PREFIX = "IAAS-"
+# "<owner>/<name>": what euca-* tools and the documents' troubleshooting call a group.
+GROUP_NAME = re.compile(r"^([A-Za-z0-9_.][A-Za-z0-9_.-]*)/([A-Za-z0-9_.][A-Za-z0-9_.-]*)$")
+PROTOCOLS = ("tcp", "udp", "icmp", "all")
+# The ICMP type names iptables knows (iptables -p icmp -h), besides numbers and type/code.
+ICMP_TYPES = frozenset("""
+any echo-reply pong destination-unreachable network-unreachable host-unreachable
+protocol-unreachable port-unreachable fragmentation-needed source-route-failed network-unknown
+host-unknown network-prohibited host-prohibited TOS-network-unreachable TOS-host-unreachable
+communication-prohibited host-precedence-violation precedence-cutoff source-quench redirect
+network-redirect host-redirect TOS-network-redirect TOS-host-redirect echo-request ping
+router-advertisement router-solicitation time-exceeded ttl-exceeded ttl-zero-during-transit
+ttl-zero-during-reassembly parameter-problem ip-header-bad required-option-missing
+timestamp-request timestamp-reply address-mask-request address-mask-reply
+""".split())
+MODES = ("MANAGED", "MANAGED-NOVLAN")
+
+
+def instance_mac(address):
+    """The MAC the CC gives an instance: D0:0D: and the four bytes of its private address."""
+    return "D0:0D:" + ":".join("%02X" % int(part) for part in str(address).split("."))
+
+
+def chain_name(group):
+    """The group's owned chain: IAAS-<owner>-<name> (what the documents' 'iptables -L <user>-<group>'
+    looks for, behind the collection's prefix), shortened with a digest where it would pass 28."""
+    owner, _slash, name = group.partition("/")
+    wanted = "%s%s-%s" % (CHAIN_PREFIX, owner, name)
+    if len(wanted) <= CHAIN_LENGTH:
+        return wanted
+    digest = hashlib.sha256(group.encode()).hexdigest()[:8]
+    return "%s-%s" % (wanted[:CHAIN_LENGTH - len(digest) - 1], digest)
+
+
+def _ports(value, where, problems):
+    """'22', 22, '8080-8081' or '8080:8081' -> iptables' '22' / '8080:8081'; None when invalid."""
+    text = str(value).strip().replace("-", ":") if not isinstance(value, bool) else ""
+    parts = text.split(":")
+    if not 1 <= len(parts) <= 2 or not all(part.isdigit() for part in parts):
+        problems.append((where, value, "is not a port or a range of ports (22, 8080-8081)"))
+        return None
+    numbers = [int(part) for part in parts]
+    if not all(1 <= number <= 65535 for number in numbers):
+        problems.append((where, value, "has a port outside 1..65535"))
+        return None
+    if len(numbers) == 2 and numbers[0] > numbers[1]:
+        problems.append((where, value, "is a range whose start is above its end"))
+        return None
+    return ":".join(str(number) for number in numbers)
+
+
+def _icmp_type(value, where, problems):
+    text = str(value).strip()
+    numeric = text.split("/")
+    if all(part.isdigit() and int(part) <= 255 for part in numeric) and len(numeric) <= 2:
+        return text
+    if text in ICMP_TYPES:
+        return text
+    problems.append((where, value, "is not an ICMP type iptables knows (a name of 'iptables -p icmp -h', "
+                                   "a number, or type/code)"))
+    return None
+
+
+class _Group:
+    def __init__(self, name, tag, block):
+        self.name, self.tag, self.block = name, tag, block
+        self.instances = []
+        self.ingress = []  # (source spec, protocol, match) before sources are resolved
+
+    @property
+    def cidr(self):
+        return "%s/%d" % (self.block["network"], self.block["prefix"])
+
+
+def plan(variables, nodes, previous=None):
+    """Decide the data plane of one front-end. Returns (plan or None, problems, warnings).
+
+    variables: the front-end's variables. nodes: the inventory's node names. previous: the
+    {instance: private address} the front-end already serves, kept where still valid.
+    problems: [(variable, value, rule)]; warnings: sentences for the run's output.
+    """
+    problems, warnings = [], []
+    groups_value = variables.get("vnet_security_groups")
+    instances_value = variables.get("vnet_instances")
+    if groups_value in (None, {}) and instances_value in (None, {}):
+        return None, problems, warnings
+    mode = variables.get("vnet_mode")
+    if mode not in MODES:
+        for name, value in (("vnet_security_groups", groups_value), ("vnet_instances", instances_value)):
+            if value not in (None, {}):
+                problems.append((name, "(%d declared)" % len(value) if isinstance(value, dict) else value,
+                                 "is only for MANAGED and MANAGED-NOVLAN; vnet_mode is %s" % mode))
+        return None, problems, warnings
+    if variables.get("vnet_dataplane") != "ansible":
+        problems.append(("vnet_dataplane", variables.get("vnet_dataplane"),
+                         "must be 'ansible' for the collection to realise vnet_security_groups and "
+                         "vnet_instances (a real CC takes them from its users instead)"))
+        return None, problems, warnings
+    try:
+        managed = ManagedPlan(variables.get("vnet_subnet"), variables.get("vnet_netmask"),
+                              variables.get("vnet_addrspernet"))
+    except (AddressError, AddressErrors):
+        # The mode's own checks name these keys already.
+        return None, problems, warnings
+    subnet = str(managed.network.cidr)
+
+    groups = _groups(groups_value, managed, problems)
+    instances = _instances(instances_value, groups, nodes, problems)
+    _addresses(groups, instances, managed, previous or {}, problems)
+    _public(instances, variables.get("vnet_publicips"), problems)
+    metadata = _metadata(variables.get("vnet_metadata_address"), problems)
+    for group in groups.values():
+        _ingress(group, groups_value[group.name].get("ingress") if isinstance(groups_value[group.name], dict) else None,
+                 groups, problems)
+    if problems:
+        return None, problems, warnings
+
+    active = [group for group in sorted(groups.values(), key=lambda group: group.tag) if group.instances]
+    result = {
+        "subnet": subnet,
+        "groups": [],
+        "instances": [],
+        "metadata": metadata,
+        "filter": {"forward": [], "chains": {}},
+        "nat": {"prerouting": [], "output": [], "postrouting": []},
+    }
+    if metadata:
+        result["nat"]["prerouting"].append("-s %s -d %s/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination %s:%d"
+                                           % (subnet, METADATA_ADDRESS, metadata["address"], metadata["port"]))
+    for group in active:
+        chain = chain_name(group.name)
+        rules = []
+        for source, protocol, match in group.ingress:
+            if isinstance(source, dict):
+                other = groups[source["group"]]
+                if not other.instances:
+                    warnings.append("vnet_security_groups[%s].ingress: the rule from %s (%s) is not applied: %s has "
+                                    "no instance, so it has no addresses yet" % (group.name, other.name,
+                                                                                 match or protocol, other.name))
+                    continue
+                source = other.cidr
+            rules.append(" ".join(part for part in ("-s %s -d %s" % (source, group.cidr),
+                                                    "-p %s" % protocol if protocol != "all" else "", match,
+                                                    "-j ACCEPT") if part))
+        result["filter"]["chains"][chain] = rules
+        result["filter"]["forward"].append("-s %s -d %s -j ACCEPT" % (group.cidr, group.cidr))
+        result["groups"].append(dict(group.block, name=group.name, chain=chain,
+                                     instances=[instance["name"] for instance in group.instances]))
+    result["filter"]["forward"].extend("-j %s" % group["chain"] for group in result["groups"])
+    for group in active:
+        for instance in sorted(group.instances, key=lambda item: item["private_ip"]):
+            result["instances"].append(dict(instance, group=group.name, mac=instance_mac(instance["private_ip"])))
+    for instance in sorted(result["instances"], key=lambda item: item["name"]):
+        if instance.get("public_ip"):
+            dnat = "-d %s/32 -j DNAT --to-destination %s" % (instance["public_ip"], instance["private_ip"])
+            result["nat"]["prerouting"].append(dnat)
+            result["nat"]["output"].append(dnat)
+            result["nat"]["postrouting"].append("-s %s/32 ! -d %s -j SNAT --to-source %s"
+                                                % (instance["private_ip"], subnet, instance["public_ip"]))
+    result["public_addresses"] = sorted(instance["public_ip"] for instance in result["instances"]
+                                        if instance.get("public_ip"))
+    warnings.append("vnet_security_groups and vnet_instances are checked and planned (iaas_plan.eucalyptus."
+                    "dataplane), but this version of the collection does not apply them to the front-end yet")
+    return result, problems, warnings
+
+
+def _groups(value, managed, problems):
+    groups, tags = {}, {}
+    if value is None:
+        return groups
+    if not isinstance(value, dict):
+        problems.append(("vnet_security_groups", value, "is not a mapping of '<owner>/<name>' to groups"))
+        return groups
+    for name, spec in value.items():
+        where = "vnet_security_groups[%s]" % name
+        if not isinstance(name, str) or not GROUP_NAME.match(name):
+            problems.append((where, name, "is not '<owner>/<name>' of letters, digits, '.', '_' and '-' "
+                                          "(the group's chain name is made from it)"))
+            continue
+        if not isinstance(spec, dict) or "vlan" not in spec:
+            problems.append((where, spec, "needs vlan, the group's tag"))
+            continue
+        try:
+            block = managed.block(spec["vlan"], variable=where + ".vlan")
+        except AddressError as error:
+            problems.append((error.variable, error.value, error.rule))
+            continue
+        if block["tag"] in tags:
+            problems.append((where + ".vlan", spec["vlan"], "is also the tag of %s" % tags[block["tag"]]))
+            continue
+        tags[block["tag"]] = name
+        groups[name] = _Group(name, block["tag"], block)
+    return groups
+
+
+def _instances(value, groups, nodes, problems):
+    instances = []
+    if value is None:
+        return instances
+    if not isinstance(value, dict):
+        problems.append(("vnet_instances", value, "is not a mapping of instance names to instances"))
+        return instances
+    for name, spec in sorted(value.items(), key=lambda item: str(item[0])):
+        where = "vnet_instances[%s]" % name
+        if not isinstance(spec, dict):
+            problems.append((where, spec, "is not a mapping with group and node"))
+            continue
+        if spec.get("group") not in groups:
+            problems.append((where + ".group", spec.get("group"), "is not a group of vnet_security_groups"))
+            continue
+        if spec.get("node") not in nodes:
+            problems.append((where + ".node", spec.get("node"), "is not a host of group nodes"))
+            continue
+        instance = {"name": str(name), "node": spec["node"]}
+        for key in ("private_ip", "public_ip"):
+            if spec.get(key) not in (None, ""):
+                try:
+                    instance[key] = str(ipv4_address(spec[key], "%s.%s" % (where, key)))
+                except AddressError as error:
+                    problems.append((error.variable, error.value, error.rule))
+        groups[spec["group"]].instances.append(instance)
+        instances.append(instance)
+    return instances
+
+
+def _addresses(groups, instances, managed, previous, problems):
+    """Each instance's private address: kept, pinned, or the lowest free of its block."""
+    for group in groups.values():
+        block = group.block
+        first, last = _integer(block["first"]), _integer(block["last"])
+        if len(group.instances) > managed.instances_per_block:
+            problems.append(("vnet_security_groups[%s]" % group.name, "%d instances" % len(group.instances),
+                             "is more than a block of vnet_addrspernet=%d holds (%d instances)"
+                             % (managed.addrspernet, managed.instances_per_block)))
+            continue
+        taken = {}
+        for instance in group.instances:
+            pinned = instance.get("private_ip")
+            if pinned is None:
+                continue
+            where = "vnet_instances[%s].private_ip" % instance["name"]
+            if not first <= _integer(pinned) <= last:
+                problems.append((where, pinned, "is not an instance address of %s's block %s (%s..%s)"
+                                 % (group.name, group.cidr, block["first"], block["last"])))
+            elif pinned in taken:
+                problems.append((where, pinned, "is also the address of %s" % taken[pinned]))
+            else:
+                taken[pinned] = instance["name"]
+        for instance in group.instances:
+            kept = previous.get(instance["name"])
+            if instance.get("private_ip") is None and kept and kept not in taken \
+                    and first <= _integer(kept) <= last:
+                instance["private_ip"] = kept
+                taken[kept] = instance["name"]
+        free = (address for address in range(first, last + 1) if _dotted(address) not in taken)
+        for instance in group.instances:
+            if instance.get("private_ip") is None:
+                instance["private_ip"] = _dotted(next(free))
+
+
+def _public(instances, pool_value, problems):
+    wanted = [instance for instance in instances if instance.get("public_ip")]
+    if not wanted:
+        return
+    try:
+        pool = set(public_ips(pool_value)) if pool_value not in (None, "", []) else set()
+    except (AddressError, AddressErrors):
+        return  # the mode's own checks name vnet_publicips
+    owner = {}
+    for instance in wanted:
+        where = "vnet_instances[%s].public_ip" % instance["name"]
+        address = instance["public_ip"]
+        if address not in pool:
+            problems.append((where, address, "is not in vnet_publicips, the pool of elastic IPs"))
+        elif address in owner:
+            problems.append((where, address, "is also the elastic IP of %s" % owner[address]))
+        else:
+            owner[address] = instance["name"]
+
+
+def _metadata(value, problems):
+    if value in (None, ""):
+        return None
+    address, _colon, port = str(value).partition(":")
+    try:
+        address = str(ipv4_address(address, "vnet_metadata_address"))
+    except AddressError as error:
+        problems.append((error.variable, value, error.rule))
+        return None
+    if port and not (port.isdigit() and 1 <= int(port) <= 65535):
+        problems.append(("vnet_metadata_address", value, "has a port outside 1..65535"))
+        return None
+    return {"address": address, "port": int(port) if port else METADATA_PORT}
+
+
+def _ingress(group, rules, groups, problems):
+    if rules is None:
+        return
+    if not isinstance(rules, list):
+        problems.append(("vnet_security_groups[%s].ingress" % group.name, rules, "is not a list of rules"))
+        return
+    for index, rule in enumerate(rules):
+        where = "vnet_security_groups[%s].ingress[%d]" % (group.name, index)
+        if not isinstance(rule, dict):
+            problems.append((where, rule, "is not a rule (protocol, ports or icmp_type, source or source_group)"))
+            continue
+        protocol = str(rule.get("protocol", "all")).lower()
+        if protocol not in PROTOCOLS:
+            problems.append((where + ".protocol", rule.get("protocol"), "is not one of %s" % ", ".join(PROTOCOLS)))
+            continue
+        match = ""
+        if rule.get("ports") not in (None, ""):
+            if protocol not in ("tcp", "udp"):
+                problems.append((where + ".ports", rule["ports"], "needs protocol tcp or udp"))
+                continue
+            ports = _ports(rule["ports"], where + ".ports", problems)
+            if ports is None:
+                continue
+            match = "-m %s --dport %s" % (protocol, ports)
+        if rule.get("icmp_type") not in (None, ""):
+            if protocol != "icmp":
+                problems.append((where + ".icmp_type", rule["icmp_type"], "needs protocol icmp"))
+                continue
+            icmp = _icmp_type(rule["icmp_type"], where + ".icmp_type", problems)
+            if icmp is None:
+                continue
+            match = "-m icmp --icmp-type %s" % icmp
+        has_source, has_group = rule.get("source") not in (None, ""), rule.get("source_group") not in (None, "")
+        if has_source == has_group:
+            problems.append((where, rule, "needs exactly one of source (a network) and source_group"))
+            continue
+        if has_group:
+            if rule["source_group"] not in groups:
+                problems.append((where + ".source_group", rule["source_group"],
+                                 "is not a group of vnet_security_groups"))
+                continue
+            source = {"group": rule["source_group"]}
+        else:
+            try:
+                source = ip_network(rule["source"], where + ".source")
+            except AddressError as error:
+                problems.append((error.variable, error.value, error.rule))
+                continue
+            if ":" in source:
+                problems.append((where + ".source", rule["source"], "is not an IPv4 network (the private subnet is IPv4)"))
+                continue
+        group.ingress.append((source, protocol, match))
+
+
+def _integer(address):
+    a, b, c, d = (int(part) for part in address.split("."))
+    return a << 24 | b << 16 | c << 8 | d
+
+
+def _dotted(number):
+    return "%d.%d.%d.%d" % (number >> 24, number >> 16 & 255, number >> 8 & 255, number & 255)

@@ -1,0 +1,223 @@
+"""The MANAGED data plane decided from the inventory: groups, addresses, chains, NAT, and bad input."""
+
+import re
+
+import pytest
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane
+from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import host_tables
+
+# The cloud of the Eucalyptus MANAGED-mode article's live dump (a CC with the CLC, subnet
+# 10.1.0.0/16, the group admin/default allowing tcp 22, two instances with elastic IPs). Its
+# rules name the block 10.1.2.0/27: 32 addresses per group, which by the CC's formula (tag v holds
+# the (v-2)-th block) is tag 18. The article's device listing calls the bridge eucabr10, which
+# would be 10.1.1.0/27; the rules are what this test reproduces, so the group is tag 18.
+SEED = {
+    "vnet_mode": "MANAGED",
+    "vnet_dataplane": "ansible",
+    "vnet_subnet": "10.1.0.0",
+    "vnet_netmask": "255.255.0.0",
+    "vnet_addrspernet": 32,
+    "vnet_publicips": "192.168.32.200-192.168.32.201",
+    # The dump's metadata DNAT goes to 169.254.169.254:8773: the CLC on the CC's own machine.
+    "vnet_metadata_address": "169.254.169.254:8773",
+    "vnet_security_groups": {
+        "admin/default": {"vlan": 18, "ingress": [{"protocol": "tcp", "ports": 22, "source": "0.0.0.0/0"}]},
+    },
+    "vnet_instances": {
+        "i-410306FC": {"group": "admin/default", "node": "node1", "public_ip": "192.168.32.200"},
+        "i-4E8B07D1": {"group": "admin/default", "node": "node2", "public_ip": "192.168.32.201"},
+    },
+}
+NODES = ["node1", "node2"]
+
+
+def planned(variables, previous=None):
+    found, problems, _warnings = dataplane.plan(variables, NODES, previous)
+    assert problems == []
+    return found
+
+
+def listing(rule):
+    """One rule as 'iptables -nL' shows it: target, prot, opt, source, destination, then the matches."""
+    words = rule.split()
+    fields = {"-s": "0.0.0.0/0", "-d": "0.0.0.0/0", "-p": "all"}
+    extras, target, index, negate = [], None, 0, ""
+    while index < len(words):
+        word = words[index]
+        if word == "!":
+            negate = "!"
+        elif word in ("-s", "-d", "-p"):
+            value = words[index + 1]
+            fields[word] = negate + (value[:-3] if value.endswith("/32") else value)
+            negate, index = "", index + 1
+        elif word == "-j":
+            target, index = words[index + 1], index + 1
+        elif word == "--dport":
+            extras.append("%s dpt:%s" % (fields["-p"], words[index + 1]))
+            index += 1
+        elif word == "--ctstate":
+            extras.append("ctstate " + words[index + 1])
+            index += 1
+        elif word in ("--to-destination", "--to-source"):
+            extras.append("to:" + words[index + 1])
+            index += 1
+        elif word == "-m":
+            index += 1
+        index += 1
+    return " ".join([target, fields["-p"], "--", fields["-s"], fields["-d"]] + extras)
+
+
+def seed(text):
+    """The article's lines, with its spacing made single."""
+    return [re.sub(r"\s+", " ", line.strip()) for line in text.strip().splitlines()]
+
+
+def test_the_articles_cloud_renders_the_articles_rules():
+    tables = host_tables([], {}, eucalyptus={"subnet": "10.1.0.0", "netmask": "255.255.0.0"},
+                         dataplane=planned(SEED))
+    nat, filter_ = tables["nat"]["chains"], tables["filter"]["chains"]
+    # In the dump these rules are in the builtin chains; here they are in the owned chains the
+    # builtin ones jump to (IAAS-PREROUTING ...), so foreign rules beside them are never touched.
+    assert [listing(rule) for rule in nat["IAAS-PREROUTING"]] == seed("""
+        DNAT       tcp  --  10.1.0.0/16          169.254.169.254     tcp dpt:80 to:169.254.169.254:8773
+        DNAT       all  --  0.0.0.0/0            192.168.32.200      to:10.1.2.2
+        DNAT       all  --  0.0.0.0/0            192.168.32.201      to:10.1.2.3
+    """)
+    # Deliberate difference: the dump masquerades everything but loopback (! -s 127.0.0.0/8); the
+    # collection masquerades the private subnet only, never the front-end's own traffic.
+    assert [listing(rule) for rule in nat["IAAS-POSTROUTING"]] == seed("""
+        SNAT       all  --  10.1.2.2            !10.1.0.0/16         to:192.168.32.200
+        SNAT       all  --  10.1.2.3            !10.1.0.0/16         to:192.168.32.201
+        MASQUERADE  all  -- 10.1.0.0/16         !10.1.0.0/16
+    """)
+    # Deliberate difference: the group's chain is IAAS-admin-default, not admin-default, so it is
+    # recognisably the collection's (and removed when the group leaves the inventory).
+    assert [listing(rule) for rule in filter_["IAAS-FORWARD"]] == seed("""
+        ACCEPT     all  --  0.0.0.0/0            0.0.0.0/0           ctstate ESTABLISHED
+        ACCEPT     all  --  0.0.0.0/0           !10.1.0.0/16
+        ACCEPT    all  --  10.1.2.0/27          10.1.2.0/27
+        IAAS-admin-default  all  --  0.0.0.0/0            0.0.0.0/0
+    """)
+    assert [listing(rule) for rule in filter_["IAAS-admin-default"]] == seed("""
+        ACCEPT     tcp  --  0.0.0.0/0            10.1.2.0/27         tcp dpt:22
+    """)
+    # The elastic IPs' DNAT also in nat OUTPUT, so the front-end itself reaches the instances by them.
+    assert [listing(rule) for rule in nat["IAAS-OUTPUT"]] == [
+        "DNAT all -- 0.0.0.0/0 192.168.32.200 to:10.1.2.2", "DNAT all -- 0.0.0.0/0 192.168.32.201 to:10.1.2.3"]
+    assert tables["filter"]["policies"] == {"FORWARD": "DROP"}
+
+
+def test_the_articles_instances_get_their_addresses_macs_and_router():
+    found = planned(SEED)
+    assert found["groups"] == [{
+        "name": "admin/default", "chain": "IAAS-admin-default", "tag": 18, "network": "10.1.2.0", "prefix": 27,
+        "netmask": "255.255.255.224", "router": "10.1.2.1", "broadcast": "10.1.2.31", "first": "10.1.2.2",
+        "last": "10.1.2.30", "instances": ["i-410306FC", "i-4E8B07D1"]}]
+    assert [(item["name"], item["private_ip"], item["mac"], item["node"]) for item in found["instances"]] == [
+        ("i-410306FC", "10.1.2.2", "D0:0D:0A:01:02:02", "node1"),
+        ("i-4E8B07D1", "10.1.2.3", "D0:0D:0A:01:02:03", "node2")]
+    assert found["public_addresses"] == ["192.168.32.200", "192.168.32.201"]
+
+
+def with_changes(**changes):
+    variables = dict(SEED, vnet_security_groups=dict(SEED["vnet_security_groups"]),
+                     vnet_instances=dict(SEED["vnet_instances"]))
+    for key, value in changes.items():
+        variables[key].update(value) if isinstance(value, dict) and key in variables else variables.update({key: value})
+    return variables
+
+
+def test_addresses_already_served_are_kept_when_others_come_and_go():
+    first = planned(SEED)
+    served = {item["name"]: item["private_ip"] for item in first["instances"]}
+    # i-410306FC leaves; a new instance sorting first arrives: i-4E8B07D1 keeps 10.1.2.3.
+    variables = dict(SEED, vnet_instances={
+        "i-0000AAAA": {"group": "admin/default", "node": "node1"},
+        "i-4E8B07D1": SEED["vnet_instances"]["i-4E8B07D1"]})
+    second = planned(variables, previous=served)
+    assert {item["name"]: item["private_ip"] for item in second["instances"]} == {
+        "i-4E8B07D1": "10.1.2.3", "i-0000AAAA": "10.1.2.2"}
+
+
+def test_a_pinned_address_is_kept_and_the_others_go_around_it():
+    variables = dict(SEED, vnet_instances={
+        "i-a": {"group": "admin/default", "node": "node1"},
+        "i-b": {"group": "admin/default", "node": "node1", "private_ip": "10.1.2.2"}})
+    assert [(item["name"], item["private_ip"]) for item in planned(variables)["instances"]] == [
+        ("i-b", "10.1.2.2"), ("i-a", "10.1.2.3")]
+
+
+def test_a_group_without_instances_is_not_active_and_a_rule_naming_it_is_reported():
+    variables = dict(SEED, vnet_security_groups={
+        "admin/default": {"vlan": 18, "ingress": [{"protocol": "tcp", "ports": "8080-8081", "source_group": "admin/web"},
+                                                  {"protocol": "icmp", "icmp_type": "echo-request",
+                                                   "source": "203.0.113.0/24"}]},
+        "admin/web": {"vlan": 11}})
+    found, problems, warnings = dataplane.plan(variables, NODES)
+    assert problems == []
+    assert [group["name"] for group in found["groups"]] == ["admin/default"]
+    assert found["filter"]["chains"]["IAAS-admin-default"] == [
+        "-s 203.0.113.0/24 -d 10.1.2.0/27 -p icmp -m icmp --icmp-type echo-request -j ACCEPT"]
+    assert warnings[0] == ("vnet_security_groups[admin/default].ingress: the rule from admin/web (-m tcp --dport "
+                           "8080:8081) is not applied: admin/web has no instance, so it has no addresses yet")
+    # Once admin/web has an instance, the rule takes its block as the source.
+    variables["vnet_instances"] = dict(SEED["vnet_instances"], **{"i-web1": {"group": "admin/web", "node": "node1"}})
+    found = planned(variables)
+    assert found["filter"]["chains"]["IAAS-admin-default"][0] == (
+        "-s 10.1.1.32/27 -d 10.1.2.0/27 -p tcp -m tcp --dport 8080:8081 -j ACCEPT")
+    assert found["filter"]["forward"][-2:] == ["-j IAAS-admin-web", "-j IAAS-admin-default"]
+
+
+def test_a_long_group_name_makes_a_chain_of_at_most_28_characters():
+    name = dataplane.chain_name("engineering-department/web-frontends")
+    # The readable start, then a digest of the whole name: deterministic, and distinct.
+    assert re.match(r"^IAAS-engineering-de-[0-9a-f]{8}$", name) and len(name) == 28
+    assert name != dataplane.chain_name("engineering-department/web-frontends-2")
+
+
+def test_nothing_is_planned_without_groups_or_instances():
+    assert dataplane.plan({"vnet_mode": "MANAGED"}, NODES) == (None, [], [])
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"vnet_instances": {"i-x": {"group": "admin/nope", "node": "node1"}}},
+     ("vnet_instances[i-x].group", "admin/nope", "is not a group of vnet_security_groups")),
+    ({"vnet_security_groups": {"admin/web": {"vlan": 18}}},
+     ("vnet_security_groups[admin/web].vlan", 18, "is also the tag of admin/default")),
+    ({"vnet_security_groups": {"admin/web": {"vlan": 2048}}},
+     ("vnet_security_groups[admin/web].vlan", 2048,
+      "is outside the VLAN tags 2..2047 that 10.1.0.0/16 by 32 provides")),
+    ({"vnet_addrspernet": 4},
+     ("vnet_security_groups[admin/default]", "2 instances",
+      "is more than a block of vnet_addrspernet=4 holds (1 instances)")),
+    ({"vnet_instances": {"i-x": {"group": "admin/default", "node": "node1", "private_ip": "10.1.3.5"}}},
+     ("vnet_instances[i-x].private_ip", "10.1.3.5",
+      "is not an instance address of admin/default's block 10.1.2.0/27 (10.1.2.2..10.1.2.30)")),
+    ({"vnet_instances": {"i-x": {"group": "admin/default", "node": "node1", "private_ip": "10.1.2.9"},
+                         "i-y": {"group": "admin/default", "node": "node1", "private_ip": "10.1.2.9"}}},
+     ("vnet_instances[i-y].private_ip", "10.1.2.9", "is also the address of i-x")),
+    ({"vnet_instances": {"i-x": {"group": "admin/default", "node": "node1", "public_ip": "192.168.32.9"}}},
+     ("vnet_instances[i-x].public_ip", "192.168.32.9", "is not in vnet_publicips, the pool of elastic IPs")),
+    ({"vnet_instances": {"i-x": {"group": "admin/default", "node": "node1", "public_ip": "192.168.32.200"}}},
+     ("vnet_instances[i-x].public_ip", "192.168.32.200", "is also the elastic IP of i-410306FC")),
+    ({"vnet_security_groups": {"admin/web": {"vlan": 11, "ingress": [{"protocol": "tcp", "ports": "80-70",
+                                                                       "source": "0.0.0.0/0"}]}}},
+     ("vnet_security_groups[admin/web].ingress[0].ports", "80-70", "is a range whose start is above its end")),
+    ({"vnet_security_groups": {"admin/web": {"vlan": 11, "ingress": [{"protocol": "gre", "source": "0.0.0.0/0"}]}}},
+     ("vnet_security_groups[admin/web].ingress[0].protocol", "gre", "is not one of tcp, udp, icmp, all")),
+    ({"vnet_security_groups": {"admin/web": {"vlan": 11, "ingress": [{"protocol": "icmp", "icmp_type": "echo",
+                                                                       "source": "0.0.0.0/0"}]}}},
+     ("vnet_security_groups[admin/web].ingress[0].icmp_type", "echo",
+      "is not an ICMP type iptables knows (a name of 'iptables -p icmp -h', a number, or type/code)")),
+    ({"vnet_security_groups": {"admin/web stuff": {"vlan": 11}}},
+     ("vnet_security_groups[admin/web stuff]", "admin/web stuff",
+      "is not '<owner>/<name>' of letters, digits, '.', '_' and '-' (the group's chain name is made from it)")),
+    ({"vnet_instances": {"i-x": {"group": "admin/default", "node": "frontend1"}}},
+     ("vnet_instances[i-x].node", "frontend1", "is not a host of group nodes")),
+    ({"vnet_mode": "STATIC"},
+     ("vnet_security_groups", "(1 declared)", "is only for MANAGED and MANAGED-NOVLAN; vnet_mode is STATIC")),
+])
+def test_each_bad_input_is_named_with_its_value_and_rule(changes, expected):
+    _found, problems, _warnings = dataplane.plan(with_changes(**changes), NODES)
+    assert expected in problems
