@@ -201,13 +201,13 @@ def test_nothing_is_planned_without_groups_or_instances():
      ("vnet_instances[i-x].public_ip", "192.168.32.9", "is not in vnet_publicips, the pool of elastic IPs")),
     ({"vnet_instances": {"i-x": {"group": "admin/default", "node": "node1", "public_ip": "192.168.32.200"}}},
      ("vnet_instances[i-x].public_ip", "192.168.32.200", "is also the elastic IP of i-410306FC")),
-    ({"vnet_security_groups": {"admin/web": {"vlan": 11, "ingress": [{"protocol": "tcp", "ports": "80-70",
-                                                                       "source": "0.0.0.0/0"}]}}},
+    ({"vnet_security_groups": {"admin/web": {"vlan": 11, "ingress": [
+        {"protocol": "tcp", "ports": "80-70", "source": "0.0.0.0/0"}]}}},
      ("vnet_security_groups[admin/web].ingress[0].ports", "80-70", "is a range whose start is above its end")),
     ({"vnet_security_groups": {"admin/web": {"vlan": 11, "ingress": [{"protocol": "gre", "source": "0.0.0.0/0"}]}}},
      ("vnet_security_groups[admin/web].ingress[0].protocol", "gre", "is not one of tcp, udp, icmp, all")),
-    ({"vnet_security_groups": {"admin/web": {"vlan": 11, "ingress": [{"protocol": "icmp", "icmp_type": "echo",
-                                                                       "source": "0.0.0.0/0"}]}}},
+    ({"vnet_security_groups": {"admin/web": {"vlan": 11, "ingress": [
+        {"protocol": "icmp", "icmp_type": "echo", "source": "0.0.0.0/0"}]}}},
      ("vnet_security_groups[admin/web].ingress[0].icmp_type", "echo",
       "is not an ICMP type iptables knows (a name of 'iptables -p icmp -h', a number, or type/code)")),
     ({"vnet_security_groups": {"admin/web stuff": {"vlan": 11}}},
