@@ -30,7 +30,7 @@ COMPAT_CORES ?= 2.19.14 2.20.10
 JOBS ?= $(shell nproc)
 SUITE := python3 tests/harness/suite.py --jobs $(JOBS)
 
-.PHONY: help deps image vm-image collection lint sanity unit integration compat molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables clean clean-cache
+.PHONY: help deps image vm-image collection lint sanity unit integration compat molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables bench-dataplane clean clean-cache
 
 help:
 	@echo "make lab          start the lab (a Eucalyptus front-end and two nodes in containers), run playbooks/site.yml, show a VM's lease"
@@ -41,6 +41,7 @@ help:
 	@echo "                  (KERNEL=0: without the kernel scenario)"
 	@echo "make quick        what to run while working: lint, sanity, the unit and integration suites (about two minutes)"
 	@echo "make unit | integration | lint | sanity | compat | molecule SCENARIOS='ntp iptables' | test-kernel   one part"
+	@echo "make bench | bench-iptables | bench-dataplane   benchmarks: validation, the firewall module, the MANAGED data plane at scale"
 	@echo "make build        build the collection tarball"
 	@echo "make clean        remove the labs and this checkout's .cache; make clean-cache also what is kept outside it"
 
@@ -115,3 +116,6 @@ bench: deps
 
 bench-iptables: deps
 	python benchmarks/iptables.py
+
+bench-dataplane: deps
+	python benchmarks/dataplane.py

@@ -65,13 +65,15 @@ class Namespace:
         subprocess.run(["ip", "netns", "delete", self.name], check=False)
 
 
-def module(namespace, directory, tables):
+def module(namespace, directory, tables, with_script=False):
+    """(seconds, changed) of one module run as Ansible runs it; with_script also the script it applied."""
     path = os.path.join(directory, "args.json")
     with open(path, "w") as stream:
         json.dump({"ANSIBLE_MODULE_ARGS": {"tables": tables, "cache_dir": os.path.join(directory, "cache")}}, stream)
     elapsed, output = namespace.run("env", "PYTHONPATH=" + COLLECTIONS, sys.executable, "-m",
                                     "ansible_collections.privatecloud.iaas.plugins.modules.iptables_chains", path)
-    return elapsed, json.loads(output)["changed"]
+    result = json.loads(output)
+    return (elapsed, result["changed"], result.get("script", "")) if with_script else (elapsed, result["changed"])
 
 
 CORE = """
