@@ -44,6 +44,12 @@ class Run:
         return "Run(returncode=%d, failures=%r, stderr=%r)" % (self.returncode, self.failures(), self.stderr[-2000:])
 
 
+# A run of these tests takes seconds to a few minutes. ansible-core's controller has been seen to
+# hang for good in a futex wait (once in hundreds of runs, no worker left): such a run is killed
+# after this long and started once more, and the second hang fails the test.
+HANG_SECONDS = 600
+
+
 def ansible_playbook(playbook, inventory, *arguments, cwd=None, environment=None):
     """Run ``playbook`` with the checkout's collection; return a Run."""
     env = dict(
@@ -56,8 +62,14 @@ def ansible_playbook(playbook, inventory, *arguments, cwd=None, environment=None
         ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
     )
     env.update(environment or {})
-    process = subprocess.run([ANSIBLE_PLAYBOOK, "-i", str(inventory), *arguments, str(playbook)],
-                             capture_output=True, text=True, env=env, cwd=cwd, check=False)
+    command = [ANSIBLE_PLAYBOOK, "-i", str(inventory), *arguments, str(playbook)]
+    try:
+        process = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, check=False,
+                                 timeout=HANG_SECONDS)
+    except subprocess.TimeoutExpired:
+        sys.stderr.write("ansible-playbook %s hung for %d s; started again\n" % (playbook, HANG_SECONDS))
+        process = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, check=False,
+                                 timeout=HANG_SECONDS)
     # Warnings and deprecations go to stderr; stdout holds the one JSON document.
     start = process.stdout.find("{")
     report = json.loads(process.stdout[start:]) if start >= 0 else {}
