@@ -40,7 +40,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
     ip_network,
     ipv4_address,
 )
-from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import ManagedPlan, public_ips
+from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import ManagedPlan, dotted, public_ips
 
 METADATA_ADDRESS = "169.254.169.254"
 METADATA_PORT = 8773
@@ -300,10 +300,10 @@ def _addresses(groups, instances, managed, previous, problems):
                     and first <= _integer(kept) <= last:
                 instance["private_ip"] = kept
                 taken[kept] = instance["name"]
-        free = (address for address in range(first, last + 1) if _dotted(address) not in taken)
+        free = (address for address in range(first, last + 1) if dotted(address) not in taken)
         for instance in group.instances:
             if instance.get("private_ip") is None:
-                instance["private_ip"] = _dotted(next(free))
+                instance["private_ip"] = dotted(next(free))
 
 
 def _public(instances, pool_value, problems):
@@ -396,9 +396,4 @@ def _ingress(group, rules, groups, problems):
 
 
 def _integer(address):
-    a, b, c, d = (int(part) for part in address.split("."))
-    return a << 24 | b << 16 | c << 8 | d
-
-
-def _dotted(number):
-    return "%d.%d.%d.%d" % (number >> 24, number >> 16 & 255, number >> 8 & 255, number & 255)
+    return int(ipv4_address(address))

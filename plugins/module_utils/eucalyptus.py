@@ -94,20 +94,20 @@ class ManagedPlan:
             if isinstance(instance, bool) or not isinstance(instance, int) or not 0 <= instance < self.instances_per_block:
                 raise AddressError("instance", instance, "is not an instance of a block of %d addresses (0..%d)"
                                    % (self.addrspernet, self.instances_per_block - 1))
-            found["instance"] = _dotted(base + 2 + instance)
+            found["instance"] = dotted(base + 2 + instance)
         return dict(found, **{
             "tag": tag,
-            "network": _dotted(base),
+            "network": dotted(base),
             "prefix": self.block_prefix,
             "netmask": self._block_netmask,
-            "router": _dotted(base + 1),
-            "broadcast": _dotted(base + self.addrspernet - 1),
-            "first": _dotted(base + 2),
-            "last": _dotted(base + self.addrspernet - 2),
+            "router": dotted(base + 1),
+            "broadcast": dotted(base + self.addrspernet - 1),
+            "first": dotted(base + 2),
+            "last": dotted(base + self.addrspernet - 2),
         })
 
 
-def _dotted(number):
+def dotted(number):
     """An IPv4 address as text, straight from its integer (queries stay cheap in templates)."""
     return "%d.%d.%d.%d" % (number >> 24, number >> 16 & 255, number >> 8 & 255, number & 255)
 
