@@ -11,11 +11,15 @@ address, so neighbours' ARP caches stay right.
 
 from __future__ import annotations
 
+import fnmatch
 import ipaddress
 import json
 
 # libvirt's NAT bridge: its dnsmasq answers DHCP; the collection never manages it.
 LIBVIRT_BRIDGE = "virbr0"
+# The VMs' ports a hypervisor attaches to a bridge (libvirt's vnetN, Xen's vifN.M, taps): never the
+# collection's to release, though no declaration names them. A port of kind tun is one too.
+GUEST_PORTS = ("vnet*", "vif*", "tap*")
 # Kernel limits with STP on (net/bridge/br_private.h), in seconds.
 FORWARD_DELAY_STP = (2, 30)
 HELLO_TIME = (1, 10)
@@ -98,7 +102,7 @@ def plan(params, links, addresses, routes):
     """Return (commands for ``ip -batch``, before, after) for the declared bridge.
 
     ``params``: name, state, ports, stp, forward_delay, hello_time, addresses (None: not managed),
-    move_addresses.
+    move_addresses, guest_ports (None: GUEST_PORTS).
     """
     check_declaration(params)
     name = params["name"]
@@ -125,7 +129,12 @@ def plan(params, links, addresses, routes):
 
     wanted = dict(current or {"name": name, "ports": [], "stp": False, "forward_delay": 15.0, "hello_time": 2.0,
                               "addresses": [], "up": False})
-    wanted["ports"], wanted["up"] = ports, True
+    patterns = params.get("guest_ports")
+    patterns = GUEST_PORTS if patterns is None else patterns
+    guests = sorted(port for port in (current["ports"] if current else []) if port not in ports and (
+        links.get(port, {}).get("linkinfo", {}).get("info_kind") == "tun"
+        or any(fnmatch.fnmatchcase(port, pattern) for pattern in patterns)))
+    wanted["ports"], wanted["up"] = sorted(ports + guests), True
     for key in ("stp", "forward_delay", "hello_time"):
         if params.get(key) is not None:
             wanted[key] = bool(params[key]) if key == "stp" else float(params[key])
@@ -145,7 +154,7 @@ def plan(params, links, addresses, routes):
         commands.append("link set dev %s type bridge %s" % (name, " ".join(settings)))
 
     moved = []
-    for port in sorted(set(current["ports"] if current else []) - set(ports)):
+    for port in sorted(set(current["ports"] if current else []) - set(ports) - set(guests)):
         commands.append("link set dev %s nomaster" % port)
     joining = [port for port in ports if links[port].get("master") != name]
     for port in joining:

@@ -11,7 +11,8 @@ module: linux_bridge
 short_description: A Linux bridge with exactly the declared ports, on the running system
 version_added: 0.1.0
 description:
-  - Makes a bridge hold exactly O(ports) (ports not declared are released), with STP, forward
+  - Makes a bridge hold exactly O(ports) (ports not declared are released, the VMs' own ports
+    excepted, O(guest_ports)), with STP, forward
     delay, hello time and addresses as declared; settings left out are not managed.
     O(state=absent) removes the bridge.
   - Reads the state with C(ip -j) and changes it with one C(ip -batch) run.
@@ -33,10 +34,18 @@ options:
     choices: [present, absent]
     default: present
   ports:
-    description: The interfaces the bridge holds; any other port is released.
+    description: The interfaces the bridge holds; any other port is released, except guest ports.
     type: list
     elements: str
     default: []
+  guest_ports:
+    description:
+      - Shell patterns of the ports a hypervisor attaches for its VMs, which the bridge keeps though
+        O(ports) does not name them (a port of kind C(tun) is always kept). Rerunning a play must
+        never unplug a running VM.
+    type: list
+    elements: str
+    default: ["vnet*", "vif*", "tap*"]
   stp:
     description: Spanning tree on or off; not managed when left out (a new bridge gets off).
     type: bool
@@ -141,6 +150,7 @@ def main():
             hello_time=dict(type="float"),
             addresses=dict(type="list", elements="str"),
             move_addresses=dict(type="bool", default=True),
+            guest_ports=dict(type="list", elements="str", default=["vnet*", "vif*", "tap*"]),
             **ROLLBACK_OPTIONS
         ),
         supports_check_mode=True,

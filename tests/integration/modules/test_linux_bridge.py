@@ -39,6 +39,20 @@ def test_replacing_a_port_releases_the_old_one(netns):
     assert netns.ports("br0") == ["eth-a", "eth-c"]
 
 
+def test_a_vms_port_is_never_released(netns):
+    # What a hypervisor attaches (libvirt's vnetN): not declared, and kept by every rerun.
+    netns.ip("link", "add", "vnet0", "type", "veth", "peer", "name", "guest0")
+    netns.module(name="br0", ports=["eth-a"])
+    netns.ip("link", "set", "vnet0", "master", "br0")
+    again = netns.module(name="br0", ports=["eth-a"])
+    assert again["changed"] is False and again["commands"] == [], again
+    assert netns.ports("br0") == ["eth-a", "vnet0"]
+    replaced = netns.module(name="br0", ports=["eth-b"])
+    assert replaced["commands"] == ["link set dev eth-a nomaster", "link set dev eth-b master br0",
+                                    "link set dev eth-b up"]
+    assert netns.ports("br0") == ["eth-b", "vnet0"]
+
+
 def test_stp_and_forward_delay_change(netns):
     netns.module(name="br0", ports=["eth-a"], stp=False, forward_delay=1)
     result = netns.module(name="br0", ports=["eth-a"], stp=True, forward_delay=4)
