@@ -69,6 +69,14 @@ options:
         for a boot-time unit that restores the owned chains only. Jumps with a position are
         inserted at the top there, in their declared order.
     type: path
+  copies:
+    description:
+      - Further files that get the same script as O(persist_path), each only where its directory
+        exists (the module creates no directory for them), such as the C(iptables-preload) a
+        Eucalyptus CC reloads after it flushes the tables. Check mode predicts them too.
+    type: list
+    elements: path
+    default: []
 attributes:
   check_mode:
     description: Predicts the change exactly without touching the tables.
@@ -238,6 +246,7 @@ def main():
             ip_version=dict(type="str", choices=["ipv4", "ipv6"], default="ipv4"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             persist_path=dict(type="path"),
+            copies=dict(type="list", elements="path", default=[]),
             cache_dir=dict(type="path", default="/var/cache/privatecloud-iaas/iptables"),
             rollback_timeout=dict(type="int", default=0),
         ),
@@ -275,13 +284,14 @@ def main():
     except CommandError as error:
         module.fail_json(msg=str(error), rc=error.rc, stdout=error.stdout, stderr=error.stderr)
 
-    if params["persist_path"]:
-        changed, before = persist(module, params["persist_path"], boot_script(declaration))
+    paths = [params["persist_path"]] if params["persist_path"] else []
+    paths += [path for path in params["copies"] if os.path.isdir(os.path.dirname(path) or ".")]
+    for path in paths:
+        changed, before = persist(module, path, boot_script(declaration))
         result["changed"] = result["changed"] or changed
         if changed:
-            result["diff"] = [result["diff"], {"before_header": params["persist_path"], "before": before,
-                                               "after_header": params["persist_path"],
-                                               "after": boot_script(declaration)}]
+            result["diff"] = (result["diff"] if isinstance(result["diff"], list) else [result["diff"]]) + [
+                {"before_header": path, "before": before, "after_header": path, "after": boot_script(declaration)}]
     module.exit_json(**result)
 
 

@@ -223,6 +223,19 @@ def test_persist_path_writes_a_boot_script_once(netns, tmp_path):
     assert netns.module(tables=declaration())["changed"] is False
 
 
+def test_copies_go_only_where_their_directory_exists_and_check_mode_predicts_them(netns, tmp_path):
+    (tmp_path / "eucalyptus").mkdir()
+    preload, absent = tmp_path / "eucalyptus" / "iptables-preload", tmp_path / "no-cc" / "iptables-preload"
+    arguments = dict(tables=declaration(), persist_path=str(tmp_path / "rules.v4"), copies=[str(preload), str(absent)])
+    predicted = netns.module(check=True, **arguments)
+    assert [part.get("after_header") for part in predicted["diff"][1:]] == [str(tmp_path / "rules.v4"), str(preload)]
+    assert not preload.exists()
+    netns.module(**arguments)
+    assert preload.read_text() == (tmp_path / "rules.v4").read_text() and not absent.parent.exists()
+    assert oct(preload.stat().st_mode & 0o777) == "0o600"
+    assert netns.module(**arguments)["changed"] is False
+
+
 def test_ansible_playbook_check_diff_shows_the_change(netns, tmp_path):
     """What a user sees with --check --diff: the owned chain's old and new rule, nothing foreign."""
     netns.module(tables=declaration())
