@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which tracked connections a MANAGED front-end's data plane no longer allows.
+
+The FORWARD chain accepts an ESTABLISHED packet before any group rule is read, so a connection a
+revoked rule let in would otherwise outlive the rule (the Eucalyptus CC's behaviour). After the
+new chains are in place, every tracked connection into the private subnet is checked against the
+plan as it is now: a connection no rule allows any more, one that came in through an elastic IP
+the instance no longer has, or one that left through an elastic IP that is no longer this host's,
+is ended. Connections of the host itself, and any not into or out of the subnet, are not looked at.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.dataplane import icmp_match
+
+_TUPLE_KEYS = ("src", "dst", "sport", "dport", "type", "code", "id")
+# Protocols conntrack names and matches by port or ICMP type; others go by number.
+_PROTOCOLS = ("tcp", "udp", "icmp")
+
+
+def parse(listing):
+    """The entries of 'conntrack -L' output: {protocol, orig: {...}, reply: {...}}."""
+    entries = []
+    for line in (listing or "").splitlines():
+        words = line.split()
+        if len(words) < 2 or "=" in words[0]:
+            continue
+        orig, reply = {}, {}
+        for word in words[1:]:
+            key, equals, value = word.partition("=")
+            if not equals or key not in _TUPLE_KEYS:
+                continue
+            (orig if key not in orig else reply).setdefault(key, value)
+        if "src" in orig and "src" in reply:
+            entries.append({"protocol": words[0], "number": words[1], "orig": orig, "reply": reply})
+    return entries
+
+
+class Plane:
+    """The data plane as the checks read it: the subnet, the groups' blocks and rules, the elastic IPs."""
+
+    def __init__(self, subnet, dataplane, local_addresses):
+        self.subnet = ipaddress.ip_network(subnet)
+        self.local = set(local_addresses)
+        dataplane = dataplane or {}
+        self.groups = [(ipaddress.ip_network(group["cidr"]), group) for group in dataplane.get("groups", ())]
+        self.elastic = {instance["private_ip"]: instance.get("public_ip")
+                        for instance in dataplane.get("instances", ())}
+        self.elastic_ips = {address for address in self.elastic.values() if address}
+
+    def _group(self, address):
+        for network, group in self.groups:
+            if address in network:
+                return network, group
+        return None, None
+
+    def stale(self, entry):
+        """Why the data plane no longer allows ``entry``, or None when it does (or is not its business)."""
+        orig, reply = entry["orig"], entry["reply"]
+        source, target = orig["src"], reply["src"]  # the real ends: before SNAT, after DNAT
+        if source in self.local or target in self.local:
+            return None  # the host's own connections
+        source_ip, target_ip = ipaddress.ip_address(source), ipaddress.ip_address(target)
+        if target_ip in self.subnet:
+            if orig["dst"] != target and orig["dst"] != self.elastic.get(target):
+                return "came in through %s, which is no longer the elastic IP of %s" % (orig["dst"], target)
+            network, group = self._group(target_ip)
+            if group is None:
+                return "goes to %s, which is in no active security group" % target
+            if source_ip in network or any(self._allows(rule, entry, source_ip) for rule in group["allowed"]):
+                return None
+            return "no rule of %s allows it any more" % group["name"]
+        if source_ip in self.subnet and reply["dst"] != source:
+            if reply["dst"] not in self.local or (reply["dst"] in self.elastic_ips
+                                                  and self.elastic.get(source) != reply["dst"]):
+                return "left through %s, which is no longer the elastic IP of %s" % (reply["dst"], source)
+        return None
+
+    @staticmethod
+    def _allows(rule, entry, source_ip):
+        if source_ip not in ipaddress.ip_network(rule["source"]):
+            return False
+        if rule["protocol"] != "all" and rule["protocol"] != entry["protocol"]:
+            return False
+        if rule.get("ports"):
+            first, _colon, last = rule["ports"].partition(":")
+            port = int(entry["reply"].get("sport", -1))  # the destination port after DNAT
+            return int(first) <= port <= int(last or first)
+        if rule.get("icmp_type"):
+            wanted_type, wanted_code = icmp_match(rule["icmp_type"])
+            return (wanted_type is None or int(entry["orig"].get("type", -1)) == wanted_type) and \
+                (wanted_code is None or int(entry["orig"].get("code", -1)) == wanted_code)
+        return True
+
+
+def describe(entry):
+    orig = entry["orig"]
+    ports = ":%s" % orig["dport"] if "dport" in orig else (" type %s" % orig["type"] if "type" in orig else "")
+    return "%s %s -> %s%s" % (entry["protocol"], orig["src"], orig["dst"], ports)
+
+
+def delete_arguments(entry):
+    """The 'conntrack -D' arguments that end exactly ``entry`` (its original tuple)."""
+    orig = entry["orig"]
+    protocol = entry["protocol"]
+    arguments = ["-D", "-p", protocol if protocol in _PROTOCOLS else entry["number"], "--orig-src", orig["src"],
+                 "--orig-dst", orig["dst"]]
+    if protocol in ("tcp", "udp"):
+        arguments += ["--sport", orig["sport"], "--dport", orig["dport"]]
+    elif protocol == "icmp":
+        arguments += ["--icmp-type", orig["type"], "--icmp-code", orig["code"], "--icmp-id", orig["id"]]
+    return arguments
