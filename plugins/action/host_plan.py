@@ -20,10 +20,10 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        self._options = self.validate_argument_spec(argument_spec={})
+        _spec, options = self.validate_argument_spec(argument_spec={"served_dhcpd": {"type": "str", "default": ""}})
         problems = Problems()
         host = task_vars["inventory_hostname"]
-        plan = plan_host(host, inventory(task_vars, problems), problems)
+        plan = plan_host(host, inventory(task_vars, problems), problems, served_dhcpd=options["served_dhcpd"])
         result["changed"] = False
         if problems:
             # validate_inventory reports the whole inventory; this names this host's part again.

@@ -15,8 +15,8 @@ def dhcpd_function(group_names, vnet_mode=None, vnet_dataplane=None):
 
 
 @raising
-def dhcpd_declaration(function, subnets=None, hosts=None, options=None, vnet=None):
-    return dhcpd.declaration(function, subnets, hosts, options, vnet)
+def dhcpd_declaration(function, subnets=None, hosts=None, options=None, vnet=None, groups=None):
+    return dhcpd.declaration(function, subnets, hosts, options, vnet, groups)
 
 
 @raising
@@ -25,8 +25,8 @@ def dhcpd_conf(configuration):
 
 
 @raising
-def dhcpd_listen(interfaces, configuration, addresses, absent_ok=False):
-    return dhcpd.listening_interfaces(interfaces, configuration, addresses, absent_ok=absent_ok)
+def dhcpd_listen(interfaces, configuration, addresses, absent_ok=False, planned=None):
+    return dhcpd.listening_interfaces(interfaces, configuration, addresses, absent_ok=absent_ok, planned=planned)
 
 
 class FilterModule:

@@ -9,9 +9,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import host_tables
 
 
-def host_firewall(services, networks, rules=None, eucalyptus=None, prefix="IAAS-"):
+def host_firewall(services, networks, rules=None, eucalyptus=None, prefix="IAAS-", dataplane=None):
     try:
-        return host_tables(services or [], networks or {}, rules, eucalyptus or None, prefix)
+        return host_tables(services or [], networks or {}, rules, eucalyptus or None, prefix, dataplane or None)
     except ValueError as error:
         raise AnsibleFilterError("host_firewall: %s" % error)
 

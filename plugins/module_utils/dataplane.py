@@ -49,18 +49,34 @@ CHAIN_LENGTH = 28
 CHAIN_PREFIX = "IAAS-"
 # "<owner>/<name>": what euca-* tools and the documents' troubleshooting call a group.
 GROUP_NAME = re.compile(r"^([A-Za-z0-9_.][A-Za-z0-9_.-]*)/([A-Za-z0-9_.][A-Za-z0-9_.-]*)$")
+# What names an instance's host entry in dhcpd.conf (dhcpd's lexer reads such a name).
+INSTANCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 PROTOCOLS = ("tcp", "udp", "icmp", "all")
-# The ICMP type names iptables knows (iptables -p icmp -h), besides numbers and type/code.
-ICMP_TYPES = frozenset("""
-any echo-reply pong destination-unreachable network-unreachable host-unreachable
-protocol-unreachable port-unreachable fragmentation-needed source-route-failed network-unknown
-host-unknown network-prohibited host-prohibited TOS-network-unreachable TOS-host-unreachable
-communication-prohibited host-precedence-violation precedence-cutoff source-quench redirect
-network-redirect host-redirect TOS-network-redirect TOS-host-redirect echo-request ping
-router-advertisement router-solicitation time-exceeded ttl-exceeded ttl-zero-during-transit
-ttl-zero-during-reassembly parameter-problem ip-header-bad required-option-missing
-timestamp-request timestamp-reply address-mask-request address-mask-reply
-""".split())
+# The ICMP type names iptables knows (iptables -p icmp -h) -> (type, code or None for any code).
+ICMP_TYPES = {
+    "any": (None, None), "echo-reply": (0, None), "pong": (0, None), "destination-unreachable": (3, None),
+    "network-unreachable": (3, 0), "host-unreachable": (3, 1), "protocol-unreachable": (3, 2),
+    "port-unreachable": (3, 3), "fragmentation-needed": (3, 4), "source-route-failed": (3, 5),
+    "network-unknown": (3, 6), "host-unknown": (3, 7), "network-prohibited": (3, 9), "host-prohibited": (3, 10),
+    "TOS-network-unreachable": (3, 11), "TOS-host-unreachable": (3, 12), "communication-prohibited": (3, 13),
+    "host-precedence-violation": (3, 14), "precedence-cutoff": (3, 15), "source-quench": (4, None),
+    "redirect": (5, None), "network-redirect": (5, 0), "host-redirect": (5, 1), "TOS-network-redirect": (5, 2),
+    "TOS-host-redirect": (5, 3), "echo-request": (8, None), "ping": (8, None), "router-advertisement": (9, None),
+    "router-solicitation": (10, None), "time-exceeded": (11, None), "ttl-exceeded": (11, None),
+    "ttl-zero-during-transit": (11, 0), "ttl-zero-during-reassembly": (11, 1), "parameter-problem": (12, None),
+    "ip-header-bad": (12, 0), "required-option-missing": (12, 1), "timestamp-request": (13, None),
+    "timestamp-reply": (14, None), "address-mask-request": (17, None), "address-mask-reply": (18, None),
+}
+
+
+def icmp_match(spelling):
+    """(type, code) an icmp_type of the plan matches; None for either means any."""
+    if spelling in ICMP_TYPES:
+        return ICMP_TYPES[spelling]
+    parts = [int(part) for part in spelling.split("/")]
+    return parts[0], parts[1] if len(parts) == 2 else None
+
+
 MODES = ("MANAGED", "MANAGED-NOVLAN")
 
 
@@ -69,11 +85,12 @@ def instance_mac(address):
     return "D0:0D:" + ":".join("%02X" % int(part) for part in str(address).split("."))
 
 
-def chain_name(group):
+def chain_name(group, prefix=CHAIN_PREFIX):
     """The group's owned chain: IAAS-<owner>-<name> (what the documents' 'iptables -L <user>-<group>'
-    looks for, behind the collection's prefix), shortened with a digest where it would pass 28."""
+    looks for, behind the collection's prefix, iptables_prefix), shortened with a digest where it
+    would pass 28."""
     owner, _slash, name = group.partition("/")
-    wanted = "%s%s-%s" % (CHAIN_PREFIX, owner, name)
+    wanted = "%s%s-%s" % (prefix, owner, name)
     if len(wanted) <= CHAIN_LENGTH:
         return wanted
     digest = hashlib.sha256(group.encode()).hexdigest()[:8]
@@ -176,9 +193,9 @@ def plan(variables, nodes, previous=None):
         result["nat"]["prerouting"].append("-s %s -d %s/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination %s:%d"
                                            % (subnet, METADATA_ADDRESS, metadata["address"], metadata["port"]))
     for group in active:
-        chain = chain_name(group.name)
-        rules = []
-        for source, protocol, match in group.ingress:
+        chain = chain_name(group.name, variables.get("iptables_prefix") or CHAIN_PREFIX)
+        rules, allowed = [], []
+        for source, protocol, match, detail in group.ingress:
             if isinstance(source, dict):
                 other = groups[source["group"]]
                 if not other.instances:
@@ -190,9 +207,10 @@ def plan(variables, nodes, previous=None):
             rules.append(" ".join(part for part in ("-s %s -d %s" % (source, group.cidr),
                                                     "-p %s" % protocol if protocol != "all" else "", match,
                                                     "-j ACCEPT") if part))
+            allowed.append(dict(detail, source=source, protocol=protocol))
         result["filter"]["chains"][chain] = rules
         result["filter"]["forward"].append("-s %s -d %s -j ACCEPT" % (group.cidr, group.cidr))
-        result["groups"].append(dict(group.block, name=group.name, chain=chain,
+        result["groups"].append(dict(group.block, name=group.name, chain=chain, cidr=group.cidr, allowed=allowed,
                                      instances=[instance["name"] for instance in group.instances]))
     result["filter"]["forward"].extend("-j %s" % group["chain"] for group in result["groups"])
     for group in active:
@@ -207,9 +225,33 @@ def plan(variables, nodes, previous=None):
                                                 % (instance["private_ip"], subnet, instance["public_ip"]))
     result["public_addresses"] = sorted(instance["public_ip"] for instance in result["instances"]
                                         if instance.get("public_ip"))
-    warnings.append("vnet_security_groups and vnet_instances are checked and planned (iaas_plan.eucalyptus."
-                    "dataplane), but this version of the collection does not apply them to the front-end yet")
+    result["routers"] = ["%s/%d" % (group["router"], group["prefix"]) for group in result["groups"]]
+    result["dhcp"] = _dhcp(result, variables.get("vnet_dns"), mode)
     return result, problems, warnings
+
+
+def _dhcp(result, dns, mode):
+    """The DHCP server of the active groups (dhcpd's LAN declaration without pools): each block
+    with its router, broadcast and DNS, and one fixed address per instance, named after it. In
+    MANAGED-NOVLAN every router is on one interface, so the blocks are one shared network (as the
+    CC's 'shared-network euca')."""
+    return {
+        "shared_network": "iaas" if mode == "MANAGED-NOVLAN" else None,
+        "subnets": [{"subnet": "%s/%d" % (group["network"], group["prefix"]), "routers": [group["router"]],
+                     "broadcast": group["broadcast"], "dns": dns if dns not in (None, "") else []}
+                    for group in result["groups"]],
+        "hosts": [{"name": instance["name"], "mac": instance["mac"], "address": instance["private_ip"]}
+                  for instance in result["instances"]],
+    }
+
+
+# A host entry of the dhcpd.conf the front-end serves: 'host <name> {' ... 'fixed-address <ip>;'.
+_SERVED_HOST = re.compile(r"^host\s+(\S+)\s*\{[^}]*?fixed-address\s+([0-9.]+)\s*;", re.M)
+
+
+def served_addresses(dhcpd_conf):
+    """{instance: private address} of the dhcpd.conf a front-end serves now (``previous`` of plan())."""
+    return dict(_SERVED_HOST.findall(dhcpd_conf or ""))
 
 
 def _groups(value, managed, problems):
@@ -250,6 +292,10 @@ def _instances(value, groups, nodes, problems):
         return instances
     for name, spec in sorted(value.items(), key=lambda item: str(item[0])):
         where = "vnet_instances[%s]" % name
+        if not INSTANCE_NAME.match(str(name)):
+            problems.append(("vnet_instances", name, "is not an instance name of letters, digits, '.', '_' and '-' "
+                                                     "(it names the instance's DHCP host entry)"))
+            continue
         if not isinstance(spec, dict):
             problems.append((where, spec, "is not a mapping with group and node"))
             continue
@@ -356,7 +402,7 @@ def _ingress(group, rules, groups, problems):
         if protocol not in PROTOCOLS:
             problems.append((where + ".protocol", rule.get("protocol"), "is not one of %s" % ", ".join(PROTOCOLS)))
             continue
-        match = ""
+        match, detail = "", {"ports": None, "icmp_type": None}
         if rule.get("ports") not in (None, ""):
             if protocol not in ("tcp", "udp"):
                 problems.append((where + ".ports", rule["ports"], "needs protocol tcp or udp"))
@@ -364,7 +410,7 @@ def _ingress(group, rules, groups, problems):
             ports = _ports(rule["ports"], where + ".ports", problems)
             if ports is None:
                 continue
-            match = "-m %s --dport %s" % (protocol, ports)
+            match, detail["ports"] = "-m %s --dport %s" % (protocol, ports), ports
         if rule.get("icmp_type") not in (None, ""):
             if protocol != "icmp":
                 problems.append((where + ".icmp_type", rule["icmp_type"], "needs protocol icmp"))
@@ -372,7 +418,7 @@ def _ingress(group, rules, groups, problems):
             icmp = _icmp_type(rule["icmp_type"], where + ".icmp_type", problems)
             if icmp is None:
                 continue
-            match = "-m icmp --icmp-type %s" % icmp
+            match, detail["icmp_type"] = "-m icmp --icmp-type %s" % icmp, icmp
         has_source, has_group = rule.get("source") not in (None, ""), rule.get("source_group") not in (None, "")
         if has_source == has_group:
             problems.append((where, rule, "needs exactly one of source (a network) and source_group"))
@@ -392,7 +438,7 @@ def _ingress(group, rules, groups, problems):
             if ":" in source:
                 problems.append((where + ".source", rule["source"], "is not an IPv4 network (the private subnet is IPv4)"))
                 continue
-        group.ingress.append((source, protocol, match))
+        group.ingress.append((source, protocol, match, detail))
 
 
 def _integer(address):

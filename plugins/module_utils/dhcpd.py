@@ -29,7 +29,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
 from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import read_addresses
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import interface_name, mac_map, static_network
 
-FUNCTIONS = ("lan_pool", "static_map", "cc_daemon", "none")
+FUNCTIONS = ("lan_pool", "static_map", "security_groups", "cc_daemon", "none")
 # Modes in which the Eucalyptus CC runs dhcpd itself (Eucalyptus Network Configuration (1.6), the
 # sections of those modes).
 CC_DHCP_MODES = ("STATIC", "MANAGED", "MANAGED-NOVLAN")
@@ -336,15 +336,23 @@ def static_map_declaration(subnet, netmask, broadcast, router, dns, macmap, opti
     return _sorted({"globals": found_globals, "subnets": [entry], "hosts": hosts})
 
 
-def declaration(chosen, subnets=None, hosts=None, options=None, vnet=None):
-    """The checked configuration of a host's server, by its function (lan_pool or static_map)."""
+def declaration(chosen, subnets=None, hosts=None, options=None, vnet=None, groups=None):
+    """The checked configuration of a host's server, by its function (lan_pool, static_map or
+    security_groups: the data plane's blocks and instances, ``groups`` as the host's plan gives them)."""
     if chosen == "lan_pool":
         return lan_declaration(subnets or [], hosts, options)
+    if chosen == "security_groups":
+        groups = groups or {}
+        configuration = lan_declaration(groups.get("subnets") or [], groups.get("hosts") or [], options)
+        if groups.get("shared_network"):
+            configuration["shared_network"] = groups["shared_network"]
+        return configuration
     if chosen == "static_map":
         vnet = vnet or {}
         return static_map_declaration(*(vnet.get(key) for key in ("subnet", "netmask", "broadcast", "router", "dns",
                                                                   "macmap")), options=options)
-    raise AddressError("dhcpd_function", chosen, "serves no configuration (only lan_pool and static_map do)")
+    raise AddressError("dhcpd_function", chosen, "serves no configuration (only lan_pool, static_map and "
+                                                 "security_groups do)")
 
 
 def render(configuration):
@@ -358,6 +366,11 @@ def render(configuration):
             lines.append("%s %d;" % (key.replace("_", "-"), settings[key]))
     lines += _options(settings, "")
     lines += settings.get("statements", [])
+    shared = configuration.get("shared_network")
+    if shared:
+        # Several subnets on one interface (the routers of MANAGED-NOVLAN's groups): dhcpd refuses
+        # an interface that "matches multiple shared networks" unless they are one.
+        lines += ["", "shared-network %s {" % shared]
     for entry in configuration["subnets"]:
         lines += ["", "subnet %s netmask %s {" % (entry["network"], entry["netmask"])]
         lines += ["  range %s;" % dynamic for dynamic in entry["ranges"]]
@@ -368,6 +381,8 @@ def render(configuration):
         for key in ("default_lease_time", "max_lease_time"):
             if entry.get(key):
                 lines.append("  %s %d;" % (key.replace("_", "-"), entry[key]))
+        lines.append("}")
+    if shared:
         lines.append("}")
     for host in configuration["hosts"]:
         lines += ["", "host %s {" % host["name"], "  hardware ethernet %s;" % host["mac"],
@@ -384,14 +399,17 @@ def _options(entry, indent):
     return lines
 
 
-def listening_interfaces(interfaces, configuration, addresses_json, variable="dhcpd_interfaces", absent_ok=False):
+def listening_interfaces(interfaces, configuration, addresses_json, variable="dhcpd_interfaces", absent_ok=False,
+                         planned=None):
     """Check that dhcpd can serve on each interface it is told to listen on.
 
     dhcpd refuses to start when a listening interface has no address in a declared subnet
     ("No subnet declaration for ..."), which would take a working server down: this finds it
     first. ``addresses_json`` is ``ip -j address show`` of the host. ``absent_ok`` passes an
     interface the host does not have yet (check mode, where an earlier step only predicted the
-    bridge that will carry the address). Returns the interfaces.
+    bridge that will carry the address) and, with it, counts ``planned`` ({interface: [CIDR]}, the
+    addresses an earlier step of the run gives, such as the security groups' routers) as present.
+    Returns the interfaces.
     """
     if isinstance(interfaces, str):
         interfaces = interfaces.split()
@@ -399,6 +417,9 @@ def listening_interfaces(interfaces, configuration, addresses_json, variable="dh
         raise AddressError(variable, interfaces, "is empty: dhcpd must listen on the interfaces that face its clients")
     networks = [ipv4_cidr("%s/%d" % (entry["network"], entry["prefix"])) for entry in configuration["subnets"]]
     present = read_addresses(addresses_json)
+    if absent_ok:
+        for name, cidrs in (planned or {}).items():
+            present[name] = list(present.get(name, [])) + list(cidrs)
     errors = []
     for index, name in enumerate(interfaces):
         where = "%s[%d]" % (variable, index)

@@ -111,10 +111,14 @@ class _Context:
         self.problems.add(self.host, variable, value, rule)
 
 
-def plan_host(host, inventory, problems):
+def plan_host(host, inventory, problems, served_dhcpd=None):
     """The plan of one host. Problems of this host are recorded; the plan is returned regardless,
-    with what could be decided (the roles never see a plan whose inventory had problems)."""
+    with what could be decided (the roles never see a plan whose inventory had problems).
+
+    served_dhcpd: the dhcpd.conf a front-end serves now, whose host entries keep the instances'
+    private addresses (the data plane's stability rule)."""
     context = _Context(host, inventory, problems)
+    context.served = dataplane.served_addresses(served_dhcpd)
     platform = inventory.platform(host)
     if platform is not None and platform not in PLATFORMS:
         context.add("iaas_platform", platform, "is not one of %s" % ", ".join(PLATFORMS))
@@ -127,6 +131,8 @@ def plan_host(host, inventory, problems):
         "cloudstack": _cloudstack(context) if platform == "cloudstack" else None,
     }
     plan["interfaces"] = _interfaces(context, plan)
+    if plan["eucalyptus"] and plan["eucalyptus"]["dataplane"]:
+        plan["eucalyptus"]["dataplane"]["addresses"] = _dataplane_addresses(context, plan)
     plan["dhcpd"] = _dhcpd(context, plan)
     plan["firewall"] = _firewall(context, plan)
     plan["preflight"] = _preflight(context, plan)
@@ -214,8 +220,8 @@ def _eucalyptus(context):
     plan["actions"] = _eucalyptus_actions(plan)
     if plan["cc"]:
         # The security groups, instances and elastic IPs the front-end realises itself.
-        found, found_problems, plan["dataplane_warnings"] = dataplane.plan(context.variables,
-                                                                           context.inventory.group("nodes"))
+        found, found_problems, plan["dataplane_warnings"] = dataplane.plan(
+            context.variables, context.inventory.group("nodes"), getattr(context, "served", None))
         for variable, value, rule in found_problems:
             context.add(variable, value, rule)
         plan["dataplane"] = found
@@ -347,18 +353,44 @@ def _interfaces(context, plan):
     }
 
 
+def _dataplane_addresses(context, plan):
+    """The addresses the front-end's data plane holds: each active group's router on the interface
+    that carries vnet_privinterface (MANAGED-NOVLAN; part of the group's bridge in MANAGED), each
+    elastic IP on vnet_pubinterface, announced by a gratuitous ARP as the CC does."""
+    found = plan["eucalyptus"]["dataplane"]
+    private = _carrier(context.get("vnet_privinterface"), plan["interfaces"]["bridges"])
+    public = _carrier(context.get("vnet_pubinterface"), plan["interfaces"]["bridges"])
+    return ([{"device": private, "address": router, "announce": False} for router in found["routers"]]
+            + [{"device": public, "address": address + "/32", "announce": True}
+               for address in found["public_addresses"]])
+
+
 def _dhcpd(context, plan):
-    chosen = context.get("dhcpd_function") or dhcpd.function(context.groups, context.get("vnet_mode"),
-                                                             context.get("vnet_dataplane"))
+    found = (plan["eucalyptus"] or {}).get("dataplane")
+    chosen = context.get("dhcpd_function")
+    if chosen is None:
+        # The data plane's own DHCP server once a group is active; until then the CC's binary, as today.
+        chosen = "security_groups" if found and found["groups"] else dhcpd.function(
+            context.groups, context.get("vnet_mode"), context.get("vnet_dataplane"))
+    elif chosen == "security_groups" and not (found and found["groups"]):
+        context.add("dhcpd_function", chosen, "serves the data plane's security groups, and this host has no "
+                                              "active one (vnet_security_groups with vnet_instances, vnet_dataplane: "
+                                              "ansible)")
     interfaces = context.get("dhcpd_interfaces")
     if interfaces is None:
         interfaces = []
         private = context.get("vnet_privinterface")
-        if chosen == "static_map" and private:
+        if chosen in ("static_map", "security_groups") and private:
             # A front-end that is also a node has moved its private interface into a bridge: the
             # bridge carries the address now, so dhcpd listens there.
             interfaces = [_carrier(private, plan["interfaces"]["bridges"])]
-    return {"function": chosen, "interfaces": interfaces}
+    groups, planned = {"subnets": [], "hosts": []}, {}
+    if chosen == "security_groups" and found:
+        groups = found["dhcp"]
+        for entry in found["addresses"]:
+            if not entry["announce"]:
+                planned.setdefault(entry["device"], []).append(entry["address"])
+    return {"function": chosen, "interfaces": interfaces, "security_groups": groups, "planned_addresses": planned}
 
 
 def _carrier(interface, bridges):
@@ -387,11 +419,17 @@ def _firewall(context, plan):
     baseline = None
     if routing and context.get("vnet_dataplane") == "ansible":
         baseline = {"subnet": context.get("vnet_subnet"), "netmask": context.get("vnet_netmask")}
+        try:
+            baseline["cidr"] = str(eucalyptus.ipv4_subnet(baseline["subnet"], baseline["netmask"]).cidr)
+        except (AddressError, AddressErrors, TypeError, ValueError):
+            pass  # the mode's own checks name vnet_subnet and vnet_netmask
     home = (context.get("euca_home") or EUCA_DEFAULTS["euca_home"]).rstrip("/")
     return {
         "services": services,
         # The Eucalyptus front-end baseline, where the collection owns the data plane.
         "eucalyptus": baseline,
+        # Its security groups, elastic IPs and metadata on top of the baseline (dataplane.plan()).
+        "dataplane": euca.get("dataplane") if baseline else None,
         # Where a MANAGED CC reloads rules from after it flushes filter and nat at start.
         "preload": "%s/%s" % (home, PRELOAD) if routing else "",
     }

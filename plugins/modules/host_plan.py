@@ -18,8 +18,16 @@ description:
   - The same code builds every host's plan in M(privatecloud.iaas.validate_inventory), which runs
     first and reports every broken rule of the inventory. This module fails only if the host's own
     part cannot be planned.
-  - Never contacts the host.
-options: {}
+  - Never contacts the host; what it needs from the host is given in O(served_dhcpd).
+options:
+  served_dhcpd:
+    description:
+      - The C(dhcpd.conf) the host serves now, if it is a front-end whose data plane the collection
+        owns. Its host entries keep each instance's private address, so adding or removing an
+        instance never moves another (C(playbooks/validate.yml) reads it from the host).
+    type: str
+    default: ""
+
 attributes:
   check_mode:
     description: Can run in check mode; it never changes anything.

@@ -16,7 +16,7 @@ STATIC = {"dhcpd_function": "static_map", "dhcpd_interfaces": ["eth0"], "vnet_mo
     "groups, variables, task, message",
     [
         (["dhcpd"], dict(LAN, dhcpd_function="pool"), "Validating arguments",
-         "value of dhcpd_function must be one of: lan_pool, static_map, cc_daemon, none, got: pool"),
+         "value of dhcpd_function must be one of: lan_pool, static_map, security_groups, cc_daemon, none, got: pool"),
         (["dhcpd"], dict(LAN, dhcpd_subnets=[{"ranges": []}]), "Validating arguments",
          "missing required arguments: subnet found in dhcpd_subnets"),
         (["dhcpd"], dict(LAN, dhcpd_subnets=[{"subnet": "198.51.100.0/24", "ranges": ["198.51.100.0-198.51.100.9"]}]),

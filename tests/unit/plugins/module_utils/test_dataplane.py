@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane
+from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane, dhcpd
 from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import host_tables
 
 # The cloud of the Eucalyptus MANAGED-mode article's live dump (a CC with the CLC, subnet
@@ -113,11 +113,35 @@ def test_the_articles_instances_get_their_addresses_macs_and_router():
     assert found["groups"] == [{
         "name": "admin/default", "chain": "IAAS-admin-default", "tag": 18, "network": "10.1.2.0", "prefix": 27,
         "netmask": "255.255.255.224", "router": "10.1.2.1", "broadcast": "10.1.2.31", "first": "10.1.2.2",
-        "last": "10.1.2.30", "instances": ["i-410306FC", "i-4E8B07D1"]}]
+        "last": "10.1.2.30", "cidr": "10.1.2.0/27", "instances": ["i-410306FC", "i-4E8B07D1"],
+        "allowed": [{"source": "0.0.0.0/0", "protocol": "tcp", "ports": "22", "icmp_type": None}]}]
     assert [(item["name"], item["private_ip"], item["mac"], item["node"]) for item in found["instances"]] == [
         ("i-410306FC", "10.1.2.2", "D0:0D:0A:01:02:02", "node1"),
         ("i-4E8B07D1", "10.1.2.3", "D0:0D:0A:01:02:03", "node2")]
     assert found["public_addresses"] == ["192.168.32.200", "192.168.32.201"]
+    assert found["routers"] == ["10.1.2.1/27"]
+
+
+def test_the_dhcp_server_serves_each_active_block_and_one_entry_per_instance():
+    found = planned(dict(SEED, vnet_dns="192.168.32.20"))
+    assert found["dhcp"] == {
+        "shared_network": None,
+        "subnets": [{"subnet": "10.1.2.0/27", "routers": ["10.1.2.1"], "broadcast": "10.1.2.31",
+                     "dns": "192.168.32.20"}],
+        "hosts": [{"name": "i-410306FC", "mac": "D0:0D:0A:01:02:02", "address": "10.1.2.2"},
+                  {"name": "i-4E8B07D1", "mac": "D0:0D:0A:01:02:03", "address": "10.1.2.3"}]}
+    # The declaration is one dhcpd accepts (its own checks) and renders as fixed entries, no pool.
+    configuration = dhcpd.lan_declaration(found["dhcp"]["subnets"], found["dhcp"]["hosts"])
+    text = dhcpd.render(configuration)
+    assert "range" not in text
+    assert "host i-410306FC {\n  hardware ethernet D0:0D:0A:01:02:02;\n  fixed-address 10.1.2.2;\n}" in text
+    # What the front-end serves is what the next plan keeps.
+    assert dataplane.served_addresses(text) == {"i-410306FC": "10.1.2.2", "i-4E8B07D1": "10.1.2.3"}
+
+
+def test_nothing_is_served_from_a_missing_or_foreign_file():
+    assert dataplane.served_addresses(None) == {}
+    assert dataplane.served_addresses("subnet 10.0.0.0 netmask 255.0.0.0 {\n  range 10.0.0.5 10.0.0.9;\n}\n") == {}
 
 
 def with_changes(**changes):
@@ -215,9 +239,18 @@ def test_nothing_is_planned_without_groups_or_instances():
       "is not '<owner>/<name>' of letters, digits, '.', '_' and '-' (the group's chain name is made from it)")),
     ({"vnet_instances": {"i-x": {"group": "admin/default", "node": "frontend1"}}},
      ("vnet_instances[i-x].node", "frontend1", "is not a host of group nodes")),
+    ({"vnet_instances": {"i x": {"group": "admin/default", "node": "node1"}}},
+     ("vnet_instances", "i x", "is not an instance name of letters, digits, '.', '_' and '-' (it names the "
+                               "instance's DHCP host entry)")),
     ({"vnet_mode": "STATIC"},
      ("vnet_security_groups", "(1 declared)", "is only for MANAGED and MANAGED-NOVLAN; vnet_mode is STATIC")),
 ])
 def test_each_bad_input_is_named_with_its_value_and_rule(changes, expected):
     _found, problems, _warnings = dataplane.plan(with_changes(**changes), NODES)
     assert expected in problems
+
+
+def test_the_group_chains_take_the_firewalls_prefix():
+    found = planned(dict(SEED, iptables_prefix="CLOUD-"))
+    assert list(found["filter"]["chains"]) == ["CLOUD-admin-default"]
+    assert found["filter"]["forward"][-1] == "-j CLOUD-admin-default"

@@ -233,6 +233,12 @@ def test_check_mode_passes_an_interface_an_earlier_step_only_predicted():
     assert dhcpd.listening_interfaces(["br0"], configuration, host, absent_ok=True) == ["br0"]
     with pytest.raises(AddressErrors, match="'eth0' has no address in a declared subnet"):
         dhcpd.listening_interfaces(["br0", "eth0"], configuration, host, absent_ok=True)
+    # An address an earlier step gives (a security group's router) counts in check mode only.
+    planned = {"eth0": ["192.168.1.1/24"]}
+    host = _addresses(eth0=["192.0.2.5/24"])
+    assert dhcpd.listening_interfaces(["eth0"], configuration, host, absent_ok=True, planned=planned) == ["eth0"]
+    with pytest.raises(AddressErrors, match="'eth0' has no address in a declared subnet"):
+        dhcpd.listening_interfaces(["eth0"], configuration, host, planned=planned)
 
 
 def test_inventory_check_of_a_host():
@@ -249,3 +255,15 @@ def test_inventory_check_of_a_host():
     clean = Problems()
     dhcpd.check_host("node1", ["nodes"], {"vnet_mode": "STATIC"}, clean)
     assert clean.lines() == []
+
+
+def test_the_security_groups_of_one_interface_are_one_shared_network():
+    groups = {"shared_network": "iaas",
+              "subnets": [{"subnet": "10.10.2.0/26", "routers": ["10.10.2.1"]},
+                          {"subnet": "10.10.2.64/26", "routers": ["10.10.2.65"]}],
+              "hosts": [{"name": "i-1", "mac": "D0:0D:0A:0A:02:02", "address": "10.10.2.2"}]}
+    text = dhcpd.render(dhcpd.declaration("security_groups", groups=groups))
+    body = text.split("shared-network iaas {\n", 1)[1]
+    # Both subnets inside it, the host entries after it.
+    assert body.index("subnet 10.10.2.64 netmask") < body.index("\n}\n\nhost i-1 {")
+    assert "range" not in text

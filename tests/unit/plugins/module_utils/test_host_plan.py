@@ -23,6 +23,7 @@ MANAGED_FRONTEND = {
 EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "inventories", "cloudstack-advanced")
 with open(os.path.join(EXAMPLE, "group_vars", "all.yml")) as stream:
     ZONE = yaml.safe_load(stream)["cloudstack_zones"][0]
+NO_GROUPS = {"subnets": [], "hosts": []}
 CLOUD_BRIDGES = [{"name": "cloudbr1", "ports": ["eth0.200"]}, {"name": "cloudbr0", "ports": ["eth0.300"]}]
 
 
@@ -52,7 +53,7 @@ def test_system_mode_gives_the_node_its_bridge_and_the_front_end_no_dhcp_server(
                   {"nc1": {"vnet_bridge": "br0"}}, common={"vnet_mode": "SYSTEM"})
     assert found["fe"]["eucalyptus"]["settings"] == {
         "VNET_MODE": "SYSTEM", "EUCALYPTUS": "/", "EUCA_USER": "eucalyptus"}
-    assert found["fe"]["dhcpd"] == {"function": "none", "interfaces": []}
+    assert found["fe"]["dhcpd"] == {"function": "none", "interfaces": [], "security_groups": NO_GROUPS, "planned_addresses": {}}
     assert found["fe"]["interfaces"]["bridges"] == []
     node = found["nc1"]
     assert node["eucalyptus"]["settings"] == {
@@ -61,7 +62,7 @@ def test_system_mode_gives_the_node_its_bridge_and_the_front_end_no_dhcp_server(
                                               "forward_delay": 1, "hello_time": 2}]
     assert node["eucalyptus"]["vm_bridge"] == "br0"
     assert node["preflight"] == ["bridge"]
-    assert node["firewall"] == {"services": [], "eucalyptus": None, "preload": ""}
+    assert node["firewall"] == {"services": [], "eucalyptus": None, "dataplane": None, "preload": ""}
 
 
 def test_a_declared_vm_bridge_is_taken_as_declared():
@@ -77,7 +78,7 @@ def test_static_mode_with_the_collections_data_plane_serves_the_map_on_the_priva
                   common={"vnet_mode": "STATIC"})
     frontend = found["fe"]
     assert frontend["components"] == ["frontend"]
-    assert frontend["dhcpd"] == {"function": "static_map", "interfaces": ["eth0"]}
+    assert frontend["dhcpd"] == {"function": "static_map", "interfaces": ["eth0"], "security_groups": NO_GROUPS, "planned_addresses": {}}
     assert frontend["eucalyptus"]["settings"]["VNET_MACMAP"] == (
         "AA:DD:11:CE:FF:ED=192.168.1.3 AA:DD:11:CE:FF:EE=192.168.1.4")
     assert "VNET_BRIDGE" not in frontend["eucalyptus"]["settings"]
@@ -87,7 +88,7 @@ def test_static_mode_with_the_collections_data_plane_serves_the_map_on_the_priva
 
 def test_static_mode_with_a_real_cc_keeps_only_the_daemon():
     found = plans({"frontend": ["fe"]}, {"fe": STATIC_FRONTEND}, common={"vnet_mode": "STATIC"})
-    assert found["fe"]["dhcpd"] == {"function": "cc_daemon", "interfaces": []}
+    assert found["fe"]["dhcpd"] == {"function": "cc_daemon", "interfaces": [], "security_groups": NO_GROUPS, "planned_addresses": {}}
 
 
 def test_a_front_end_that_is_also_a_node_serves_the_map_on_the_bridge_that_took_its_interface():
@@ -100,7 +101,7 @@ def test_a_front_end_that_is_also_a_node_serves_the_map_on_the_bridge_that_took_
     host = found["cloud"]
     assert host["components"] == ["frontend", "node"]
     assert host["interfaces"]["bridges"] == [bridge]
-    assert host["dhcpd"] == {"function": "static_map", "interfaces": ["br0"]}
+    assert host["dhcpd"] == {"function": "static_map", "interfaces": ["br0"], "security_groups": NO_GROUPS, "planned_addresses": {}}
     # One file, both parts' keys: the CC's and the NC's.
     settings = host["eucalyptus"]["settings"]
     assert settings["VNET_PRIVINTERFACE"] == "eth0" and settings["VNET_BRIDGE"] == "br0"
@@ -146,8 +147,9 @@ def test_managed_mode_nodes_need_8021q_and_no_bridge():
     assert node["preflight"] == ["vlan_clean"]
     frontend = found["fe"]
     assert frontend["interfaces"]["vlan_8021q"] is False
-    assert frontend["firewall"] == {"services": [], "eucalyptus": {"subnet": "10.0.0.0", "netmask": "255.0.0.0"},
-                                    "preload": "/etc/eucalyptus/iptables-preload"}
+    assert frontend["firewall"] == {"services": [], "eucalyptus": {"subnet": "10.0.0.0", "netmask": "255.0.0.0",
+                                                                   "cidr": "10.0.0.0/8"},
+                                    "dataplane": None, "preload": "/etc/eucalyptus/iptables-preload"}
     assert frontend["dhcpd"]["function"] == "cc_daemon"
     assert frontend["preflight"] == ["vlan_clean", "dhcp_daemon"]
 
@@ -183,10 +185,35 @@ def test_a_managed_front_end_with_groups_gets_its_data_plane_and_bad_input_is_re
     assert found["fe"]["eucalyptus"]["dataplane"]["instances"] == [
         {"name": "i-1", "node": "nc1", "private_ip": "10.0.4.2", "group": "admin/default", "mac": "D0:0D:0A:00:04:02"}]
     assert found["nc1"]["eucalyptus"]["dataplane"] is None
+    # The router on the private interface, dhcpd serving the block there, the firewall with the groups.
+    assert found["fe"]["eucalyptus"]["dataplane"]["addresses"] == [
+        {"device": "eth0", "address": "10.0.4.1/25", "announce": False}]
+    assert found["fe"]["dhcpd"] == {"function": "security_groups", "interfaces": ["eth0"], "security_groups": {
+        "shared_network": "iaas",
+        "subnets": [{"subnet": "10.0.4.0/25", "routers": ["10.0.4.1"], "broadcast": "10.0.4.127", "dns": "192.0.2.2"}],
+        "hosts": [{"name": "i-1", "mac": "D0:0D:0A:00:04:02", "address": "10.0.4.2"}]},
+        "planned_addresses": {"eth0": ["10.0.4.1/25"]}}
+    assert found["fe"]["firewall"]["dataplane"]["filter"]["chains"] == {
+        "IAAS-admin-default": ["-s 0.0.0.0/0 -d 10.0.4.0/25 -p tcp -m tcp --dport 22 -j ACCEPT"]}
     front_end["vnet_instances"] = {"i-1": {"group": "admin/default", "node": "fe"}}
     assert problems_of({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": front_end, "nc1": {"vnet_bridge": "br0"}},
                        common={"vnet_mode": "MANAGED-NOVLAN"}) == [
         "fe: vnet_instances[i-1].node: 'fe' is not a host of group nodes"]
+
+
+def test_the_address_the_front_end_serves_is_kept_and_an_elastic_ip_goes_on_the_public_interface():
+    groups = {"admin/default": {"vlan": 10}}
+    front_end = dict(MANAGED_FRONTEND, vnet_dataplane="ansible", vnet_security_groups=groups,
+                     vnet_publicips="192.0.2.200-192.0.2.201",
+                     vnet_instances={"i-1": {"group": "admin/default", "node": "nc1", "public_ip": "192.0.2.201"}})
+    served = "host i-1 {\n  hardware ethernet D0:0D:0A:00:04:09;\n  fixed-address 10.0.4.9;\n}\n"
+    problems = Problems()
+    plan = plan_host("fe", inventory({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": front_end, "nc1": {}},
+                                     common={"vnet_mode": "MANAGED-NOVLAN"}), problems, served_dhcpd=served)
+    assert problems.lines() == []
+    assert plan["eucalyptus"]["dataplane"]["instances"][0]["private_ip"] == "10.0.4.9"
+    assert plan["eucalyptus"]["dataplane"]["addresses"][1] == {"device": "eth1", "address": "192.0.2.201/32",
+                                                               "announce": True}
 
 
 def test_managed_novlan_without_the_collections_data_plane_has_the_preload_but_no_baseline():
@@ -195,7 +222,7 @@ def test_managed_novlan_without_the_collections_data_plane_has_the_preload_but_n
                    "nc1": {"vnet_bridge": "br0"}},
                   common={"vnet_mode": "MANAGED-NOVLAN"})
     frontend = found["fe"]
-    assert frontend["firewall"] == {"services": [], "eucalyptus": None,
+    assert frontend["firewall"] == {"services": [], "eucalyptus": None, "dataplane": None,
                                     "preload": "/opt/eucalyptus/etc/eucalyptus/iptables-preload"}
     assert frontend["eucalyptus"]["cc_init"] == "/opt/eucalyptus/etc/init.d/eucalyptus-cc"
     assert frontend["preflight"] == ["public_ips", "dhcp_daemon"]
