@@ -5,7 +5,10 @@ once. Prints the lease as JSON - the address the kernel now holds in the namespa
 router, DNS servers, domain and server the lease names - then removes the namespace. Exits 1,
 printing {"address": null}, when no server gave an address within SECONDS.
 
-usage: vm-dhcp BRIDGE MAC [SECONDS]
+With --keep NAME the VM stays: the namespace NAME keeps its address and default route, and its
+dhclient keeps renewing the lease (run it again with the same NAME to ask afresh).
+
+usage: vm-dhcp BRIDGE MAC [SECONDS] [--keep NAME]
 """
 
 import json
@@ -32,11 +35,20 @@ def last_lease(text):
     return found
 
 
-def main(bridge, mac, seconds=20):
-    name = "vm" + mac.replace(":", "").lower()[-6:]
-    outside = name + "-port"
-    work = tempfile.mkdtemp(prefix=name + "-")
+def main(bridge, mac, seconds=20, keep=None):
+    name = keep or "vm" + mac.replace(":", "").lower()[-6:]
+    # Named like the hypervisor's ports (libvirt's vnetN), which a rerun of the bridge role keeps.
+    outside = "vnet-" + name[-10:]
+    work = os.path.join("/run/vm-dhcp", name) if keep else tempfile.mkdtemp(prefix=name + "-")
     resolv_dir = os.path.join("/etc/netns", name)
+    if keep:
+        # Asked afresh: the earlier VM of that name goes first, its dhclient with it.
+        if os.path.exists(os.path.join(work, "pid")):
+            run("ip", "netns", "exec", name, "dhclient", "-x", "-pf", os.path.join(work, "pid"), check=False)
+        run("ip", "netns", "delete", name, check=False)
+        run("ip", "link", "delete", outside, check=False)
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
     try:
         run("ip", "netns", "add", name)
         run("ip", "link", "add", outside, "type", "veth", "peer", "name", "eth0", "netns", name)
@@ -52,7 +64,8 @@ def main(bridge, mac, seconds=20):
                          "domain-name-servers, domain-name;\n" % int(seconds))
         got = run("ip", "netns", "exec", name, "dhclient", "-4", "-1", "-v", "-cf", config, "-lf", leases,
                   "-pf", pid, "eth0", check=False)
-        run("ip", "netns", "exec", name, "dhclient", "-x", "-pf", pid, check=False)
+        if not keep:
+            run("ip", "netns", "exec", name, "dhclient", "-x", "-pf", pid, check=False)
         addresses = [("%s/%s" % (info["local"], info["prefixlen"]))
                      for link in json.loads(run("ip", "-j", "-n", name, "-4", "address", "show", "dev", "eth0").stdout)
                      for info in link.get("addr_info", [])]
@@ -69,13 +82,19 @@ def main(bridge, mac, seconds=20):
         print(json.dumps(lease))
         return 0 if addresses else 1
     finally:
-        run("ip", "netns", "delete", name, check=False)
-        run("ip", "link", "delete", outside, check=False)
-        shutil.rmtree(resolv_dir, ignore_errors=True)
-        shutil.rmtree(work, ignore_errors=True)
+        if not keep:
+            run("ip", "netns", "delete", name, check=False)
+            run("ip", "link", "delete", outside, check=False)
+            shutil.rmtree(resolv_dir, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (3, 4):
+    arguments = sys.argv[1:]
+    keep = None
+    if "--keep" in arguments and arguments.index("--keep") == len(arguments) - 2:
+        keep = arguments[-1]
+        arguments = arguments[:-2]
+    if len(arguments) not in (2, 3):
         sys.exit(__doc__.strip().splitlines()[-1])
-    sys.exit(main(*sys.argv[1:3], *(int(value) for value in sys.argv[3:])))
+    sys.exit(main(*arguments[:2], *(int(value) for value in arguments[2:]), keep=keep))

@@ -7,6 +7,7 @@ import testinfra
 
 FRONTEND = testinfra.get_host("podman://novlan-fe")
 NODE = testinfra.get_host("podman://novlan-node1")
+NODE2 = testinfra.get_host("podman://novlan-node2")
 CONF = "/etc/eucalyptus/eucalyptus.conf"
 
 
@@ -17,31 +18,32 @@ def vnet_lines(host):
 def test_the_front_end_has_the_managed_novlan_keys_and_none_of_statics():
     assert vnet_lines(FRONTEND) == [
         'VNET_MODE="MANAGED-NOVLAN"',
-        'VNET_PUBINTERFACE="eth0"',
-        'VNET_PRIVINTERFACE="eth0"',
+        'VNET_PUBINTERFACE="eth1"',
+        'VNET_PRIVINTERFACE="eth2"',
         'VNET_DHCPDAEMON="/usr/sbin/dhcpd"',
         'VNET_SUBNET="10.10.0.0"',
         'VNET_NETMASK="255.255.0.0"',
-        'VNET_DNS="198.18.3.130"',
+        'VNET_DNS="198.18.3.194"',
         'VNET_ADDRSPERNET="64"',
         'VNET_PUBLICIPS="198.18.3.160-198.18.3.163"',
     ]
 
 
-def test_the_node_keeps_its_bridge_in_the_new_mode():
-    assert vnet_lines(NODE) == ['VNET_MODE="MANAGED-NOVLAN"', 'VNET_BRIDGE="br0"']
-    assert json.loads(NODE.check_output("ip -j link show dev eth0"))[0]["master"] == "br0"
+def test_the_nodes_keep_their_bridge_in_the_new_mode():
+    for node in (NODE, NODE2):
+        assert vnet_lines(node) == ['VNET_MODE="MANAGED-NOVLAN"', 'VNET_BRIDGE="br0"']
+        assert json.loads(node.check_output("ip -j link show dev eth1"))[0]["master"] == "br0"
 
 
 def test_the_mode_change_asked_the_cc_for_a_cleanrestart_and_nothing_else():
     assert FRONTEND.file("/var/log/eucalyptus-cc.actions").content_string == "cleanrestart\n"
 
 
-def test_the_static_map_server_is_gone_and_the_cc_has_its_daemon():
-    assert not FRONTEND.file("/etc/dhcp/dhcpd.conf").exists
-    assert not FRONTEND.service("isc-dhcp-server").is_running
-    assert not FRONTEND.service("isc-dhcp-server").is_enabled
-    assert FRONTEND.file("/usr/sbin/dhcpd").mode & 0o111
+def test_the_static_map_is_gone_and_the_server_serves_the_security_groups():
+    # The collection's own data plane serves the groups: the MAC map's entry is gone.
+    conf = FRONTEND.file("/etc/dhcp/dhcpd.conf").content_string
+    assert "02:00:00:00:04:01" not in conf and "host i-web1 {" in conf
+    assert FRONTEND.service("isc-dhcp-server").is_running
 
 
 def test_the_front_end_has_the_netfilter_baseline_and_the_preload():

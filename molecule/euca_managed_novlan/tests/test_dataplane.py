@@ -1,0 +1,208 @@
+"""The MANAGED-NOVLAN data plane the collection built, proven with real traffic.
+
+The "VMs" are network namespaces on the nodes' br0 (tests/harness/vm_dhcp.py --keep) that lease
+their addresses from the front-end and talk with tests/harness/vm_net.py; the outside host is on
+the public network only and stands in for the metadata service. Groups (molecule.yml):
+admin/default 10.10.2.0/26 (db1 on node2, db2 on node1) admits admin/web on tcp 8080 and pings
+from the public network; admin/web 10.10.2.64/26 (web1 on node1, elastic IP 198.18.3.160)
+admits tcp 22 from anywhere. The last tests revoke the 8080 rule and the elastic IP
+(vars/revoked.yml): check mode first, then for real.
+
+Not here: MANAGED's VLAN per group (this kernel has no 802.1Q; the kernel scenario's part).
+"""
+
+import json
+import os
+import sys
+import time
+
+import pytest
+import testinfra
+
+ROOT = os.environ["MOLECULE_PROJECT_DIRECTORY"]
+INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+
+from runner import ansible_playbook  # noqa: E402  pylint: disable=wrong-import-position
+
+FRONTEND = testinfra.get_host("podman://novlan-fe")
+NODE1 = testinfra.get_host("podman://novlan-node1")
+NODE2 = testinfra.get_host("podman://novlan-node2")
+OUTSIDE = testinfra.get_host("podman://novlan-outside")
+REVOKED = "@" + os.path.join(HERE, "vars", "revoked.yml")
+
+# name: (node, MAC the plan derives from the address, planned address, router)
+VMS = {
+    "db1": (NODE2, "D0:0D:0A:0A:02:02", "10.10.2.2", "10.10.2.1"),
+    "db2": (NODE1, "D0:0D:0A:0A:02:03", "10.10.2.3", "10.10.2.1"),
+    "web1": (NODE1, "D0:0D:0A:0A:02:42", "10.10.2.66", "10.10.2.65"),
+}
+# What each VM serves (vm-net serve: answers with the address a connection came from, then echoes).
+SERVES = {"db1": (8080, 9090), "db2": (9090,), "web1": (22,)}
+ELASTIC_IP = "198.18.3.160"
+OUTSIDE_IP = "198.18.3.150"
+
+
+def in_vm(name, command):
+    node = VMS[name][0]
+    return node.run("ip netns exec vm-%s %s" % (name, command))
+
+
+def ask(name, host, port):
+    """The address host:port saw the VM's connection come from, or 'no answer: ...'."""
+    return in_vm(name, "vm-net ask %s %d" % (host, port)).stdout.strip()
+
+
+def start(host, unit, command):
+    host.run("systemctl stop %s" % unit)
+    host.run("systemctl reset-failed %s" % unit)
+    assert host.run("systemd-run --unit %s %s" % (unit, command)).rc == 0
+
+
+@pytest.fixture(scope="module")
+def leases():
+    found = {}
+    for name, (node, mac, _address, _router) in VMS.items():
+        found[name] = json.loads(node.run("vm-dhcp br0 %s 20 --keep vm-%s" % (mac, name)).stdout)
+        for port in SERVES[name]:
+            start(node, "vm-%s-%d" % (name, port), "ip netns exec vm-%s vm-net serve %d" % (name, port))
+    # The outside host: a listener that tells where a connection came from, and the metadata stand-in.
+    start(OUTSIDE, "outside-7000", "vm-net serve 7000")
+    OUTSIDE.run("mkdir -p /srv/metadata/latest/meta-data && echo i-stand-in > "
+                "/srv/metadata/latest/meta-data/instance-id")
+    start(OUTSIDE, "metadata", "python3 -m http.server 8773 --bind %s --directory /srv/metadata" % OUTSIDE_IP)
+    time.sleep(1)  # the listeners bind
+    return found
+
+
+def test_each_vm_leases_its_planned_address_router_and_dns(leases):
+    for name, (_node, _mac, address, router) in VMS.items():
+        assert (leases[name]["address"], leases[name]["routers"], leases[name]["dns"]) == (
+            address + "/26", [router], ["198.18.3.194"]), (name, leases[name])
+
+
+def test_the_front_end_holds_each_groups_router_and_serves_dhcp_there():
+    addresses = FRONTEND.check_output("ip -4 -o address show dev eth2")
+    assert "10.10.2.1/26" in addresses and "10.10.2.65/26" in addresses
+    assert FRONTEND.file("/etc/default/isc-dhcp-server").contains('^INTERFACESv4="eth2"$')
+
+
+def test_vms_of_one_group_reach_each_other_on_any_port(leases):
+    assert ask("db2", "10.10.2.2", 9090) == "10.10.2.3"
+    assert ask("db1", "10.10.2.3", 9090) == "10.10.2.2"
+
+
+def test_another_group_reaches_only_the_port_a_rule_opens_to_it(leases):
+    assert ask("web1", "10.10.2.2", 8080) == "10.10.2.66"
+    assert ask("web1", "10.10.2.2", 9090).startswith("no answer")
+
+
+def test_what_a_rule_opens_through_an_elastic_ip_passes_and_the_rest_is_dropped(leases):
+    # admin/web admits echo requests from the public network: a ping of the elastic IP is answered.
+    assert OUTSIDE.run("ping -c 1 -W 2 %s" % ELASTIC_IP).rc == 0
+    # No rule opens 8080 to admin/web: the connection is dropped (a timeout, not a refusal by web1).
+    assert OUTSIDE.run("vm-net ask %s 8080" % ELASTIC_IP).stdout.strip() == "no answer: timed out"
+
+
+def test_the_outside_reaches_web1_through_its_elastic_ip(leases):
+    # DNAT only: the VM sees the outside host's own address.
+    assert OUTSIDE.run("vm-net ask %s 22" % ELASTIC_IP).stdout.strip() == OUTSIDE_IP
+
+
+def test_web1_leaves_with_its_elastic_ip_and_others_with_the_front_ends_address(leases):
+    assert ask("web1", OUTSIDE_IP, 7000) == ELASTIC_IP
+    assert ask("db1", OUTSIDE_IP, 7000) == "198.18.3.130"
+
+
+def test_the_metadata_address_reaches_the_stand_in(leases):
+    assert in_vm("db1", "vm-net get http://169.254.169.254/latest/meta-data/instance-id").stdout.strip() == \
+        "i-stand-in"
+
+
+def test_the_group_chain_is_named_as_the_documents_look_for_it():
+    # iptables -L <user>-<group>, behind the collection's prefix.
+    assert FRONTEND.check_output("iptables -S IAAS-admin-default").splitlines() == [
+        "-N IAAS-admin-default",
+        "-A IAAS-admin-default -s 10.10.2.64/26 -d 10.10.2.0/26 -p tcp -m tcp --dport 8080 -j ACCEPT",
+        "-A IAAS-admin-default -s 198.18.3.128/26 -d 10.10.2.0/26 -p icmp -m icmp --icmp-type 8 -j ACCEPT",
+    ]
+
+
+def site(*arguments):
+    return ansible_playbook(os.path.join(ROOT, "playbooks", "site.yml"), INVENTORY, *arguments,
+                            environment={"ANSIBLE_PYTHON_INTERPRETER": "/usr/bin/python3",
+                                         "ANSIBLE_PIPELINING": "true"})
+
+
+def held():
+    return NODE1.file("/tmp/hold.log").content_string if NODE1.file("/tmp/hold.log").exists else ""
+
+
+def echoes_flow():
+    before = held().count("echo")
+    time.sleep(1.5)
+    return held().count("echo") > before
+
+
+@pytest.fixture(scope="module")
+def revoked(leases):
+    """web1 holds a connection to db1:8080 open; then the rule and the elastic IP are revoked,
+    first in check mode, then for real. Returns both runs."""
+    NODE1.run("rm -f /tmp/hold.log")
+    start(NODE1, "hold-8080", "ip netns exec vm-web1 vm-net hold 10.10.2.2 8080 /tmp/hold.log")
+    time.sleep(1)
+    assert echoes_flow(), held()
+    check = site("--check", "--diff", "-e", REVOKED)
+    alive_after_check = echoes_flow()
+    real = site("--diff", "-e", REVOKED)
+    return {"check": check, "real": real, "alive_after_check": alive_after_check}
+
+
+def changes(run, host="novlan-fe"):
+    assert run.returncode == 0, run
+    return {task.split(" : ", 1)[-1]: result for task, name, result in run.results(host) if result.get("changed")}
+
+
+def test_check_mode_predicts_each_change_with_a_readable_diff(revoked):
+    predicted = changes(revoked["check"])
+    assert predicted["Hold the security groups' router addresses and the elastic IPs"]["removed"] == [
+        "198.18.3.160/32 on eth1"]
+    applied = predicted["Apply the owned chains"]["diff"]
+    shown = "".join(part.get("before", "") + part.get("after", "") for part in applied) if isinstance(
+        applied, list) else applied.get("before", "") + applied.get("after", "")
+    assert "--dport 8080" in shown and ELASTIC_IP in shown
+    ended = predicted["End the connections the front-end's data plane no longer allows"]["ended"]
+    assert "tcp 10.10.2.66 -> 10.10.2.2:8080: no rule of admin/default allows it any more" in ended, ended
+    # Check mode changed nothing: the held connection went on.
+    assert revoked["alive_after_check"], held()
+
+
+def test_the_real_run_does_what_check_mode_said(revoked):
+    assert set(changes(revoked["real"])) == set(changes(revoked["check"]))
+
+
+def test_revoking_the_rule_ends_the_open_connection(revoked):
+    for _attempt in range(20):
+        if "closed" in held():
+            break
+        time.sleep(0.5)
+    assert "closed" in held(), held()[-500:]
+    assert ask("web1", "10.10.2.2", 8080).startswith("no answer")
+    assert ask("db2", "10.10.2.2", 9090) == "10.10.2.3"
+
+
+def test_unassigning_the_elastic_ip_removes_the_address_and_its_rules(revoked):
+    assert ELASTIC_IP not in FRONTEND.check_output("ip -4 -o address show dev eth1")
+    assert ELASTIC_IP not in FRONTEND.check_output("iptables-save -t nat")
+    assert OUTSIDE.run("vm-net ask %s 22" % ELASTIC_IP).stdout.startswith("no answer")
+    assert ask("web1", OUTSIDE_IP, 7000) == "198.18.3.130"
+
+
+def test_the_vms_keep_their_addresses_and_foreign_rules_survive(revoked):
+    served = FRONTEND.file("/etc/dhcp/dhcpd.conf").content_string
+    for _node, mac, address, _router in VMS.values():
+        assert "hardware ethernet %s;\n  fixed-address %s;" % (mac, address) in served
+    assert "-A LOCAL-AUDIT -s 203.0.113.66/32 -j DROP" in FRONTEND.check_output("iptables -S LOCAL-AUDIT")
+    assert "-A INPUT -j LOCAL-AUDIT" in FRONTEND.check_output("iptables -S INPUT")
+    assert "-A POSTROUTING -s 192.0.2.0/24 -j RETURN" in FRONTEND.check_output("iptables -t nat -S POSTROUTING")
