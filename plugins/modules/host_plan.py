@@ -85,15 +85,19 @@ ansible_facts:
             node's VM bridge when it is not declared), and C(vlan_8021q).
           type: dict
         dhcpd:
-          description: C(function) and C(interfaces) of the dhcpd role.
+          description: C(function), C(interfaces), C(security_groups) (the data plane's blocks and
+            instances) and C(planned_addresses) (the routers an earlier step adds) of the dhcpd role.
           type: dict
         firewall:
-          description: C(services) (port sets), C(eucalyptus) (the front-end baseline, or none) and
-            C(preload) (the CC's iptables-preload, or empty) of the iptables role.
+          description: C(services) (port sets), C(eucalyptus) (the front-end baseline, or none),
+            C(dataplane) (its security groups, elastic IPs and metadata, or none) and C(preload) (the
+            CC's iptables-preload, or empty) of the iptables role.
           type: dict
         eucalyptus:
           description: For a Eucalyptus host, the keys of eucalyptus.conf (C(settings), C(owned)), whether
-            it runs the CC and the NC, the VMs' bridge, vtun, and the paths of the file and init scripts.
+            it runs the CC and the NC, the VMs' bridge, vtun, the paths of the file and init scripts,
+            and on a front-end whose data plane the collection owns the C(dataplane) it realises
+            (groups, instances, addresses, DHCP, chains and NAT).
           type: dict
         cloudstack:
           description: For a CloudStack host, the database primary, whether it is the first management
