@@ -226,17 +226,17 @@ def plan(variables, nodes, previous=None):
     result["public_addresses"] = sorted(instance["public_ip"] for instance in result["instances"]
                                         if instance.get("public_ip"))
     result["routers"] = ["%s/%d" % (group["router"], group["prefix"]) for group in result["groups"]]
-    result["dhcp"] = _dhcp(result, variables.get("vnet_dns"))
+    result["dhcp"] = _dhcp(result, variables.get("vnet_dns"), mode)
     return result, problems, warnings
 
 
-def _dhcp(result, dns):
+def _dhcp(result, dns, mode):
     """The DHCP server of the active groups (dhcpd's LAN declaration without pools): each block
-    with its router, broadcast and DNS, and one fixed address per instance, named after it. Every
-    router is on one interface (MANAGED's own bridge per group is not built yet), so the blocks are
-    one shared network, as the CC's 'shared-network euca'."""
+    with its router, broadcast and DNS, and one fixed address per instance, named after it. In
+    MANAGED-NOVLAN every router is on one interface, so the blocks are one shared network, as the
+    CC's 'shared-network euca'; in MANAGED each router has its group's own bridge."""
     return {
-        "shared_network": "iaas",
+        "shared_network": "iaas" if mode == "MANAGED-NOVLAN" else None,
         "subnets": [{"subnet": "%s/%d" % (group["network"], group["prefix"]), "routers": [group["router"]],
                      "broadcast": group["broadcast"], "dns": dns if dns not in (None, "") else []}
                     for group in result["groups"]],

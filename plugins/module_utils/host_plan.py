@@ -36,6 +36,9 @@ COMPONENTS = (("db", "db"), ("nfs", "nfs"), ("frontend", "frontend"), ("nodes", 
 # bridges itself over <privinterface>.<vlan> devices, which need the kernel's 802.1Q support).
 BRIDGED_MODES = ("SYSTEM", "STATIC", "MANAGED-NOVLAN")
 VLAN_MODES = ("MANAGED",)
+# A MANAGED group's bridge as the CC makes it (vnetwork.c: STP on, forward delay 2, hello 2),
+# unless vnet_group_bridge says otherwise.
+GROUP_BRIDGE = {"stp": True, "forward_delay": 2, "hello_time": 2}
 # Modes whose CC owns the front-end's netfilter tables (flushes them at start, reloads the preload).
 ROUTING_MODES = ("MANAGED", "MANAGED-NOVLAN")
 # The node's VM bridge where bridge_interfaces does not declare it: the documents' br0 over eth0,
@@ -341,6 +344,15 @@ def _interfaces(context, plan):
     euca = plan["eucalyptus"] or {}
     if euca.get("vm_bridge") and euca["vm_bridge"] not in declared:
         bridges.append(dict(DEFAULT_VM_BRIDGE, name=euca["vm_bridge"]))
+    for vlan, bridge in _group_devices(context, plan):
+        if bridge["name"] in declared or any(isinstance(item, dict) and item.get("name", "%s.%s" % (
+                item.get("parent"), item.get("id"))) == vlan["name"] for item in vlans):
+            context.add("bridge_interfaces", bridge["name"], "is also a device of the data plane's group %s (tag %d): "
+                        "the collection makes %s and %s for it" % (bridge["group"], vlan["id"], vlan["name"],
+                                                                 bridge["name"]))
+            continue
+        vlans.append({key: vlan[key] for key in ("parent", "id", "name")})
+        bridges.append({key: value for key, value in bridge.items() if key != "group"})
     cloud = plan["cloudstack"] or {}
     missing = [label for label in cloud.get("traffic_labels", []) if label not in declared]
     if missing:
@@ -353,14 +365,57 @@ def _interfaces(context, plan):
     }
 
 
+def _group_devices(context, plan):
+    """MANAGED's layer 2 on this host: per active group it takes part in, [(vlan, bridge)] - the
+    <vnet_privinterface>.<tag> device in the bridge eucabr<tag>, as the CC and the NC make them.
+    The front-end's bridges hold the groups' routers; a node's bridges, of the groups whose
+    instances it runs (vnet_instances[*].node), hold no address (the VMs' taps join them)."""
+    if getattr(context, "group_devices", None) is not None:
+        return context.group_devices
+    context.group_devices = devices = []
+    euca = plan["eucalyptus"] or {}
+    if euca.get("mode") not in VLAN_MODES or not context.get("vnet_privinterface"):
+        return devices
+    overrides = context.get("vnet_group_bridge") or {}
+    if not isinstance(overrides, dict) or set(overrides) - set(GROUP_BRIDGE):
+        context.add("vnet_group_bridge", overrides, "is not a mapping of %s" % ", ".join(sorted(GROUP_BRIDGE)))
+        overrides = {}
+    settings = dict(GROUP_BRIDGE, **overrides)
+    groups = []  # (group, address or None)
+    if euca.get("cc") and euca.get("dataplane"):
+        groups = [(group, "%s/%d" % (group["router"], group["prefix"])) for group in euca["dataplane"]["groups"]]
+    elif euca.get("nc"):
+        for frontend in _clusters(context.inventory):
+            variables = context.inventory.variables(frontend)
+            if variables.get("vnet_dataplane") != "ansible" or not variables.get("vnet_instances"):
+                continue
+            found, _problems, _warnings = dataplane.plan(variables, context.inventory.group("nodes"))
+            for group in (found or {}).get("groups", []):
+                hosted = [instance for instance in found["instances"] if instance["group"] == group["name"]]
+                if any(instance["node"] == context.host for instance in hosted):
+                    groups.append((group, None))
+    for group, address in groups:
+        vlan = {"parent": context.get("vnet_privinterface"), "id": group["tag"],
+                "name": "%s.%d" % (context.get("vnet_privinterface"), group["tag"])}
+        bridge = dict(settings, name="eucabr%d" % group["tag"], ports=[vlan["name"]], group=group["name"])
+        if address:
+            bridge["address"] = address
+        else:
+            bridge["method"] = "manual"
+        devices.append((vlan, bridge))
+    return devices
+
+
 def _dataplane_addresses(context, plan):
-    """The addresses the front-end's data plane holds: each active group's router on the interface
-    that carries vnet_privinterface (MANAGED-NOVLAN; part of the group's bridge in MANAGED), each
-    elastic IP on vnet_pubinterface, announced by a gratuitous ARP as the CC does."""
+    """The addresses the front-end's data plane holds besides its bridges': each active group's
+    router on the interface that carries vnet_privinterface (MANAGED-NOVLAN; in MANAGED the
+    group's bridge holds it), each elastic IP on vnet_pubinterface, announced by a gratuitous ARP
+    as the CC does."""
     found = plan["eucalyptus"]["dataplane"]
     private = _carrier(context.get("vnet_privinterface"), plan["interfaces"]["bridges"])
     public = _carrier(context.get("vnet_pubinterface"), plan["interfaces"]["bridges"])
-    return ([{"device": private, "address": router, "announce": False} for router in found["routers"]]
+    routers = [] if plan["eucalyptus"]["mode"] in VLAN_MODES else found["routers"]
+    return ([{"device": private, "address": router, "announce": False} for router in routers]
             + [{"device": public, "address": address + "/32", "announce": True}
                for address in found["public_addresses"]])
 
@@ -377,10 +432,15 @@ def _dhcpd(context, plan):
                                               "active one (vnet_security_groups with vnet_instances, vnet_dataplane: "
                                               "ansible)")
     interfaces = context.get("dhcpd_interfaces")
+    group_bridges = {bridge["name"]: bridge["address"] for _vlan, bridge in _group_devices(context, plan)
+                     if bridge.get("address")}
     if interfaces is None:
         interfaces = []
         private = context.get("vnet_privinterface")
-        if chosen in ("static_map", "security_groups") and private:
+        if chosen == "security_groups" and group_bridges:
+            # MANAGED: each group's bridge holds its router, and dhcpd serves each there.
+            interfaces = sorted(group_bridges)
+        elif chosen in ("static_map", "security_groups") and private:
             # A front-end that is also a node has moved its private interface into a bridge: the
             # bridge carries the address now, so dhcpd listens there.
             interfaces = [_carrier(private, plan["interfaces"]["bridges"])]
@@ -390,6 +450,8 @@ def _dhcpd(context, plan):
         for entry in found["addresses"]:
             if not entry["announce"]:
                 planned.setdefault(entry["device"], []).append(entry["address"])
+        for name, address in group_bridges.items():
+            planned.setdefault(name, []).append(address)
     return {"function": chosen, "interfaces": interfaces, "security_groups": groups, "planned_addresses": planned}
 
 

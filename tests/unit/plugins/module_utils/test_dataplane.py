@@ -125,7 +125,7 @@ def test_the_articles_instances_get_their_addresses_macs_and_router():
 def test_the_dhcp_server_serves_each_active_block_and_one_entry_per_instance():
     found = planned(dict(SEED, vnet_dns="192.168.32.20"))
     assert found["dhcp"] == {
-        "shared_network": "iaas",
+        "shared_network": None,
         "subnets": [{"subnet": "10.1.2.0/27", "routers": ["10.1.2.1"], "broadcast": "10.1.2.31",
                      "dns": "192.168.32.20"}],
         "hosts": [{"name": "i-410306FC", "mac": "D0:0D:0A:01:02:02", "address": "10.1.2.2"},

@@ -379,3 +379,45 @@ def test_a_missing_key_of_the_mode_is_named_once(mode):
         assert found == []
     else:
         assert found == ["nc1: vnet_bridge: None is missing: a %s node needs it" % mode]
+
+
+def test_managed_gives_each_active_group_its_vlan_device_and_bridge_where_it_is_used():
+    groups = {"admin/default": {"vlan": 10}, "admin/web": {"vlan": 11}, "admin/idle": {"vlan": 12}}
+    front_end = dict(MANAGED_FRONTEND, vnet_dataplane="ansible", vnet_security_groups=groups,
+                     vnet_publicips="192.0.2.200-192.0.2.201",
+                     vnet_instances={"i-1": {"group": "admin/default", "node": "nc1"},
+                                     "i-2": {"group": "admin/web", "node": "nc2", "public_ip": "192.0.2.200"}})
+    node = {"vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"}
+    found = plans({"frontend": ["fe"], "nodes": ["nc1", "nc2"]}, {"fe": front_end, "nc1": node, "nc2": node},
+                  common={"vnet_mode": "MANAGED"})
+    # The front-end: both active groups (not the idle one), each bridge with its router, STP as the CC.
+    assert found["fe"]["interfaces"] == {
+        "vlans": [{"parent": "eth0", "id": 10, "name": "eth0.10"}, {"parent": "eth0", "id": 11, "name": "eth0.11"}],
+        "bridges": [{"stp": True, "forward_delay": 2, "hello_time": 2, "name": "eucabr10", "ports": ["eth0.10"],
+                     "address": "10.0.4.1/25"},
+                    {"stp": True, "forward_delay": 2, "hello_time": 2, "name": "eucabr11", "ports": ["eth0.11"],
+                     "address": "10.0.4.129/25"}],
+        "vlan_8021q": True}
+    # Its routers are the bridges'; only the elastic IP is an owned address; dhcpd on each bridge.
+    assert found["fe"]["eucalyptus"]["dataplane"]["addresses"] == [
+        {"device": "eth1", "address": "192.0.2.200/32", "announce": True}]
+    assert found["fe"]["dhcpd"]["interfaces"] == ["eucabr10", "eucabr11"]
+    assert found["fe"]["dhcpd"]["planned_addresses"] == {"eucabr10": ["10.0.4.1/25"], "eucabr11": ["10.0.4.129/25"]}
+    assert found["fe"]["dhcpd"]["security_groups"]["shared_network"] is None
+    # Each node: the devices of the groups it runs, no address.
+    assert found["nc1"]["interfaces"]["bridges"] == [{"stp": True, "forward_delay": 2, "hello_time": 2,
+                                                      "name": "eucabr10", "ports": ["eth0.10"], "method": "manual"}]
+    assert [vlan["name"] for vlan in found["nc2"]["interfaces"]["vlans"]] == ["eth0.11"]
+
+
+def test_a_declared_device_that_a_group_needs_is_refused_naming_both():
+    front_end = dict(MANAGED_FRONTEND, vnet_dataplane="ansible", vnet_security_groups={"admin/default": {"vlan": 10}},
+                     vnet_instances={"i-1": {"group": "admin/default", "node": "nc1"}},
+                     bridge_interfaces=[{"name": "eucabr10", "ports": ["eth2"]}], vnet_group_bridge={"stp": "maybe",
+                                                                                                     "delay": 1})
+    assert problems_of({"frontend": ["fe"], "nodes": ["nc1"]},
+                       {"fe": front_end, "nc1": {"vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"}},
+                       common={"vnet_mode": "MANAGED"}) == [
+        "fe: vnet_group_bridge: {'stp': 'maybe', 'delay': 1} is not a mapping of forward_delay, hello_time, stp",
+        "fe: bridge_interfaces: 'eucabr10' is also a device of the data plane's group admin/default (tag 10): the "
+        "collection makes eth0.10 and eucabr10 for it"]
