@@ -344,12 +344,13 @@ def _interfaces(context, plan):
     euca = plan["eucalyptus"] or {}
     if euca.get("vm_bridge") and euca["vm_bridge"] not in declared:
         bridges.append(dict(DEFAULT_VM_BRIDGE, name=euca["vm_bridge"]))
+    declared_vlans = [item.get("name") or "%s.%s" % (item.get("parent"), item.get("id"))
+                      for item in vlans if isinstance(item, dict)]
     for vlan, bridge in _group_devices(context, plan):
-        if bridge["name"] in declared or any(isinstance(item, dict) and item.get("name", "%s.%s" % (
-                item.get("parent"), item.get("id"))) == vlan["name"] for item in vlans):
-            context.add("bridge_interfaces", bridge["name"], "is also a device of the data plane's group %s (tag %d): "
-                        "the collection makes %s and %s for it" % (bridge["group"], vlan["id"], vlan["name"],
-                                                                 bridge["name"]))
+        if bridge["name"] in declared or vlan["name"] in declared_vlans:
+            rule = "is also a device of the data plane's group %s (tag %d): the collection makes %s and %s for it" % (
+                bridge["group"], vlan["id"], vlan["name"], bridge["name"])
+            context.add("bridge_interfaces", bridge["name"], rule)
             continue
         vlans.append({key: vlan[key] for key in ("parent", "id", "name")})
         bridges.append({key: value for key, value in bridge.items() if key != "group"})
