@@ -47,16 +47,18 @@ class Plane:
         self.subnet = ipaddress.ip_network(subnet)
         self.local = set(local_addresses)
         dataplane = dataplane or {}
-        self.groups = [(ipaddress.ip_network(group["cidr"]), group) for group in dataplane.get("groups", ())]
+        # Each rule parsed once here, not once per tracked connection (a table holds thousands).
+        self.groups = [(ipaddress.ip_network(group["cidr"]), group, [_Rule(rule) for rule in group["allowed"]])
+                       for group in dataplane.get("groups", ())]
         self.elastic = {instance["private_ip"]: instance.get("public_ip")
                         for instance in dataplane.get("instances", ())}
         self.elastic_ips = {address for address in self.elastic.values() if address}
 
     def _group(self, address):
-        for network, group in self.groups:
+        for network, group, rules in self.groups:
             if address in network:
-                return network, group
-        return None, None
+                return network, group, rules
+        return None, None, ()
 
     def stale(self, entry):
         """Why the data plane no longer allows ``entry``, or None when it does (or is not its business)."""
@@ -68,10 +70,10 @@ class Plane:
         if target_ip in self.subnet:
             if orig["dst"] != target and orig["dst"] != self.elastic.get(target):
                 return "came in through %s, which is no longer the elastic IP of %s" % (orig["dst"], target)
-            network, group = self._group(target_ip)
+            network, group, rules = self._group(target_ip)
             if group is None:
                 return "goes to %s, which is in no active security group" % target
-            if source_ip in network or any(self._allows(rule, entry, source_ip) for rule in group["allowed"]):
+            if source_ip in network or any(rule.allows(entry, source_ip) for rule in rules):
                 return None
             return "no rule of %s allows it any more" % group["name"]
         if source_ip in self.subnet and reply["dst"] != source:
@@ -80,18 +82,29 @@ class Plane:
                 return "left through %s, which is no longer the elastic IP of %s" % (reply["dst"], source)
         return None
 
-    @staticmethod
-    def _allows(rule, entry, source_ip):
-        if source_ip not in ipaddress.ip_network(rule["source"]):
-            return False
-        if rule["protocol"] != "all" and rule["protocol"] != entry["protocol"]:
-            return False
+
+class _Rule:
+    """One ingress rule of the plan (its ``allowed`` entry), parsed for matching connections."""
+
+    def __init__(self, rule):
+        self.source = ipaddress.ip_network(rule["source"])
+        self.protocol = rule["protocol"]
+        self.ports = None
         if rule.get("ports"):
             first, _colon, last = rule["ports"].partition(":")
+            self.ports = (int(first), int(last or first))
+        self.icmp = icmp_match(rule["icmp_type"]) if rule.get("icmp_type") else None
+
+    def allows(self, entry, source_ip):
+        if source_ip not in self.source:
+            return False
+        if self.protocol != "all" and self.protocol != entry["protocol"]:
+            return False
+        if self.ports:
             port = int(entry["reply"].get("sport", -1))  # the destination port after DNAT
-            return int(first) <= port <= int(last or first)
-        if rule.get("icmp_type"):
-            wanted_type, wanted_code = icmp_match(rule["icmp_type"])
+            return self.ports[0] <= port <= self.ports[1]
+        if self.icmp:
+            wanted_type, wanted_code = self.icmp
             return (wanted_type is None or int(entry["orig"].get("type", -1)) == wanted_type) and \
                 (wanted_code is None or int(entry["orig"].get("code", -1)) == wanted_code)
         return True
