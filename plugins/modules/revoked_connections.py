@@ -64,10 +64,9 @@ ended:
   elements: str
 """
 
-import json
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatecloud.iaas.plugins.module_utils.conntrack import Plane, delete_arguments, describe, parse
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
 
 
 def main():
@@ -79,11 +78,7 @@ def main():
         supports_check_mode=True,
     )
     conntrack = module.get_bin_path("conntrack", required=True)
-    ip = module.get_bin_path("ip", required=True)
-    rc, out, err = module.run_command([ip, "-j", "address", "show"])
-    if rc:
-        module.fail_json(msg="ip -j address show failed", stderr=err)
-    local = [info["local"] for link in json.loads(out or "[]") for info in link.get("addr_info", ())]
+    local = [address.split("/")[0] for addresses in IpRoute(module).addresses().values() for address in addresses]
     try:
         plane = Plane(module.params["subnet"], module.params["dataplane"], local)
     except (KeyError, TypeError, ValueError) as error:
