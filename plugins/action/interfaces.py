@@ -13,6 +13,7 @@ ARGUMENTS = dict(
     declared=dict(type="list", elements="dict", default=[]),
     released=dict(type="list", elements="dict", default=[]),
     rollback_timeout=dict(type="int", default=0),
+    owned=dict(type="list", elements="str"),
 )
 
 
@@ -27,7 +28,8 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         params = self.validate_argument_spec(argument_spec=ARGUMENTS)[1]
         try:
-            planned = calls(params["kind"], params["declared"], params["released"], params["rollback_timeout"])
+            planned = calls(params["kind"], params["declared"], params["released"], params["rollback_timeout"],
+                            params["owned"])
         except (KeyError, ValueError) as error:
             return dict(result, failed=True, msg="%s_interfaces: %s" % (params["kind"], error))
         result.update(changed=False, devices={}, rollback_cookies=[], diff=[])

@@ -102,7 +102,8 @@ def plan(params, links, addresses, routes):
     """Return (commands for ``ip -batch``, before, after) for the declared bridge.
 
     ``params``: name, state, ports, stp, forward_delay, hello_time, addresses (None: not managed),
-    move_addresses, guest_ports (None: GUEST_PORTS).
+    move_addresses, guest_ports (None: GUEST_PORTS), take_over (False: an existing bridge with other
+    ports than the declared and guest ones is refused, not taken over).
     """
     check_declaration(params)
     name = params["name"]
@@ -134,6 +135,11 @@ def plan(params, links, addresses, routes):
     guests = sorted(port for port in (current["ports"] if current else []) if port not in ports and (
         links.get(port, {}).get("linkinfo", {}).get("info_kind") == "tun"
         or any(fnmatch.fnmatchcase(port, pattern) for pattern in patterns)))
+    foreign = sorted(set(current["ports"] if current else []) - set(ports) - set(guests))
+    if foreign and not params.get("take_over", True):
+        raise BridgeError("%s exists with port%s %s, and the collection did not make it: it is left as it is "
+                          "(free the name, or choose another)" % (name, "s" if len(foreign) > 1 else "",
+                                                                  ", ".join(foreign)))
     wanted["ports"], wanted["up"] = sorted(ports + guests), True
     for key in ("stp", "forward_delay", "hello_time"):
         if params.get(key) is not None:

@@ -23,8 +23,12 @@ def device_name(kind, entry):
     return entry.get("name")
 
 
-def calls(kind, declared, released=(), rollback_timeout=0):
-    """[(device name, module, arguments)] that make ``declared`` and remove ``released``, in order."""
+def calls(kind, declared, released=(), rollback_timeout=0, owned=None):
+    """[(device name, module, arguments)] that make ``declared`` and remove ``released``, in order.
+
+    ``owned``: the names of the devices the collection made before (its boot files name them); a
+    declared device outside it that exists for something else is then refused, not taken over.
+    None: every existing device of a declared name is taken over."""
     if kind not in KINDS:
         raise ValueError("kind: %r is not one of %s" % (kind, ", ".join(sorted(KINDS))))
     module = KINDS[kind]["module"]
@@ -36,6 +40,8 @@ def calls(kind, declared, released=(), rollback_timeout=0):
             arguments["ports"] = list(entry.get("ports") or [])
         if entry.get("address") is not None and (entry.get("method") or "static") == "static":
             arguments["addresses"] = [entry["address"]]
+        if owned is not None:
+            arguments["take_over"] = device_name(kind, entry) in owned
         found.append((device_name(kind, entry), module, dict(arguments, **common)))
     for entry in released or ():
         if entry.get("kind") == kind:

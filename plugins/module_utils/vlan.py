@@ -55,6 +55,9 @@ def plan(params, links, addresses):
         raise VlanError("parent: %r is not an interface of this host" % parent)
 
     commands = []
+    if current and (current["parent"], current["id"]) != (parent, vlan_id) and not params.get("take_over", True):
+        raise VlanError("%s exists as VLAN %s of %s, and the collection did not make it: it is left as it is "
+                        "(free the name, or choose another tag)" % (name, current["id"], current["parent"]))
     if current and (current["parent"], current["id"]) != (parent, vlan_id):
         # Parent and id cannot change in place: the device is made anew.
         commands.append("link delete dev %s" % name)

@@ -102,6 +102,12 @@ released:
   type: list
   elements: dict
   sample: [{"name": "br1", "kind": "bridge"}]
+owned:
+  description: The interfaces whose files of O(owner) were there before this call (those the collection made before).
+  returned: always
+  type: list
+  elements: str
+  sample: [br0, eucabr10]
 """
 
 import os
@@ -233,7 +239,10 @@ def main():
             write(module, params["interfaces_file"], main_after)
         for name in removed:
             os.remove(os.path.join(directory, name))
-    module.exit_json(changed=changed, written=sorted(changes), removed=removed, released=released, diff=diff)
+    owned = sorted(name for file_name, content in existing.items() if file_owner(content) == owner
+                   for name in interfaces_in(content, file_format))
+    module.exit_json(changed=changed, written=sorted(changes), removed=removed, released=released, owned=owned,
+                     diff=diff)
 
 
 if __name__ == "__main__":

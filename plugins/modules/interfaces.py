@@ -42,6 +42,14 @@ options:
     type: list
     elements: dict
     default: []
+  owned:
+    description:
+      - The devices the collection made before, as the RV(privatecloud.iaas.interface_files#module:owned)
+        of a check of the boot files. A declared device outside this list that exists for something
+        else (a VLAN device of another parent or id, a bridge with other ports) is refused, naming it,
+        and left as it is. Left out, such a device is taken over.
+    type: list
+    elements: str
   rollback_timeout:
     description: Passed to each device module; the changes join the rollback journal named after O(kind).
     type: int

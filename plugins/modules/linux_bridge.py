@@ -46,6 +46,14 @@ options:
     type: list
     elements: str
     default: ["vnet*", "vif*", "tap*"]
+  take_over:
+    description:
+      - What to do with an existing bridge of this name that has ports besides O(ports) and the
+        guest ports. V(true) releases them; V(false) refuses, naming the bridge and its ports, and
+        changes nothing (the bridge role passes V(false) for a name the collection has not made
+        before).
+    type: bool
+    default: true
   stp:
     description: Spanning tree on or off; not managed when left out (a new bridge gets off).
     type: bool
@@ -151,6 +159,7 @@ def main():
             addresses=dict(type="list", elements="str"),
             move_addresses=dict(type="bool", default=True),
             guest_ports=dict(type="list", elements="str", default=["vnet*", "vif*", "tap*"]),
+            take_over=dict(type="bool", default=True),
             **ROLLBACK_OPTIONS
         ),
         supports_check_mode=True,

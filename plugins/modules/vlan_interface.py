@@ -35,6 +35,13 @@ options:
     description: The device's addresses in CIDR form, exactly; left out, addresses are not managed.
     type: list
     elements: str
+  take_over:
+    description:
+      - What to do with an existing device of this name with another parent or id. V(true) makes
+        it anew; V(false) refuses, naming the device, and changes nothing (the vlan role passes
+        V(false) for a name the collection has not made before).
+    type: bool
+    default: true
   rollback_timeout:
     description:
       - Above 0, the host puts the interfaces this task changed back by itself after this many
@@ -110,6 +117,7 @@ def main():
             name=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             addresses=dict(type="list", elements="str"),
+            take_over=dict(type="bool", default=True),
             **ROLLBACK_OPTIONS
         ),
         supports_check_mode=True,

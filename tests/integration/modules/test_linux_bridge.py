@@ -209,3 +209,17 @@ def test_a_removed_cookie_keeps_the_change(netns, journal):
 def test_check_mode_leaves_no_timer(netns, journal):
     result = netns.module(check=True, name="br0", ports=["eth-a"], rollback_timeout=300, rollback_journal=journal)
     assert result["changed"] is True and "rollback_cookie" not in result
+
+
+def test_a_bridge_with_ports_of_its_own_is_refused_unless_taken_over(netns):
+    # Someone else's br0 (not made by the collection: the bridge role passes take_over false).
+    netns.ip("link", "add", "br0", "type", "bridge")
+    netns.ip("link", "set", "eth-c", "master", "br0")
+    refused = netns.module(name="br0", ports=["eth-a"], take_over=False)
+    assert refused.get("failed") is True and refused["msg"] == (
+        "br0 exists with port eth-c, and the collection did not make it: it is left as it is "
+        "(free the name, or choose another)"), refused
+    assert netns.ports("br0") == ["eth-c"]
+    # Its own ports declared, the same bridge is used; taken over, the other port is released.
+    assert netns.module(name="br0", ports=["eth-c", "eth-a"], take_over=False)["changed"] is True
+    assert netns.module(name="br0", ports=["eth-a"], take_over=True)["commands"] == ["link set dev eth-c nomaster"]

@@ -2,7 +2,9 @@
 
 import pytest
 
+from ansible_collections.privatecloud.iaas.plugins.module_utils import vlan
 from ansible_collections.privatecloud.iaas.plugins.module_utils.interfaces import calls
+from ansible_collections.privatecloud.iaas.plugins.module_utils.vlan import VlanError
 
 COMMON = {"rollback_timeout": 120, "rollback_journal": "bridge"}
 
@@ -42,3 +44,25 @@ def test_only_released_devices_of_the_kind_are_removed_after_the_declared_ones()
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="kind: 'bond' is not one of bridge, vlan"):
         calls("bond", [])
+
+
+def test_a_device_the_collection_has_not_made_is_not_taken_over_once_ownership_is_known():
+    declared = [{"parent": "eth0", "id": 10}, {"parent": "eth0", "id": 11}]
+    assert [arguments.get("take_over") for _name, _module, arguments in calls("vlan", declared)] == [None, None]
+    assert [arguments["take_over"] for _name, _module, arguments in calls("vlan", declared, owned=["eth0.11"])] == [
+        False, True]
+
+
+def test_a_vlan_device_of_that_name_made_for_something_else_is_refused_unless_taken_over():
+    # ip -j -d link show: eth0.10 is VLAN 11 of eth1 (someone's mistake, or another product's).
+    links = {"eth0": {"ifname": "eth0", "flags": ["UP"]}, "eth1": {"ifname": "eth1", "flags": ["UP"]},
+             "eth0.10": {"ifname": "eth0.10", "link": "eth1", "flags": ["UP"],
+                         "linkinfo": {"info_kind": "vlan", "info_data": {"id": 11}}}}
+    wanted = {"parent": "eth0", "id": 10, "state": "present", "addresses": None}
+    with pytest.raises(VlanError, match=r"^eth0.10 exists as VLAN 11 of eth1, and the collection did not make it"):
+        vlan.plan(dict(wanted, take_over=False), links, {})
+    assert vlan.plan(dict(wanted, take_over=True), links, {})[0][:2] == [
+        "link delete dev eth0.10", "link add link eth0 name eth0.10 type vlan id 10"]
+    # The same device (parent and id) is simply used.
+    links["eth0.10"].update(link="eth0", linkinfo={"info_kind": "vlan", "info_data": {"id": 10}})
+    assert vlan.plan(dict(wanted, take_over=False), links, {})[0] == []

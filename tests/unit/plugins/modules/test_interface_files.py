@@ -43,6 +43,8 @@ def test_write_then_idempotent(run):
     assert "#privatecloud.iaas(eth0)# iface eth0 inet dhcp\n" in run.main.read_text()
     again = run(owner="bridge", bridges=[BR0])
     assert again["changed"] is False, again
+    # What the collection made before, for the bridge role's ownership check: nothing the first time.
+    assert (result["owned"], again["owned"]) == ([], ["br0", "eth0"])
 
 
 def test_check_mode_writes_nothing_and_diff_tells(run):
