@@ -139,7 +139,7 @@ def plan_host(host, inventory, problems, served_dhcpd=None):
     plan["dhcpd"] = _dhcpd(context, plan)
     plan["firewall"] = _firewall(context, plan)
     plan["preflight"] = _preflight(context, plan)
-    plan["vlan_clean"] = _vlan_clean(context, plan) if "vlan_clean" in plan["preflight"] else None
+    plan["vlan_clean"] = _vlan_clean(context, plan) if "vlan_clean" in plan["preflight"] else []
     return plan
 
 
@@ -346,14 +346,14 @@ def _interfaces(context, plan):
         bridges.append(dict(DEFAULT_VM_BRIDGE, name=euca["vm_bridge"]))
     declared_vlans = [item.get("name") or "%s.%s" % (item.get("parent"), item.get("id"))
                       for item in vlans if isinstance(item, dict)]
-    for vlan, bridge in _group_devices(context, plan):
+    for vlan, bridge, group in _group_devices(context, plan):
         if bridge["name"] in declared or vlan["name"] in declared_vlans:
             rule = "is also a device of the data plane's group %s (tag %d): the collection makes %s and %s for it" % (
-                bridge["group"], vlan["id"], vlan["name"], bridge["name"])
+                group["name"], vlan["id"], vlan["name"], bridge["name"])
             context.add("bridge_interfaces", bridge["name"], rule)
             continue
-        vlans.append({key: vlan[key] for key in ("parent", "id", "name")})
-        bridges.append({key: value for key, value in bridge.items() if key != "group"})
+        vlans.append(vlan)
+        bridges.append(bridge)
     cloud = plan["cloudstack"] or {}
     missing = [label for label in cloud.get("traffic_labels", []) if label not in declared]
     if missing:
@@ -367,10 +367,11 @@ def _interfaces(context, plan):
 
 
 def _group_devices(context, plan):
-    """MANAGED's layer 2 on this host: per active group it takes part in, [(vlan, bridge)] - the
-    <vnet_privinterface>.<tag> device in the bridge eucabr<tag>, as the CC and the NC make them.
-    The front-end's bridges hold the groups' routers; a node's bridges, of the groups whose
-    instances it runs (vnet_instances[*].node), hold no address (the VMs' taps join them)."""
+    """MANAGED's layer 2 on this host: per active group it takes part in, [(vlan, bridge, group)] -
+    the <vnet_privinterface>.<tag> device in the bridge eucabr<tag>, as the CC and the NC make them,
+    and the group's block with the addresses and nodes of its instances. The front-end's bridges
+    hold the groups' routers; a node's bridges, of the groups whose instances it runs
+    (vnet_instances[*].node), hold no address (the VMs' taps join them)."""
     if getattr(context, "group_devices", None) is not None:
         return context.group_devices
     context.group_devices = devices = []
@@ -382,28 +383,28 @@ def _group_devices(context, plan):
         context.add("vnet_group_bridge", overrides, "is not a mapping of %s" % ", ".join(sorted(GROUP_BRIDGE)))
         overrides = {}
     settings = dict(GROUP_BRIDGE, **overrides)
-    groups = []  # (group, address or None)
-    if euca.get("cc") and euca.get("dataplane"):
-        groups = [(group, "%s/%d" % (group["router"], group["prefix"])) for group in euca["dataplane"]["groups"]]
+    planes = []  # the data planes this host takes part in: its own, or those of the front-ends
+    if euca.get("cc"):
+        planes = [euca.get("dataplane")]
     elif euca.get("nc"):
         for frontend in _clusters(context.inventory):
             variables = context.inventory.variables(frontend)
-            if variables.get("vnet_dataplane") != "ansible" or not variables.get("vnet_instances"):
-                continue
-            found, _problems, _warnings = dataplane.plan(variables, context.inventory.group("nodes"))
-            for group in (found or {}).get("groups", []):
-                hosted = [instance for instance in found["instances"] if instance["group"] == group["name"]]
-                if any(instance["node"] == context.host for instance in hosted):
-                    groups.append((group, None))
-    for group, address in groups:
+            if variables.get("vnet_dataplane") == "ansible" and variables.get("vnet_instances"):
+                planes.append(dataplane.plan(variables, context.inventory.group("nodes"))[0])
+    for found, group in [(found, group) for found in planes if found for group in found["groups"]]:
+        instances = [instance for instance in found["instances"] if instance["group"] == group["name"]]
+        nodes = sorted({instance["node"] for instance in instances})
+        if not euca.get("cc") and context.host not in nodes:
+            continue
         vlan = {"parent": context.get("vnet_privinterface"), "id": group["tag"],
                 "name": "%s.%d" % (context.get("vnet_privinterface"), group["tag"])}
-        bridge = dict(settings, name="eucabr%d" % group["tag"], ports=[vlan["name"]], group=group["name"])
-        if address:
-            bridge["address"] = address
+        bridge = dict(settings, name="eucabr%d" % group["tag"], ports=[vlan["name"]])
+        if euca.get("cc"):
+            bridge["address"] = "%s/%d" % (group["router"], group["prefix"])
         else:
             bridge["method"] = "manual"
-        devices.append((vlan, bridge))
+        block = dict(group, used=[instance["private_ip"] for instance in instances], nodes=nodes)
+        devices.append((vlan, bridge, block))
     return devices
 
 
@@ -433,7 +434,7 @@ def _dhcpd(context, plan):
                                               "active one (vnet_security_groups with vnet_instances, vnet_dataplane: "
                                               "ansible)")
     interfaces = context.get("dhcpd_interfaces")
-    group_bridges = {bridge["name"]: bridge["address"] for _vlan, bridge in _group_devices(context, plan)
+    group_bridges = {bridge["name"]: bridge["address"] for _vlan, bridge, _group in _group_devices(context, plan)
                      if bridge.get("address")}
     if interfaces is None:
         interfaces = []
@@ -515,31 +516,53 @@ def _preflight(context, plan):
 
 
 def _vlan_clean(context, plan):
-    """The documents' VLAN-clean test on this host: a <privinterface>.<tag> device with the router
-    address of the tag's block on the front-end and an instance address on each node (the n-th
-    node in name order the n-th), pinging the other side."""
+    """The documents' VLAN-clean test on this host, one entry per tag: preflight_vlan_id's, and
+    each tag of an active group the host takes part in (a preflight_vlan_id equal to a group's tag
+    is that group's test). A tag whose device is not there yet gets the documents' test: a
+    <privinterface>.<tag> device with the router address of the tag's block on the front-end and
+    an instance address on each node (the n-th node in name order the n-th), pinging the other
+    side. A group's tag in service (its device and bridge are there) is not disturbed: each node
+    pings the group's router from a probe on the group's bridge holding ``probe``, the n-th highest
+    address of the block that no instance holds."""
     inventory = context.inventory
     clusters = _clusters(inventory)
     if not clusters:
-        return None
+        return []
     cc = inventory.variables(clusters[0])
-    # One tag for the whole test: the front-end's.
-    tag = cc.get("preflight_vlan_id", PREFLIGHT_VLAN_ID)
     keys = ("vnet_subnet", "vnet_netmask", "vnet_addrspernet")
     if any(not _set(cc.get(key)) for key in keys):
-        return None  # validation names what the front-end lacks
+        return []  # validation names what the front-end lacks
     nodes = sorted(inventory.members("nodes", "eucalyptus"))
     index = nodes.index(context.host) if context.host in nodes else 0
+    frontend = plan["eucalyptus"]["cc"]
+    parent = context.get("vnet_privinterface")
+
+    def test(block, peers, **in_service):
+        address = block["router"] if frontend else eucalyptus.dotted(_number(block["first"]) + index)
+        return dict({"id": block["tag"], "parent": parent, "device": "%s.%d" % (parent, block["tag"]),
+                     "address": "%s/%d" % (address, block["prefix"]), "peers": peers,
+                     "bridge": None, "router": None, "probe": None}, **in_service)
+
+    tests = []
+    for _vlan, bridge, group in _group_devices(context, plan):
+        used = {_number(address) for address in group["used"]}
+        free = [number for number in range(_number(group["last"]), _number(group["first"]) - 1, -1)
+                if number not in used][:index + 1]
+        probe = None if frontend or len(free) <= index else "%s/%d" % (eucalyptus.dotted(free[index]), group["prefix"])
+        tests.append(test(group, group["nodes"] if frontend else clusters[:1], bridge=bridge["name"],
+                          router=group["router"], probe=probe))
+    tag = cc.get("preflight_vlan_id", PREFLIGHT_VLAN_ID)
+    if tag in [entry["id"] for entry in tests]:
+        return tests
     try:
-        block = eucalyptus.ManagedPlan(*(cc[key] for key in keys)).block(tag, "preflight_vlan_id", instance=index)
+        block = eucalyptus.ManagedPlan(*(cc[key] for key in keys)).block(tag, "preflight_vlan_id")
     except AddressError as error:
         context.add(error.variable, error.value, error.rule)
-        return None
-    frontend = plan["eucalyptus"]["cc"]
-    return {
-        "id": block["tag"],
-        "parent": context.get("vnet_privinterface"),
-        "device": "%s.%d" % (context.get("vnet_privinterface"), block["tag"]),
-        "address": "%s/%d" % (block["router"] if frontend else block["instance"], block["prefix"]),
-        "peers": nodes if frontend else clusters[:1],
-    }
+        return tests
+    return [test(block, nodes if frontend else clusters[:1])] + tests
+
+
+def _number(address):
+    """A dotted IPv4 address as an integer."""
+    first, second, third, fourth = (int(part) for part in address.split("."))
+    return first << 24 | second << 16 | third << 8 | fourth

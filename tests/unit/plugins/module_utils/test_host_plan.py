@@ -161,11 +161,12 @@ def test_the_vlan_clean_test_takes_the_router_on_the_front_end_and_an_instance_o
                    "nc2": {"vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"}},
                   common={"vnet_mode": "MANAGED"})
     # 10.0.0.0/8 in blocks of 128: tag 30 is block 28, 10.0.14.0/25.
-    assert found["fe"]["vlan_clean"] == {"id": 30, "parent": "eth0", "device": "eth0.30",
-                                         "address": "10.0.14.1/25", "peers": ["nc1", "nc2"]}
-    assert found["nc1"]["vlan_clean"]["address"] == "10.0.14.2/25"
-    assert found["nc2"]["vlan_clean"] == {"id": 30, "parent": "eth0", "device": "eth0.30",
-                                          "address": "10.0.14.3/25", "peers": ["fe"]}
+    free_tag = {"bridge": None, "router": None, "probe": None}
+    assert found["fe"]["vlan_clean"] == [dict(free_tag, id=30, parent="eth0", device="eth0.30",
+                                              address="10.0.14.1/25", peers=["nc1", "nc2"])]
+    assert [test["address"] for test in found["nc1"]["vlan_clean"]] == ["10.0.14.2/25"]
+    assert found["nc2"]["vlan_clean"] == [dict(free_tag, id=30, parent="eth0", device="eth0.30",
+                                               address="10.0.14.3/25", peers=["fe"])]
 
 
 def test_a_vlan_clean_tag_outside_the_subnet_is_refused():
@@ -408,6 +409,34 @@ def test_managed_gives_each_active_group_its_vlan_device_and_bridge_where_it_is_
     assert found["nc1"]["interfaces"]["bridges"] == [{"stp": True, "forward_delay": 2, "hello_time": 2,
                                                       "name": "eucabr10", "ports": ["eth0.10"], "method": "manual"}]
     assert [vlan["name"] for vlan in found["nc2"]["interfaces"]["vlans"]] == ["eth0.11"]
+
+
+def test_the_vlan_clean_test_covers_each_groups_tag_and_probes_a_tag_in_service_from_a_free_address():
+    groups = {"admin/default": {"vlan": 10}, "admin/web": {"vlan": 11}}
+    front_end = dict(MANAGED_FRONTEND, vnet_dataplane="ansible", vnet_security_groups=groups,
+                     vnet_instances={"i-1": {"group": "admin/default", "node": "nc1"},
+                                     "i-2": {"group": "admin/web", "node": "nc2"},
+                                     "i-3": {"group": "admin/default", "node": "nc2", "private_ip": "10.0.4.126"}})
+    node = {"vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"}
+    found = plans({"frontend": ["fe"], "nodes": ["nc1", "nc2"]}, {"fe": front_end, "nc1": node, "nc2": node},
+                  common={"vnet_mode": "MANAGED"})
+    # The default preflight tag is admin/default's: one test of tag 10, not two; tag 11 beside it.
+    # The front-end pings the nodes that run the group, from its router.
+    assert [(test["id"], test["address"], test["peers"], test["bridge"], test["router"], test["probe"])
+            for test in found["fe"]["vlan_clean"]] == [
+        (10, "10.0.4.1/25", ["nc1", "nc2"], "eucabr10", "10.0.4.1", None),
+        (11, "10.0.4.129/25", ["nc2"], "eucabr11", "10.0.4.129", None)]
+    # A node tests the tags of the groups it runs. In service, its probe takes the n-th highest
+    # free address of the block: i-3 holds 10.0.4.126, so nc2 (the second node) takes .124.
+    assert [(test["id"], test["address"], test["peers"], test["probe"]) for test in found["nc1"]["vlan_clean"]] == [
+        (10, "10.0.4.2/25", ["fe"], "10.0.4.125/25")]
+    assert [(test["id"], test["probe"]) for test in found["nc2"]["vlan_clean"]] == [
+        (10, "10.0.4.124/25"), (11, "10.0.4.253/25")]
+    # A tag of its own for the documents' test comes first, beside the groups'.
+    front_end["preflight_vlan_id"] = 30
+    found = plans({"frontend": ["fe"], "nodes": ["nc1", "nc2"]}, {"fe": front_end, "nc1": node, "nc2": node},
+                  common={"vnet_mode": "MANAGED"})
+    assert [test["id"] for test in found["nc1"]["vlan_clean"]] == [30, 10]
 
 
 def test_a_declared_device_that_a_group_needs_is_refused_naming_both():
