@@ -16,6 +16,8 @@ plain data out (JSON-able), so the plans are tested without Ansible.
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     cloudstack,
     cloudstack_install,
@@ -140,6 +142,7 @@ def plan_host(host, inventory, problems, served_dhcpd=None):
     plan["firewall"] = _firewall(context, plan)
     plan["preflight"] = _preflight(context, plan)
     plan["vlan_clean"] = _vlan_clean(context, plan) if "vlan_clean" in plan["preflight"] else []
+    plan["diagnostics"] = _diagnostics(context, plan)
     return plan
 
 
@@ -566,3 +569,33 @@ def _number(address):
     """A dotted IPv4 address as an integer."""
     first, second, third, fourth = (int(part) for part in address.split("."))
     return first << 24 | second << 16 | third << 8 | fourth
+
+
+def _diagnostics(context, plan):
+    """What playbooks/diagnostics.yml collects besides its common commands, per security group
+    (Troubleshooting MANAGED Mode): each group's VLAN device and the ports of its bridge on every
+    host that has them, and on the front-end the group's chain, each elastic IP's NAT rules
+    (iptables -C: present, or the error naming it missing) and the interfaces dhcpd serves."""
+    def slug(group):
+        return "group-" + group.replace("/", "-")
+
+    found = []
+    for vlan, bridge, group in _group_devices(context, plan):
+        found += [{"name": slug(group["name"]) + "-vlan", "command": "ip -details link show dev %s" % vlan["name"]},
+                  {"name": slug(group["name"]) + "-bridge",
+                   "command": "bridge -details link show master %s" % bridge["name"]}]
+    euca = plan["eucalyptus"] or {}
+    plane = euca.get("dataplane") if euca.get("cc") else None
+    if plane:
+        found += [{"name": slug(group["name"]) + "-chain", "command": "iptables -S %s" % group["chain"]}
+                  for group in plane["groups"]]
+        prefix = context.get("iptables_prefix") or dataplane.CHAIN_PREFIX
+        for instance in plane["instances"]:
+            address = instance.get("public_ip")
+            for chain in ("PREROUTING", "OUTPUT", "POSTROUTING") if address else ():
+                found += [{"name": "elastic-ip-%s-%s" % (address, chain.lower()),
+                           "command": "iptables -t nat -C %s%s %s" % (prefix, chain, rule)}
+                          for rule in plane["nat"][chain.lower()] if re.search(r"\b%s\b" % re.escape(address), rule)]
+    if plan["dhcpd"]["function"] == "security_groups":
+        found.append({"name": "dhcpd-interfaces", "command": "ps -o args= -C dhcpd"})
+    return found

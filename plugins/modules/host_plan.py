@@ -108,9 +108,19 @@ ansible_facts:
           type: list
           elements: str
         vlan_clean:
-          description: For the VLAN-clean check, the test device (C(id), C(parent), C(device)), its
-            C(address) and the C(peers) it pings; none where the check does not run.
-          type: dict
+          description: The VLAN-clean tests, one per tag (C(preflight_vlan_id)'s and each active
+            security group's the host takes part in), each with its test device (C(id), C(parent),
+            C(device)), its C(address), the C(peers) it pings, and for a group's tag its C(bridge),
+            C(router) and the node's C(probe) address for the test in service; empty where the
+            check does not run.
+          type: list
+          elements: dict
+        diagnostics:
+          description: The commands playbooks/diagnostics.yml runs on the host besides its common
+            ones, each C(name) and C(command) (per security group, its devices, chain, elastic IPs'
+            NAT rules and dhcpd's interfaces).
+          type: list
+          elements: dict
   sample:
     iaas_plan:
       platform: eucalyptus

@@ -409,6 +409,16 @@ def test_managed_gives_each_active_group_its_vlan_device_and_bridge_where_it_is_
     assert found["nc1"]["interfaces"]["bridges"] == [{"stp": True, "forward_delay": 2, "hello_time": 2,
                                                       "name": "eucabr10", "ports": ["eth0.10"], "method": "manual"}]
     assert [vlan["name"] for vlan in found["nc2"]["interfaces"]["vlans"]] == ["eth0.11"]
+    # Diagnostics per group: devices where they are, the chains, each elastic IP's NAT rules, dhcpd.
+    assert found["nc1"]["diagnostics"] == [
+        {"name": "group-admin-default-vlan", "command": "ip -details link show dev eth0.10"},
+        {"name": "group-admin-default-bridge", "command": "bridge -details link show master eucabr10"}]
+    assert [entry["name"] for entry in found["fe"]["diagnostics"]] == [
+        "group-admin-default-vlan", "group-admin-default-bridge", "group-admin-web-vlan", "group-admin-web-bridge",
+        "group-admin-default-chain", "group-admin-web-chain", "elastic-ip-192.0.2.200-prerouting",
+        "elastic-ip-192.0.2.200-output", "elastic-ip-192.0.2.200-postrouting", "dhcpd-interfaces"]
+    assert found["fe"]["diagnostics"][6]["command"] == (
+        "iptables -t nat -C IAAS-PREROUTING -d 192.0.2.200/32 -j DNAT --to-destination 10.0.4.130")
 
 
 def test_the_vlan_clean_test_covers_each_groups_tag_and_probes_a_tag_in_service_from_a_free_address():
