@@ -33,8 +33,10 @@ SUITE := python3 tests/harness/suite.py --jobs $(JOBS)
 .PHONY: help deps image vm-image collection lint sanity unit integration compat molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables bench-dataplane clean clean-cache
 
 help:
-	@echo "make lab          start the lab (a Eucalyptus front-end and two nodes in containers), run playbooks/site.yml, show a VM's lease"
-	@echo "make lab-destroy  remove the lab"
+	@echo "make lab          start the lab (a Eucalyptus front-end, two nodes and an outside host in containers, MANAGED-NOVLAN"
+	@echo "                  with two security groups and an elastic IP), run playbooks/site.yml, show the VMs' leases and connections"
+	@echo "                  (LAB=static: the STATIC lab, a front-end serving a MAC map and two nodes)"
+	@echo "make lab-destroy  remove the lab (LAB=static: the STATIC one)"
 	@echo "make lab-cloudstack          the CloudStack lab: management server, database primary and replica, KVM hosts"
 	@echo "make lab-cloudstack-destroy  remove it"
 	@echo "make test         lint, ansible-test sanity, unit and integration tests and every molecule scenario, JOBS at a time, then a table of seconds per stage"
@@ -85,13 +87,16 @@ test:
 	@$(SUITE) lint sanity unit integration $(addprefix compat:,$(COMPAT_CORES)) $(addprefix molecule:,$(SCENARIOS)) \
 	  $(if $(filter 1,$(KERNEL)),kernel)
 
+# LAB=static: inventories/lab-static instead of inventories/lab.
+LAB_INVENTORY = inventories/lab$(if $(LAB),-$(LAB))
+
 lab: image
-	ansible-playbook -i inventories/lab tests/harness/lab-up.yml
-	ansible-playbook -i inventories/lab playbooks/site.yml
-	ansible-playbook -i inventories/lab tests/harness/lab-report.yml
+	ansible-playbook -i $(LAB_INVENTORY) tests/harness/lab-up.yml
+	ansible-playbook -i $(LAB_INVENTORY) playbooks/site.yml
+	ansible-playbook -i $(LAB_INVENTORY) tests/harness/lab-report.yml
 
 lab-destroy: deps
-	ansible-playbook -i inventories/lab tests/harness/lab-down.yml
+	ansible-playbook -i $(LAB_INVENTORY) tests/harness/lab-down.yml
 
 lab-cloudstack: image
 	ansible-playbook -i inventories/lab-cloudstack tests/harness/lab-up.yml
@@ -106,6 +111,7 @@ build: deps
 	ansible-galaxy collection build --force --output-path $(CACHE)/dist
 
 clean: lab-destroy lab-cloudstack-destroy
+	$(MAKE) lab-destroy LAB=static
 	rm -rf $(CACHE) $(VENV)
 
 clean-cache: clean

@@ -27,13 +27,15 @@ def lab_claims(name):
     with open(os.path.join(ROOT, "inventories", name, "hosts.yml")) as handle:
         hosts = yaml.safe_load(handle)
     containers = [host for group in hosts["all"]["children"].values() for host in group.get("hosts") or {}]
-    return {"networks": [settings["lab_network"]], "subnets": [settings["lab_subnet"]], "containers": containers}
+    internal = settings.get("lab_internal_networks") or []
+    return {"networks": [settings["lab_network"]] + [network["name"] for network in internal],
+            "subnets": [settings["lab_subnet"]] + [network["subnet"] for network in internal], "containers": containers}
 
 
 def test_every_scenario_and_lab_can_run_beside_any_other(claims):
     # Each has its own network, subnet and container names: make test runs scenarios side by
     # side, and the labs may be up while it does.
-    everything = dict(claims, **{"lab " + name: lab_claims(name) for name in ("lab", "lab-cloudstack")})
+    everything = dict(claims, **{"lab " + name: lab_claims(name) for name in ("lab", "lab-static", "lab-cloudstack")})
     clashes = [(first, second) for first in sorted(everything) for second in sorted(everything)
                if first < second and suite.collide(everything[first], everything[second])]
     assert clashes == []
