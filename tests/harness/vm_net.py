@@ -3,10 +3,11 @@
   vm-net serve PORT            answer each TCP connection with the address it came from, then echo
                                each line back (runs until killed)
   vm-net ask HOST PORT         print the address HOST:PORT saw this connection come from; exit 1,
-                               naming the error, when no answer comes within 3 s
+                               naming the error, when no answer comes within ASK_SECONDS
   vm-net hold HOST PORT LOG    keep one connection open, sending a line every 0.3 s and appending
-                               each echo to LOG; append 'closed: <error>' when the echoes stop
-  vm-net get URL               print the body of an HTTP GET; exit 1 after 3 s without one
+                               each echo to LOG; append 'closed: <error>' when no echo comes
+                               within HOLD_SECONDS
+  vm-net get URL               print the body of an HTTP GET; exit 1 after ASK_SECONDS without one
 """
 
 import socket
@@ -14,6 +15,11 @@ import socketserver
 import sys
 import time
 import urllib.request
+
+# Long enough that a busy test machine (several scenarios and a VM emulated side by side) never
+# looks like a dropped connection; a dropped one costs a test no more than this.
+ASK_SECONDS = 5
+HOLD_SECONDS = 10
 
 
 class _Echo(socketserver.StreamRequestHandler):
@@ -35,7 +41,7 @@ def serve(port):
 
 def ask(host, port):
     try:
-        with socket.create_connection((host, int(port)), timeout=3) as connection:
+        with socket.create_connection((host, int(port)), timeout=ASK_SECONDS) as connection:
             print(connection.makefile().readline().strip())
     except OSError as error:
         print("no answer: %s" % error)
@@ -46,7 +52,7 @@ def ask(host, port):
 def hold(host, port, log):
     with open(log, "a", buffering=1) as out:
         try:
-            with socket.create_connection((host, int(port)), timeout=3) as connection:
+            with socket.create_connection((host, int(port)), timeout=HOLD_SECONDS) as connection:
                 lines = connection.makefile("rw")
                 out.write("connected, seen as %s\n" % lines.readline().strip())
                 number = 0
@@ -63,7 +69,7 @@ def hold(host, port, log):
 
 def get(url):
     try:
-        print(urllib.request.urlopen(url, timeout=3).read().decode())
+        print(urllib.request.urlopen(url, timeout=ASK_SECONDS).read().decode())
     except OSError as error:
         print("no answer: %s" % error)
         return 1
