@@ -42,7 +42,7 @@ start=$SECONDS
 # emulation costs minutes, and the scenario proves the kernel, not apt.
 packages=systemd,systemd-sysv,dbus,udev,python3,python3-apt,iproute2,procps,ca-certificates,
 packages+=linux-image-amd64,openssh-server,ifupdown,isc-dhcp-client,iputils-ping,iptables,kmod,
-packages+=vlan,bridge-utils,nfs-kernel-server,nfs-common,chrony,isc-dhcp-server
+packages+=vlan,bridge-utils,nfs-kernel-server,nfs-common,chrony,isc-dhcp-server,conntrack
 debootstrap --variant=minbase --include="$packages" "$suite" "$rootfs" "$mirror" >"$rootfs.log" 2>&1 \
   || { tail -20 "$rootfs.log" >&2; exit 1; }
 
