@@ -1,7 +1,24 @@
-"""Eucalyptus MANAGED mode built by site.yml for a real CC."""
+"""Eucalyptus MANAGED mode built by site.yml for a real CC.
+
+This kernel has no 802.1Q. What MANAGED's layer 2 needs of it runs in molecule/kernel, on
+Debian's own kernel: the NC's VLAN devices, and with the collection's data plane each group's
+<privif>.<tag> in eucabr<tag> on the front-end and the nodes, the VMs' leases over them, the
+isolation between groups and the traffic through the front-end. Here the plan of those devices
+is checked on this cloud's inventory.
+"""
+
+import json
+import os
+import sys
 
 import pytest
 import testinfra
+
+ROOT = os.environ["MOLECULE_PROJECT_DIRECTORY"]
+INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+
+from runner import ansible_playbook  # noqa: E402  pylint: disable=wrong-import-position
 
 FRONTEND = testinfra.get_host("podman://managed-fe")
 NODE = testinfra.get_host("podman://managed-node1")
@@ -40,7 +57,7 @@ def test_the_node_loads_8021q_at_boot():
 def test_the_node_can_make_the_ncs_vlan_devices():
     if not NODE.file("/proc/net/vlan").exists:
         pytest.skip("this kernel has no 802.1Q (no /proc/net/vlan, 8021q cannot load): VLAN devices are "
-                    "made and pinged over in molecule/kernel, on Debian's own kernel")
+                    "made and pinged over in molecule/kernel, on Debian's own kernel, with the groups' bridges")
     NODE.check_output("ip link add link eth0 name eth0.10 type vlan id 10")
     NODE.check_output("ip link delete eth0.10")
 
@@ -75,3 +92,28 @@ def test_a_public_ip_not_on_the_front_end_does_not_answer():
     # The public-IP test is real: once the test removed its /32, the outside host gets no answer.
     outside = testinfra.get_host("podman://managed-outside")
     assert outside.run("ping -c 1 -W 1 198.18.2.160").rc != 0
+
+
+def test_with_the_collections_data_plane_each_host_plans_the_devices_of_the_groups_it_serves(tmp_path):
+    # This cloud with two groups, an instance of each on the node: validate.yml plans, nothing is applied.
+    groups = {"admin/default": {"vlan": 10}, "admin/web": {"vlan": 11}, "admin/idle": {"vlan": 12}}
+    extra = {"vnet_dataplane": "ansible", "vnet_security_groups": groups,
+             "vnet_instances": {"i-1": {"group": "admin/default", "node": "managed-node1"},
+                                "i-2": {"group": "admin/web", "node": "managed-node1"}}}
+    playbook = tmp_path / "plans.yml"
+    playbook.write_text(
+        "- ansible.builtin.import_playbook: %s/playbooks/validate.yml\n"
+        "- hosts: frontend:nodes\n  gather_facts: false\n  tasks:\n"
+        "    - ansible.builtin.debug:\n        var: ansible_facts.iaas_plan.interfaces\n" % ROOT)
+    run = ansible_playbook(playbook, INVENTORY, "-e", json.dumps(extra),
+                           environment={"ANSIBLE_PYTHON_INTERPRETER": "/usr/bin/python3"})
+    assert run.returncode == 0, run
+    planned = {host: result["ansible_facts.iaas_plan.interfaces"] for _task, host, result in run.results()
+               if "ansible_facts.iaas_plan.interfaces" in result}
+    # 192.168.0.0/16 in blocks of 64: tag 10 is 192.168.2.0/26, tag 11 192.168.2.64/26; admin/idle
+    # has no instance, so no devices.
+    assert [(bridge["name"], bridge["ports"], bridge.get("address")) for bridge in planned["managed-fe"]["bridges"]] == [
+        ("eucabr10", ["eth0.10"], "192.168.2.1/26"), ("eucabr11", ["eth0.11"], "192.168.2.65/26")]
+    assert [(bridge["name"], bridge["method"], bridge["stp"]) for bridge in planned["managed-node1"]["bridges"]] == [
+        ("eucabr10", "manual", True), ("eucabr11", "manual", True)]
+    assert [vlan["name"] for vlan in planned["managed-node1"]["vlans"]] == ["eth0.10", "eth0.11"]
