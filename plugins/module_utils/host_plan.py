@@ -16,6 +16,7 @@ plain data out (JSON-able), so the plans are tested without Ansible.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import (
@@ -26,7 +27,11 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     eucalyptus,
     netconf,
 )
-from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError, AddressErrors
+from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
+    AddressError,
+    AddressErrors,
+    ipv4_address,
+)
 
 PLATFORMS = ("eucalyptus", "cloudstack")
 # The platform of a host that names none, by its groups, first match.
@@ -549,8 +554,8 @@ def _vlan_clean(context, plan):
     tests = []
     for _vlan, bridge, group in _group_devices(context, plan):
         used = {_number(address) for address in group["used"]}
-        free = [number for number in range(_number(group["last"]), _number(group["first"]) - 1, -1)
-                if number not in used][:index + 1]
+        highest_first = range(_number(group["last"]), _number(group["first"]) - 1, -1)
+        free = list(itertools.islice((number for number in highest_first if number not in used), index + 1))
         probe = None if frontend or len(free) <= index else "%s/%d" % (eucalyptus.dotted(free[index]), group["prefix"])
         tests.append(test(group, group["nodes"] if frontend else clusters[:1], bridge=bridge["name"],
                           router=group["router"], probe=probe))
@@ -566,9 +571,7 @@ def _vlan_clean(context, plan):
 
 
 def _number(address):
-    """A dotted IPv4 address as an integer."""
-    first, second, third, fourth = (int(part) for part in address.split("."))
-    return first << 24 | second << 16 | third << 8 | fourth
+    return int(ipv4_address(address))
 
 
 def _diagnostics(context, plan):
