@@ -140,6 +140,18 @@ def test_the_group_chain_is_named_as_the_documents_look_for_it():
     ]
 
 
+def booted(host):
+    """Wait for the host's boot to finish. Right after 'podman restart' systemd may not answer yet,
+    and 'is-system-running --wait' then fails at once: the boot units would still be running (an
+    iptables read while the boot unit restores the chains fails)."""
+    for _attempt in range(120):
+        state = host.run("systemctl is-system-running --wait").stdout.strip()
+        if state in ("running", "degraded"):
+            return
+        time.sleep(0.5)
+    raise AssertionError("%s did not finish booting: %s" % (host, state))
+
+
 def site(*arguments):
     return ansible_playbook(os.path.join(ROOT, "playbooks", "site.yml"), INVENTORY, *arguments,
                             environment={"ANSIBLE_PYTHON_INTERPRETER": "/usr/bin/python3",
@@ -235,7 +247,7 @@ def test_after_a_reboot_the_front_end_restores_the_whole_plane(revoked):
     # A real boot of the front-end's container: its boot units put the chains (before the network)
     # and the routers (before dhcpd) back; VM traffic through it flows again.
     assert os.system("podman restart --time 5 novlan-fe >/dev/null") == 0
-    FRONTEND.run("systemctl is-system-running --wait")
+    booted(FRONTEND)
     assert FRONTEND.check_output("iptables -S IAAS-admin-default").splitlines()[1:] == [
         "-A IAAS-admin-default -s 198.18.3.128/26 -d 10.10.2.0/26 -p icmp -m icmp --icmp-type 8 -j ACCEPT"]
     addresses = FRONTEND.check_output("ip -4 -o address show dev eth2")
