@@ -20,10 +20,13 @@ def wait_for_rollback_timer(cookie, limit=120):
     """Return once the detached timer guarding ``cookie`` has ended (fired or not).
 
     The timer is a shell whose command line names its cookie; waiting for it to leave, instead of
-    sleeping a fixed time, keeps these tests right on a loaded machine.
+    sleeping a fixed time, keeps these tests right on a loaded machine. Its files count too: the
+    timer removes the cookie (or the claimed copy it fired with) as it ends, and a process caught
+    between fork and exec may not show its command line yet.
     """
     for _attempt in range(limit * 10):
-        if subprocess.run(["pgrep", "-f", cookie], capture_output=True, check=False).returncode:
+        running = not subprocess.run(["pgrep", "-f", cookie], capture_output=True, check=False).returncode
+        if not running and not os.path.exists(cookie) and not os.path.exists(cookie + ".fired"):
             return
         time.sleep(0.1)
     raise AssertionError("the rollback timer for %s still runs after %d s" % (cookie, limit))
