@@ -1,5 +1,7 @@
 """linux_bridge driven for real in a throw-away network namespace with veth ports."""
 
+import uuid
+
 import pytest
 
 from namespaces import can_make_namespaces, wait_for_rollback_timer
@@ -160,9 +162,10 @@ def _state(netns, names):
 
 
 @pytest.fixture
-def journal(netns, tmp_path):
-    """A rollback journal of this test's own, removed with its timer's files afterwards."""
-    name = "pcitest-" + tmp_path.name[-12:]
+def journal(netns):
+    """A rollback journal of this test's own, removed with its timer's files afterwards. Random: the
+    suite runs these tests under several ansible-core releases at once, all in /run/privatecloud-iaas."""
+    name = "pcitest-" + uuid.uuid4().hex[:12]
     yield name
     netns.run("sh", "-c", "rm -f /run/privatecloud-iaas/%s.*" % name)
 
