@@ -27,13 +27,8 @@ if [ "${FORCE:-0}" != 1 ] && [ -s "$image" ] && [ "$(cat "$stamp" 2>/dev/null)" 
 fi
 
 suite=bookworm
-[ -n "$(apt-get indextargets 2>/dev/null)" ] || apt-get update -qq
-repo_for() {
-  # shellcheck disable=SC2016 # the $(...) fields are apt's format, not the shell's
-  apt-get indextargets --format '$(REPO_URI) $(RELEASE)' | awk -v r="$1" '$2 == r { print $1; exit }'
-}
-mirror=$(repo_for "$suite")
-[ -n "$mirror" ] || { echo "apt has no $suite repository configured" >&2; exit 1; }
+mirror=$(debian_mirror main)
+[ -n "$mirror" ] || { echo "apt on this machine has no Debian repository configured" >&2; exit 1; }
 
 rootfs=$(mktemp -d /var/tmp/privatecloud-vm-rootfs.XXXXXX)
 trap 'rm -rf "$rootfs" "$rootfs.log"' EXIT

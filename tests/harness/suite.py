@@ -2,9 +2,11 @@
 
     python3 tests/harness/suite.py [--jobs N] STAGE...
 
-STAGE is one of: deps, image, vm-image, lint, sanity, unit, integration, compat:<ansible-core version>,
-molecule:<scenario>, kernel. `deps` always runs first and alone; a molecule scenario brings in
-and waits for the container image, the kernel scenario the VM image. Up to N stages (default: the number
+STAGE is one of: deps, image:<release>, vm-image, lint, sanity, unit, integration,
+compat:<ansible-core version>, molecule:<scenario>[@<release>], kernel. A molecule scenario runs on
+Debian 13 unless its name says another release (molecule:ntp@12). `deps` always runs first and
+alone; a molecule scenario brings in and waits for its release's container image, the kernel
+scenario the VM image. Up to N stages (default: the number
 of CPUs) run at once, the longest chain of work first, and two molecule scenarios whose
 networks or containers would collide never run together. Each stage's output goes to
 .cache/results/logs/<stage>.log and is printed whole when the stage ends (live when it is the
@@ -34,6 +36,14 @@ LOGS = os.path.join(RESULTS, "logs")
 TYPICAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stage-seconds.json")
 # A stage in neither (a new scenario): a guess by its kind.
 FIRST_GUESS = {"compat": 80, "molecule": 150}
+# The release a molecule scenario runs on when its stage names none.
+DEFAULT_RELEASE = "13"
+
+
+def scenario_release(argument):
+    """('ntp', '12') from 'ntp@12', ('ntp', '13') from 'ntp'."""
+    scenario, at, release = argument.partition("@")
+    return scenario, release if at else DEFAULT_RELEASE
 
 
 def stage_command(name):
@@ -42,24 +52,27 @@ def stage_command(name):
     results = os.path.relpath(RESULTS, ROOT)
     commands = {
         "deps": ["tests/harness/deps.sh"],
-        "image": ["tests/harness/build-image.sh"],
+        "image": ["env", "RELEASE=%s" % argument, "tests/harness/build-image.sh"],
         "vm-image": ["tests/harness/build-vm-image.sh"],
         "lint": ["sh", "-c", "yamllint --strict . && ansible-lint"],
         "sanity": ["tests/harness/sanity.sh"],
         "unit": ["pytest", "-n", "auto", "tests/unit", "--junitxml=%s/unit.xml" % results],
         "integration": ["pytest", "-n", "auto", "tests/integration", "--junitxml=%s/integration.xml" % results],
         "compat": ["tests/harness/compat.sh", argument],
-        "molecule": ["molecule", "test", "-s", argument],
+        "molecule": ["env", "PRIVATECLOUD_RELEASE=%s" % scenario_release(argument)[1],
+                     "molecule", "test", "-s", scenario_release(argument)[0]],
         "kernel": ["molecule", "test", "-s", "kernel"],
     }
-    if kind not in commands or (kind in ("compat", "molecule")) != bool(argument):
+    if kind not in commands or (kind in ("compat", "molecule", "image")) != bool(argument):
         raise SystemExit("unknown stage %r: see %s" % (name, os.path.relpath(__file__, ROOT)))
     return commands[kind]
 
 
 def prerequisites(name):
-    kind = name.partition(":")[0]
-    return {"deps": [], "molecule": ["deps", "image"], "kernel": ["deps", "vm-image"]}.get(kind, ["deps"])
+    kind, argument = name.partition(":")[::2]
+    if kind == "molecule":
+        return ["deps", "image:%s" % scenario_release(argument)[1]]
+    return {"deps": [], "kernel": ["deps", "vm-image"]}.get(kind, ["deps"])
 
 
 def scenario_claims(scenarios):
@@ -217,10 +230,10 @@ class Suite:
 
     def after_deps(self):
         """What needs the virtualenv and the cache directory: claims, and past runs' seconds."""
-        scenarios = {stage.name.partition(":")[2]: stage for stage in self.stages.values()
-                     if stage.name.startswith("molecule:")}
-        for scenario, claims in scenario_claims(list(scenarios)).items():
-            scenarios[scenario].claims = claims
+        stages = [stage for stage in self.stages.values() if stage.name.startswith("molecule:")]
+        claims = scenario_claims(sorted({scenario_release(stage.name.partition(":")[2])[0] for stage in stages}))
+        for stage in stages:
+            stage.claims = claims[scenario_release(stage.name.partition(":")[2])[0]]
         self.history_file = os.path.join(cache_home(), "stage-seconds.json")
         self.typical, self.history = read_seconds(TYPICAL), read_seconds(self.history_file)
 

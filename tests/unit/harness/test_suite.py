@@ -49,10 +49,25 @@ def test_overlapping_subnets_collide_even_under_other_names():
 
 
 def test_a_stage_brings_in_the_image_it_needs_and_deps_runs_first():
-    run = suite.Suite(["molecule:ntp", "kernel", "unit"], jobs=2)
-    assert list(run.stages) == ["deps", "image", "molecule:ntp", "vm-image", "kernel", "unit"]
-    assert run.stages["molecule:ntp"].needs == ["deps", "image"]
+    run = suite.Suite(["molecule:ntp", "molecule:ntp@12", "kernel", "unit"], jobs=2)
+    assert list(run.stages) == ["deps", "image:13", "molecule:ntp", "image:12", "molecule:ntp@12", "vm-image",
+                                "kernel", "unit"]
+    assert run.stages["molecule:ntp"].needs == ["deps", "image:13"]
+    assert run.stages["molecule:ntp@12"].needs == ["deps", "image:12"]
     assert run.stages["kernel"].needs == ["deps", "vm-image"]
+
+
+def test_a_scenario_runs_on_the_release_its_stage_names():
+    assert suite.stage_command("molecule:ntp") == ["env", "PRIVATECLOUD_RELEASE=13", "molecule", "test", "-s", "ntp"]
+    assert suite.stage_command("molecule:ntp@12")[:2] == ["env", "PRIVATECLOUD_RELEASE=12"]
+    assert suite.stage_command("image:12") == ["env", "RELEASE=12", "tests/harness/build-image.sh"]
+
+
+def test_one_scenario_on_two_releases_never_runs_twice_at_once(claims):
+    run = suite.Suite(["molecule:ntp", "molecule:ntp@12"], jobs=2)
+    run.stages["molecule:ntp"].claims = run.stages["molecule:ntp@12"].claims = claims["ntp"]
+    run.stages["molecule:ntp"].result = "running"
+    assert suite.clash(run.stages["molecule:ntp"], run.stages["molecule:ntp@12"])
 
 
 def test_an_unknown_stage_is_refused():
