@@ -86,3 +86,16 @@ def test_server_ignores_a_host_outside_the_allowed_network():
     assert received >= 3, "only %d datagrams reached the server" % received
     assert SERVER.check_output("chronyc accheck 198.51.100.50") == "209 Access denied"
     assert SERVER.check_output("chronyc accheck 198.51.100.20") == "208 Access allowed"
+
+
+@pytest.mark.parametrize("host", [SERVER, CLIENT], ids=["server", "client"])
+def test_chrony_has_leap_second_data(host):
+    # chronyd says at start where its leap seconds come from; a source it cannot use is logged
+    # as a failed check instead (Debian 13 without tzdata-legacy has no right/UTC zone).
+    since_start = host.check_output(
+        "journalctl --no-pager -o cat _PID=$(systemctl show -P MainPID chrony)")
+    assert "failed leap second check" not in since_start
+    if host.file("/etc/debian_version").content_string.startswith("12"):
+        assert "Using right/UTC timezone to obtain leap second data" in since_start
+    else:
+        assert "Using leap second list /usr/share/zoneinfo/leap-seconds.list" in since_start
