@@ -26,6 +26,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     dhcpd,
     eucalyptus,
     netconf,
+    releases,
 )
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
     AddressError,
@@ -65,11 +66,13 @@ class Inventory:
 
     ``read`` is called with a host name and returns that host's variables (a dict); only what the
     plans need is asked for, so a large inventory is not templated as a whole for each host.
+    ``facts``, when given, returns a host's facts (a dict, empty when none were read).
     """
 
-    def __init__(self, groups, read):
+    def __init__(self, groups, read, facts=None):
         self.groups = {name: list(hosts or []) for name, hosts in (groups or {}).items()}
         self._read = read
+        self._facts = facts or (lambda host: {})
         self._variables = {}
 
     def hosts(self):
@@ -85,6 +88,10 @@ class Inventory:
         if host not in self._variables:
             self._variables[host] = dict(self._read(host) or {})
         return self._variables[host]
+
+    def release(self, host):
+        """(distribution, major version) of the host, or None when its facts do not say."""
+        return releases.release_of(self._facts(host))
 
     def platform(self, host):
         """iaas_platform, else that of the host's groups: a front-end or node is a Eucalyptus one, a
@@ -238,6 +245,12 @@ def _eucalyptus(context):
         plan["dataplane"] = found
     plan["vtun"] = bool(plan["cc"] and mode in ROUTING_MODES and len(_clusters(context.inventory)) > 1
                         and context.get("vnet_localip") != "0.0.0.0")
+    release = context.inventory.release(context.host)
+    if plan["vtun"] and releases.has(release, "vtun") is False:
+        context.add("vnet_localip", context.get("vnet_localip", "(not set)"),
+                    "leaves tunnelling on, and the CC of a %s cloud with several clusters tunnels to the "
+                    "others with vtun, which %s does not have: run the front-ends on a release that has "
+                    "it, or set vnet_localip: 0.0.0.0 to turn tunnelling off" % (mode, releases.name(release)))
     return plan
 
 
@@ -303,6 +316,8 @@ def _cloudstack(context):
     entries = {host: {"groups": inventory.groups_of(host), "vars": inventory.variables(host)}
                for host in databases + [host for host in management if host not in databases]}
     primary = cloudstack_install.database_roles(entries)[0] if databases else None
+    if context.host in databases:
+        _check_database_releases(context, databases)
     return {
         # The database the management servers deploy to: the primary, else a local one.
         "db_primary": primary or context.host,
@@ -322,6 +337,18 @@ def _cloudstack(context):
         # the 3.x path): the frontend role and playbooks/db-failover.yml both write it.
         "db_properties": context.get("cloudstack_db_properties", DB_PROPERTIES),
     }
+
+
+def _check_database_releases(context, databases):
+    """Replicated database servers run one MariaDB: a replica of an older one cannot apply what a
+    newer primary writes (MariaDB 11.8's default collation is unknown to 10.11)."""
+    found = {host: context.inventory.release(host) for host in databases}
+    versions = {releases.has(release, "mariadb") for release in found.values() if release}
+    versions.discard(None)
+    if len(versions) > 1:
+        context.add("groups.db", {host: releases.name(release) for host, release in sorted(found.items()) if release},
+                    "mixes releases: the database servers replicate one another, and MariaDB %s cannot "
+                    "replicate from or to MariaDB %s" % tuple(sorted(versions)))
 
 
 def zones_of(inventory):

@@ -37,4 +37,8 @@ def inventory(task_vars, problems):
                 variables[name] = value
         return variables
 
-    return Inventory(groups, read)
+    def facts(host):
+        # Facts read earlier in the run (playbooks/validate.yml reads each host's release).
+        return hostvars[host].get("ansible_facts") or {}
+
+    return Inventory(groups, read, facts)

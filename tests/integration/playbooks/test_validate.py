@@ -2,12 +2,13 @@
 
 Each broken inventory differs from a valid example in one value and must fail with the one
 message naming the variable, the value and the rule; one inventory with many faults must list
-them all. The checks run on the controller; only after they pass is each host planned, on the
-controller too: no host is ever contacted.
+them all. The checks run on the controller; only after they pass are the hosts' releases read
+(here the controller stands in for every host) and each host planned, on the controller too.
 """
 
 import os
 import shutil
+import sys
 
 import pytest
 import yaml
@@ -24,8 +25,10 @@ def run_validate(inventory):
 
     validate.yml reads (read-only) the dhcpd.conf a front-end with the collection's data plane and
     instances serves, so the plan keeps their addresses. The examples' hosts do not exist: the
-    controller stands in for them (it serves none, so every instance takes the lowest free address)."""
-    run = ansible_playbook(os.path.join(ROOT, "playbooks", "validate.yml"), inventory, "-e", "ansible_connection=local")
+    controller stands in for them (it serves none, so every instance takes the lowest free address,
+    and its release is every host's)."""
+    run = ansible_playbook(os.path.join(ROOT, "playbooks", "validate.yml"), inventory, "-e", "ansible_connection=local",
+                           "-e", "ansible_python_interpreter=%s" % sys.executable)
     stats = run.stats()
     assert "localhost" in stats, run
     # The inventory's hosts are planned on the controller after the validation passed, and never

@@ -27,22 +27,28 @@ NO_GROUPS = {"subnets": [], "hosts": []}
 CLOUD_BRIDGES = [{"name": "cloudbr1", "ports": ["eth0.200"]}, {"name": "cloudbr0", "ports": ["eth0.300"]}]
 
 
-def inventory(groups, variables, common=None):
-    """An Inventory from {group: [hosts]} and {host: variables} (plus variables every host has)."""
+def inventory(groups, variables, common=None, releases=None):
+    """An Inventory from {group: [hosts]} and {host: variables} (plus variables every host has);
+    releases: {host: 'Debian 13'}, the facts validate.yml reads (none by default)."""
     hosts = sorted({host for members in groups.values() for host in members} | set(variables))
-    return Inventory(dict(groups, all=hosts), lambda host: dict(common or {}, **variables.get(host, {})))
+
+    def facts(host):
+        distribution, major = ((releases or {}).get(host) or " ").split(" ")
+        return {"distribution": distribution, "distribution_major_version": major} if major else {}
+
+    return Inventory(dict(groups, all=hosts), lambda host: dict(common or {}, **variables.get(host, {})), facts)
 
 
-def plans(groups, variables, common=None):
+def plans(groups, variables, common=None, releases=None):
     problems = Problems()
-    found = plan_inventory(inventory(groups, variables, common), problems)
+    found = plan_inventory(inventory(groups, variables, common, releases), problems)
     assert problems.lines() == []
     return found
 
 
-def problems_of(groups, variables, common=None):
+def problems_of(groups, variables, common=None, releases=None):
     problems = Problems()
-    plan_inventory(inventory(groups, variables, common), problems)
+    plan_inventory(inventory(groups, variables, common, releases), problems)
     return problems.lines()
 
 
@@ -269,6 +275,25 @@ def test_tunnelling_off_means_no_vtun():
     assert not any(plan["eucalyptus"]["vtun"] for plan in found.values())
 
 
+TWO_CLUSTERS = ({"frontend": ["cc1", "cc2"]},
+                {"cc1": {"ansible_host": "192.0.2.11"}, "cc2": {"ansible_host": "192.0.2.12"}})
+
+
+def test_a_release_without_vtun_cannot_tunnel_between_clusters():
+    found = problems_of(*TWO_CLUSTERS, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED"),
+                        releases={"cc1": "Debian 12", "cc2": "Debian 13"})
+    assert len(found) == 1
+    assert found[0].startswith("cc2: vnet_localip: '(not set)' leaves tunnelling on, and the CC of a MANAGED cloud "
+                               "with several clusters tunnels to the others with vtun, which Debian 13 does not have")
+
+
+def test_a_release_without_vtun_is_fine_with_tunnelling_off_or_one_cluster():
+    assert not problems_of(*TWO_CLUSTERS, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", vnet_localip="0.0.0.0"),
+                           releases={"cc1": "Debian 13", "cc2": "Debian 13"})
+    assert not problems_of({"frontend": ["cc1"]}, {}, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED"),
+                           releases={"cc1": "Debian 13"})
+
+
 def test_a_cluster_reached_by_name_gets_no_address_it_cannot_use():
     found = plans({"frontend": ["cc1.example.org", "cc2"]}, {"cc2": {"ansible_host": "192.0.2.12"}},
                   common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED"))
@@ -304,6 +329,21 @@ def test_the_first_management_server_deploys_to_the_database_primary():
     assert found["mgmt2"]["cloudstack"]["first_management_server"] is False
     assert {plan["cloudstack"]["db_primary"] for plan in found.values()} == {"db2"}
     assert found["mgmt1"]["cloudstack"]["db_local"] is False
+
+
+def test_database_servers_of_two_releases_are_refused_on_each():
+    variables = {"mgmt1": {"cloudstack_zones": [ZONE]}, "kvm1": {"bridge_interfaces": CLOUD_BRIDGES},
+                 "db1": {"db_replication_password": "x"}, "db2": {"db_replication_password": "x"}}
+    common = {"iaas_platform": "cloudstack", "db_root_password": "x"}
+    mixed = problems_of(CLOUDSTACK_GROUPS, variables, common,
+                        releases={"db1": "Debian 12", "db2": "Debian 13", "mgmt1": "Debian 12"})
+    assert mixed == ["%s: groups.db: {'db1': 'Debian 12', 'db2': 'Debian 13'} mixes releases: the database servers "
+                     "replicate one another, and MariaDB 10.11 cannot replicate from or to MariaDB 11.8"
+                     % host for host in ("db1", "db2")]
+    # One release, or releases the facts do not tell, are fine; so are other hosts on another one.
+    assert not problems_of(CLOUDSTACK_GROUPS, variables, common,
+                           releases={"db1": "Debian 13", "db2": "Debian 13", "mgmt1": "Debian 12"})
+    assert not problems_of(CLOUDSTACK_GROUPS, variables, common, releases={"db1": "Debian 12"})
 
 
 def test_the_management_servers_client_file_is_one_setting():
