@@ -239,4 +239,8 @@ def describe(state):
     if not state:
         return ""
     keys = ("name", "ports", "stp", "forward_delay", "hello_time", "addresses", "up")
-    return "\n".join("%s: %s" % (key, state[key]) for key in keys) + "\n"
+    lines = ["%s: %s" % (key, state[key]) for key in keys if key in state]
+    if "dhcp_client" in state:
+        # Only when the DHCP client moves (linux_bridge's dhcp option): the interface it serves.
+        lines.append("dhcp_client: %s" % state["dhcp_client"])
+    return "\n".join(lines) + "\n"

@@ -6,7 +6,8 @@
 A declaration (an entry of bridge_interfaces or vlan_interfaces) becomes the arguments of one
 linux_bridge or vlan_interface call; a device whose file is gone from the declaration becomes a
 removal. Addresses are managed exactly when the entry is static (an address and no other method);
-with DHCP or none, a joining port's addresses still move to the bridge.
+with DHCP or none, a joining port's addresses still move to the bridge, and with DHCP the DHCP
+client follows them.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def calls(kind, declared, released=(), rollback_timeout=0, owned=None):
             arguments["ports"] = list(entry.get("ports") or [])
         if entry.get("address") is not None and (entry.get("method") or "static") == "static":
             arguments["addresses"] = [entry["address"]]
+        if kind == "bridge" and entry.get("method") == "dhcp":
+            arguments["dhcp"] = True
         if owned is not None:
             arguments["take_over"] = device_name(kind, entry) in owned
         found.append((device_name(kind, entry), module, dict(arguments, **common)))

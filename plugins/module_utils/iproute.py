@@ -41,15 +41,18 @@ class IpRoute:
         """(links, addresses, routes) of the host now."""
         return self.links(), self.addresses(), self.routes()
 
-    def apply(self, commands, before, after, describe, explain=None, snapshot=None, touched=()):
+    def apply(self, commands, before, after, describe, explain=None, snapshot=None, touched=(), then=()):
         """Run the commands as one batch (not in check mode) and exit with changed, commands and diff.
 
         ``explain(stderr, after)`` may turn a failure into a plainer message. With the module's
         rollback_timeout above 0, the lines that put the ``touched`` interfaces back as ``snapshot``
         shows them go into the rollback journal, and the result names the cookie to remove.
+        ``then``: [(what, argv)] run after the batch, each a change too (returned as ``then``).
         """
-        result = {"changed": bool(commands), "commands": commands,
+        result = {"changed": bool(commands or then), "commands": commands,
                   "diff": {"before": describe(before), "after": describe(after)}}
+        if then:
+            result["then"] = [what for what, _argv in then]
         if commands and not self.module.check_mode:
             rc, out, err = self.module.run_command([self.ip, "-batch", "-"], data="\n".join(commands) + "\n")
             if rc:
@@ -64,4 +67,9 @@ class IpRoute:
                     self.module.fail_json(msg="the change is made but no rollback timer could be left on the host",
                                           rc=error[0], stdout=error[1], stderr=error[2], commands=commands)
                 result.update(rollback_cookie=cookie, rollback_commands=undo)
+        for what, argv in then if not self.module.check_mode else ():
+            rc, out, err = self.module.run_command(argv)
+            if rc:
+                self.module.fail_json(msg="%s failed: %s" % (what, (err or out).strip()), commands=commands,
+                                      cmd=argv, rc=rc, stdout=out, stderr=err)
         self.module.exit_json(**result)

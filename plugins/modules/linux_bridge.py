@@ -73,6 +73,16 @@ options:
     description: Move a joining port's addresses and routes to the bridge.
     type: bool
     default: true
+  dhcp:
+    description:
+      - The bridge's address comes from DHCP. The DHCP client that ifupdown starts (ISC
+        C(dhclient), else C(dhcpcd)) then serves the bridge and none of its ports. A client of a
+        port is stopped without releasing its lease, after the port's addresses moved to the
+        bridge; one is started on the bridge, which keeps the port's MAC address and so renews
+        the same lease, unless one runs there already.
+      - A rollback puts the port's addresses back but not its DHCP client.
+    type: bool
+    default: false
   rollback_timeout:
     description:
       - Above 0, the host puts the interfaces this task changed back by itself after this many
@@ -140,9 +150,16 @@ commands:
   type: list
   elements: str
   sample: ["link add name br0 type bridge stp_state 0 forward_delay 100 hello_time 200", "link set dev eth0 master br0"]
+then:
+  description: What was done (or would be, in check mode) after the batch, the DHCP client's move.
+  returned: when there is such a step
+  type: list
+  elements: str
+  sample: ["stop dhcpcd on eth0", "start dhcpcd on br0"]
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.privatecloud.iaas.plugins.module_utils import dhcp_client
 from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import BridgeError, describe, plan
 from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import ROLLBACK_OPTIONS, IpRoute
 
@@ -160,6 +177,7 @@ def main():
             move_addresses=dict(type="bool", default=True),
             guest_ports=dict(type="list", elements="str", default=["vnet*", "vif*", "tap*"]),
             take_over=dict(type="bool", default=True),
+            dhcp=dict(type="bool", default=False),
             **ROLLBACK_OPTIONS
         ),
         supports_check_mode=True,
@@ -170,8 +188,23 @@ def main():
         commands, before, after = plan(module.params, *snapshot)
     except BridgeError as error:
         module.fail_json(msg=str(error))
+    then = []
+    if module.params["dhcp"] and module.params["state"] == "present":
+        chosen = dhcp_client.client()
+        if chosen is None and module.check_mode:
+            # On a fresh host the bridge role's install of the client is only predicted.
+            chosen = dhcp_client.PREDICTED
+        try:
+            then = dhcp_client.hand_over(chosen, module.params["name"], sorted(set(module.params["ports"])),
+                                         lambda interface: dhcp_client.runs_for(chosen, interface))
+        except dhcp_client.DhcpClientError as error:
+            module.fail_json(msg=str(error))
+        if then:
+            after = dict(after, dhcp_client=module.params["name"])
+            before = dict(before, dhcp_client=", ".join(
+                port for port in sorted(set(module.params["ports"])) if dhcp_client.runs_for(chosen, port)) or "none")
     touched = [module.params["name"]] + sorted(set(before.get("ports", [])) | set(after.get("ports", [])))
-    ip.apply(commands, before, after, describe, snapshot=snapshot, touched=touched)
+    ip.apply(commands, before, after, describe, snapshot=snapshot, touched=touched, then=then)
 
 
 if __name__ == "__main__":

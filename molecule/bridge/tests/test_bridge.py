@@ -61,7 +61,7 @@ def test_the_boot_files_are_the_documents_and_keep_the_good_address():
 
 
 def test_ifupdown_reads_the_configuration_as_written():
-    assert NODE.check_output("ifquery --list --all").split() == ["lo", "eth0", "br0"]
+    assert NODE.check_output("ifquery --list --all").split() == ["lo", "eth0", "eth1", "br0", "br1"]
     query = NODE.check_output("ifquery br0")
     assert "address: 198.51.100.200" in query and "bridge_ports: eth0" in query
     assert NODE.run("ifquery --list --all").stderr == ""
@@ -69,3 +69,51 @@ def test_ifupdown_reads_the_configuration_as_written():
 
 def test_brctl_lists_the_bridge():
     assert NODE.check_output("brctl show br0").splitlines()[1].split()[-1] == "eth0"
+
+
+# --- br1 over eth1, whose address comes from DHCP (prepare: a dnsmasq behind eth1) -------------
+
+def leases():
+    """The DHCP server's leases: [(MAC, address)]."""
+    return [tuple(line.split()[1:3]) for line in NODE.file("/run/lan.leases").content_string.splitlines()]
+
+
+def dhcp_client():
+    """The release's DHCP client, the one ifupdown runs."""
+    return "dhclient" if NODE.file("/etc/debian_version").content_string.startswith("12") else "dhcpcd"
+
+
+def test_br1_holds_eth1_and_the_lease_eth1_had():
+    links = {link["ifname"]: link for link in ip_json("-d", "link", "show")}
+    assert links["eth1"]["master"] == "br1"
+    assert links["br1"]["address"] == links["eth1"]["address"]
+    addresses = {link["ifname"]: [info["local"] for info in link["addr_info"] if info["family"] == "inet"]
+                 for link in ip_json("address", "show")}
+    # One lease, the one eth1 got before it became a port: same MAC, same address.
+    assert leases() == [(links["eth1"]["address"], addresses["br1"][0])]
+    assert addresses["eth1"] == []
+
+
+def test_the_dhcp_client_serves_br1_and_not_eth1():
+    client = dhcp_client()
+    processes = NODE.check_output("ps -eo args=").splitlines()
+    serving = [line for line in processes if line.split()[0].split("/")[-1].startswith(client)]
+    assert any(line.split()[-1] == "br1" or line.startswith("dhcpcd: br1 ") for line in serving), serving
+    assert not any(line.split()[-1] == "eth1" or line.startswith("dhcpcd: eth1 ") for line in serving), serving
+
+
+def test_the_client_on_br1_got_the_lease_from_the_server_itself():
+    # Written only by an exchange with the server on br1, not by the move of the address.
+    address = leases()[0][1]
+    if dhcp_client() == "dhclient":
+        lease = NODE.file("/var/lib/dhcp/dhclient.br1.leases").content_string
+        assert 'interface "br1";' in lease and "fixed-address %s;" % address in lease
+    else:
+        assert "ip_address=%s" % address in NODE.check_output("dhcpcd -U br1").splitlines()
+
+
+def test_eth1s_own_dhcp_stanza_is_switched_off_and_br1_leases_at_boot():
+    assert "#privatecloud.iaas(eth1)# iface eth1 inet dhcp" in NODE.file("/etc/network/interfaces").content_string
+    query = NODE.check_output("ifquery br1")
+    assert "bridge_ports: eth1" in query
+    assert NODE.check_output("ifquery --list --all").split()[-1] == "br1"

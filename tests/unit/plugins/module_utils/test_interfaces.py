@@ -9,7 +9,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.vlan import Vlan
 COMMON = {"rollback_timeout": 120, "rollback_journal": "bridge"}
 
 
-def test_a_static_bridge_manages_its_address_and_a_dhcp_one_does_not():
+def test_a_static_bridge_manages_its_address_and_a_dhcp_one_its_dhcp_client():
     found = calls("bridge", [
         {"name": "br0", "ports": ["eth0"], "address": "192.168.1.10/24", "gateway": "192.168.1.1", "forward_delay": 1},
         {"name": "br1", "ports": ["eth1"], "method": "dhcp", "address": "192.168.2.10/24", "stp": True},
@@ -18,7 +18,7 @@ def test_a_static_bridge_manages_its_address_and_a_dhcp_one_does_not():
     assert found == [
         ("br0", "privatecloud.iaas.linux_bridge",
          dict(COMMON, name="br0", ports=["eth0"], forward_delay=1, addresses=["192.168.1.10/24"])),
-        ("br1", "privatecloud.iaas.linux_bridge", dict(COMMON, name="br1", ports=["eth1"], stp=True)),
+        ("br1", "privatecloud.iaas.linux_bridge", dict(COMMON, name="br1", ports=["eth1"], stp=True, dhcp=True)),
         ("br2", "privatecloud.iaas.linux_bridge", dict(COMMON, name="br2", ports=[])),
     ]
 
