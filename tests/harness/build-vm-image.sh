@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Builds the QEMU test image of the kernel scenario from Debian's mirror with debootstrap (no
-# prebuilt image is downloaded): Debian 12 with its own kernel, which has the 802.1Q and NFS
-# server support this machine's kernel lacks. Writes to $PRIVATECLOUD_CACHE_HOME/kernel (outside
-# the checkout, so a fresh checkout finds it built):
-#   debian-12.raw (ext4 root filesystem), vmlinuz, initrd.img, id_ed25519 (root's SSH key).
+# prebuilt image is downloaded): Debian 13 (RELEASE=12: Debian 12) with its own kernel, which has
+# the 802.1Q and NFS server support this machine's kernel lacks. Writes to
+# $PRIVATECLOUD_CACHE_HOME/kernel (outside the checkout, so a fresh checkout finds it built):
+#   debian-<release>.raw (ext4 root filesystem), vmlinuz-<release>, initrd-<release>.img,
+#   id_ed25519 (root's SSH key).
 # Does nothing when the image exists and this script, as it is now, built it; FORCE=1 rebuilds it.
 set -euo pipefail
 # shellcheck source=tests/harness/env.sh
 . "$(dirname "$0")/env.sh"
+release=${RELEASE:-$PRIVATECLOUD_RELEASE}
+suite=$(debian_suite "$release")
 out=$PRIVATECLOUD_CACHE_HOME/kernel
-image=$out/debian-12.raw
+image=$out/debian-$release.raw
 # The script's checksum beside the image: a changed package list or setup means a new image.
-stamp=$out/debian-12.built-by
+stamp=$out/debian-$release.built-by
 recipe=$(sha256sum "$0" | cut -d' ' -f1)
 if [ "${FORCE:-0}" != 1 ] && [ -s "$image" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$recipe" ]; then
   echo "VM image $image is present"
@@ -19,14 +22,13 @@ if [ "${FORCE:-0}" != 1 ] && [ -s "$image" ] && [ "$(cat "$stamp" 2>/dev/null)" 
 fi
 mkdir -p "$out"
 # One build at a time: two checkouts may share the cache directory.
-exec {lock}>"$out/build.lock"
+exec {lock}>"$out/build-$release.lock"
 flock "$lock"
 if [ "${FORCE:-0}" != 1 ] && [ -s "$image" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$recipe" ]; then
   echo "VM image $image is present (built while this run waited)"
   exit 0
 fi
 
-suite=bookworm
 mirror=$(debian_mirror main)
 [ -n "$mirror" ] || { echo "apt on this machine has no Debian repository configured" >&2; exit 1; }
 
@@ -36,12 +38,16 @@ start=$SECONDS
 # What the scenario's roles would install, preinstalled: each package install under TCG
 # emulation costs minutes, and the scenario proves the kernel, not apt.
 packages=systemd,systemd-sysv,dbus,udev,python3,python3-apt,iproute2,procps,ca-certificates,
-packages+=linux-image-amd64,openssh-server,ifupdown,isc-dhcp-client,iputils-ping,iptables,kmod,
-packages+=vlan,bridge-utils,nfs-kernel-server,nfs-common,chrony,isc-dhcp-server,conntrack
+packages+=linux-image-amd64,openssh-server,ifupdown,iputils-ping,iptables,kmod,
+packages+=vlan,bridge-utils,nfs-kernel-server,nfs-common,chrony,isc-dhcp-server,conntrack,
+# The release's DHCP client, as the bridge role installs it (ifupdown runs it for eth0).
+packages+=$([ "$release" = 12 ] && echo isc-dhcp-client || echo dhcpcd-base)
 debootstrap --variant=minbase --include="$packages" "$suite" "$rootfs" "$mirror" >"$rootfs.log" 2>&1 \
   || { tail -20 "$rootfs.log" >&2; exit 1; }
 
-echo "deb $mirror $suite main" > "$rootfs/etc/apt/sources.list"
+rm -f "$rootfs/etc/apt/sources.list"
+printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
+  "$mirror" "$suite" /usr/share/keyrings/debian-archive-keyring.gpg > "$rootfs/etc/apt/sources.list.d/debian.sources"
 # eth0: QEMU's user network (SSH from the host through a forwarded loopback port), by DHCP.
 # eth1: the scenario's shared L2 segment, left to the roles.
 cat > "$rootfs/etc/network/interfaces" <<'IFACES'
@@ -71,8 +77,8 @@ ln -sf /dev/null "$rootfs/etc/systemd/system/systemd-networkd-wait-online.servic
 chroot "$rootfs" apt-cache gencaches
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb
 
-cp "$(readlink -f "$rootfs/vmlinuz")" "$out/vmlinuz"
-cp "$(readlink -f "$rootfs/initrd.img")" "$out/initrd.img"
+cp "$(readlink -f "$rootfs/vmlinuz")" "$out/vmlinuz-$release"
+cp "$(readlink -f "$rootfs/initrd.img")" "$out/initrd-$release.img"
 rm -f "$image"
 mkfs.ext4 -q -L root -d "$rootfs" "$image" 3G
 echo "$recipe" > "$stamp"
