@@ -38,10 +38,11 @@ start=$SECONDS
 # What the scenario's roles would install, preinstalled: each package install under TCG
 # emulation costs minutes, and the scenario proves the kernel, not apt.
 packages=systemd,systemd-sysv,dbus,udev,python3,python3-apt,iproute2,procps,ca-certificates,
-packages+=linux-image-amd64,openssh-server,ifupdown,iputils-ping,iptables,kmod,
-packages+=vlan,bridge-utils,nfs-kernel-server,nfs-common,chrony,isc-dhcp-server,conntrack,
-# The release's DHCP client, as the bridge role installs it (ifupdown runs it for eth0).
-packages+=$([ "$release" = 12 ] && echo isc-dhcp-client || echo dhcpcd-base)
+packages+=linux-image-amd64,openssh-server,ifupdown,isc-dhcp-client,iputils-ping,iptables,kmod,
+packages+=vlan,bridge-utils,nfs-kernel-server,nfs-common,chrony,isc-dhcp-server,conntrack
+# isc-dhcp-client: the VMs' client (tests/harness/vm_dhcp.py) and eth0's. On Debian 13 also
+# dhcpcd-base, which the bridge role installs there.
+packages+=$([ "$release" = 12 ] || echo ,dhcpcd-base)
 debootstrap --variant=minbase --include="$packages" "$suite" "$rootfs" "$mirror" >"$rootfs.log" 2>&1 \
   || { tail -20 "$rootfs.log" >&2; exit 1; }
 
