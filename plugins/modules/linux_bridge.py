@@ -122,6 +122,12 @@ EXAMPLES = r"""
     forward_delay: 1
     hello_time: 2
 
+- name: The documents' br0 over eth0 by DHCP, its lease and DHCP client moved from eth0
+  privatecloud.iaas.linux_bridge:
+    name: br0
+    ports: [eth0]
+    dhcp: true
+
 - name: CloudStack's public bridge over the VLAN device
   privatecloud.iaas.linux_bridge:
     name: cloudbr0
