@@ -200,15 +200,15 @@ def main():
         if chosen is None and module.check_mode:
             # On a fresh host the bridge role's install of the client is only predicted.
             chosen = dhcp_client.PREDICTED
+        ports = sorted(set(module.params["ports"]))
+        running = {interface: dhcp_client.runs_for(chosen, interface) for interface in ports + [module.params["name"]]}
         try:
-            then = dhcp_client.hand_over(chosen, module.params["name"], sorted(set(module.params["ports"])),
-                                         lambda interface: dhcp_client.runs_for(chosen, interface))
+            then = dhcp_client.hand_over(chosen, module.params["name"], ports, running.get)
         except dhcp_client.DhcpClientError as error:
             module.fail_json(msg=str(error))
         if then:
             after = dict(after, dhcp_client=module.params["name"])
-            before = dict(before, dhcp_client=", ".join(
-                port for port in sorted(set(module.params["ports"])) if dhcp_client.runs_for(chosen, port)) or "none")
+            before = dict(before, dhcp_client=", ".join(port for port in ports if running[port]) or "none")
     touched = [module.params["name"]] + sorted(set(before.get("ports", [])) | set(after.get("ports", [])))
     ip.apply(commands, before, after, describe, snapshot=snapshot, touched=touched, then=then)
 
