@@ -5,8 +5,8 @@
 
 Apache CloudStack 4.1.0 Installation Guide, section 4.5.6.
 
-exports() checks the declared exports with every broken rule at once; exports_file() and
-ports_conf() render what the nfs role writes.
+exports() checks the declared exports with every broken rule at once; exports_file(),
+ports_conf() and lockd_conf() render what the nfs role writes.
 """
 
 from __future__ import annotations
@@ -133,3 +133,26 @@ def ports_conf():
             section = name
         lines.append("%s = %d" % (key, port))
     return "\n".join(lines) + "\n"
+
+
+# lockd is the kernel's: rpc.nfsd hands it nfs.conf's [lockd] ports, but nfsdctl, which starts the
+# server on newer releases (Debian 13), does not on kernels without lockd's netlink interface, and
+# lockd takes random ports. The module's parameters hold whichever way the server starts.
+LOCKD_PARAMETERS = (("port", "nlm_tcpport"), ("udp-port", "nlm_udpport"))
+
+
+def lockd_parameters():
+    """lockd's parameters for the guide's fixed ports, as (parameter, port) pairs."""
+    ports = {key: port for name, key, port in FIXED_PORTS if name == "lockd"}
+    return [(parameter, ports[key]) for key, parameter in LOCKD_PARAMETERS]
+
+
+def lockd_conf():
+    """A modprobe.d file giving lockd its fixed ports whenever the module loads (at boot too)."""
+    return "options lockd %s\n" % " ".join("%s=%d" % pair for pair in lockd_parameters())
+
+
+def lockd_sysctl_command():
+    """The command giving a loaded lockd the same ports (it takes them when it next starts);
+    sysctl -e: no fs.nfs keys while lockd is not loaded, and then the module file applies."""
+    return ["sysctl", "-q", "-e", "-w"] + ["fs.nfs.%s=%d" % pair for pair in lockd_parameters()]

@@ -136,19 +136,21 @@ def test_the_nfs_server_answers_on_the_fixed_ports():
     assert any(line.split()[2:5] == ["tcp", "2049", "nfs"] for line in programs.splitlines())
 
 
-def on_debian_13():
-    return FRONTEND.file("/etc/debian_version").content_string.startswith("13")
-
-
-# A known defect, kept visible: on Debian 13 lockd (nlockmgr) and statd still take random ports
-# (nfs-server starts with nfsdctl there, not rpc.nfsd, which applied nfs.conf's [lockd] ports;
-# why statd's is not applied is not found yet). Strict: the test fails once they hold.
-@pytest.mark.xfail("on_debian_13()", strict=True, reason="Debian 13: lockd and statd ports not fixed yet")
 def test_lockd_and_statd_answer_on_their_fixed_ports():
-    # The guide's fixed ports (section 4.5.6.2) besides mountd's.
+    # The guide's fixed ports (section 4.5.6.2) besides mountd's. On Debian 13 the server starts
+    # with nfsdctl, which does not pass nfs.conf's lockd ports to the kernel: the role gives them
+    # to lockd as its module parameters, and restarts statd, which reads its port when it starts.
     registered = {tuple(line.split()[2:5]) for line in FRONTEND.check_output("rpcinfo -p 127.0.0.1").splitlines()}
     for expected in (("tcp", "32803", "nlockmgr"), ("udp", "32769", "nlockmgr"), ("tcp", "662", "status")):
         assert expected in registered, (expected, sorted(registered))
+
+
+def test_lockd_loads_with_its_fixed_ports_after_a_reboot_too():
+    # What a reboot loads the module with (its parameters, from the role's modprobe.d file).
+    options = FRONTEND.check_output("modprobe --showconfig | grep '^options lockd '")
+    assert options.split()[2:] == ["nlm_tcpport=32803", "nlm_udpport=32769"]
+    for parameter, port in (("nlm_tcpport", "32803"), ("nlm_udpport", "32769")):
+        assert FRONTEND.file("/sys/module/lockd/parameters/" + parameter).content_string.strip() == port
 
 
 def test_the_node_mounts_both_exports_and_writes_through_the_firewall():

@@ -11,6 +11,8 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.nfs import (
     FIXED_PORTS,
     exports,
     exports_file,
+    lockd_conf,
+    lockd_sysctl_command,
     ports_conf,
 )
 
@@ -56,6 +58,12 @@ def test_without_networks_the_guides_everyone_is_not_assumed():
 def test_the_fixed_ports_as_nfs_conf_sections():
     assert ports_conf() == ("[lockd]\nport = 32803\nudp-port = 32769\n[mountd]\nport = 892\n"
                             "[statd]\nport = 662\noutgoing-port = 2020\n")
+
+
+def test_lockd_gets_the_same_ports_as_module_parameters():
+    assert lockd_conf() == "options lockd nlm_tcpport=32803 nlm_udpport=32769\n"
+    assert lockd_sysctl_command() == ["sysctl", "-q", "-e", "-w", "fs.nfs.nlm_tcpport=32803",
+                                      "fs.nfs.nlm_udpport=32769"]
 
 
 def test_the_firewall_restricts_every_fixed_port_it_receives_on():
