@@ -44,3 +44,36 @@ def test_a_vm_on_the_node_gets_an_address_from_the_pool():
 def test_nothing_else_runs_dhcp_on_the_node():
     assert NODE.run("pidof dnsmasq").rc == 1
     assert NODE.check_output("virsh --quiet net-list --all --name").strip() == ""
+
+
+# The side effect's repositories (tests/harness/apt_repository.py).
+def release():
+    return FRONTEND.file("/etc/debian_version").content_string.split(".")[0].strip()
+
+
+def test_the_accepted_repository_is_a_deb822_source_with_its_key_and_its_package_is_installed():
+    assert FRONTEND.file("/root/accepted.sources").content_string.splitlines()[1:] == [
+        "Types: deb", "URIs: file:///srv/privatecloud-test-repositories/accepted", "Suites: stable",
+        "Components: main", "Signed-By: /etc/apt/keyrings/eucalyptus.asc", "Enabled: yes"]
+    assert FRONTEND.package("privatecloud-repository-probe").is_installed
+
+
+def test_a_key_bound_with_sha1_is_refused_on_debian_13_with_the_reason_and_accepted_on_debian_12():
+    outcome = FRONTEND.file("/root/refused-repository.outcome").content_string
+    source = FRONTEND.file("/etc/apt/sources.list.d/eucalyptus.sources").content_string
+    if release() == "12":
+        # gpgv still takes SHA-1 self-signatures: the source stays on.
+        assert outcome == "accepted"
+        assert "Enabled: yes" in source
+        return
+    assert outcome.startswith("apt refuses the signature of the Eucalyptus repository "
+                              "file:/srv/privatecloud-test-repositories/refused stable: SHA1 is not considered secure")
+    assert "euca_repo_key_url" in outcome
+    assert "URIs: file:///srv/privatecloud-test-repositories/refused" in source
+    assert "Enabled: no" in source
+
+
+def test_the_refused_source_leaves_apt_working():
+    # Updating from the source alone: a disabled source is skipped, an enabled refused one fails.
+    FRONTEND.check_output("apt-get update -o Dir::Etc::SourceList=/etc/apt/sources.list.d/eucalyptus.sources "
+                          "-o Dir::Etc::SourceParts=- -o APT::Get::List-Cleanup=0")
