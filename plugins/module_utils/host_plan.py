@@ -243,8 +243,15 @@ def _eucalyptus(context):
         for variable, value, rule in found_problems:
             context.add(variable, value, rule)
         plan["dataplane"] = found
-    plan["vtun"] = bool(plan["cc"] and mode in ROUTING_MODES and len(_clusters(context.inventory)) > 1
-                        and context.get("vnet_localip") != "0.0.0.0")
+    clusters = _clusters(context.inventory)
+    # vtun is the CC's tool: where the collection runs the data plane, no CC tunnels.
+    plan["vtun"] = bool(plan["cc"] and mode in ROUTING_MODES and len(clusters) > 1
+                        and context.get("vnet_localip") != "0.0.0.0" and context.get("vnet_dataplane") != "ansible")
+    if plan["dataplane"] and len(clusters) > 1:
+        context.add("vnet_dataplane", "ansible", "realises the security groups of one cluster, and this inventory has "
+                    "%d front-ends (%s): joining a group across clusters needs tunnels between their CCs, which the "
+                    "collection does not build yet; give each cluster an inventory of its own, or let the CCs run "
+                    "the data plane" % (len(clusters), ", ".join(clusters)))
     release = context.inventory.release(context.host)
     if plan["vtun"] and releases.has(release, "vtun") is False:
         context.add("vnet_localip", context.get("vnet_localip", "(not set)"),

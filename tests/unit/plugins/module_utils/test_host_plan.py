@@ -294,6 +294,24 @@ def test_a_release_without_vtun_is_fine_with_tunnelling_off_or_one_cluster():
                            releases={"cc1": "Debian 13"})
 
 
+def test_the_collections_data_plane_spans_one_cluster_and_needs_no_vtun():
+    groups = {"vnet_dataplane": "ansible", "vnet_security_groups": {"admin/default": {"vlan": 10}},
+              "vnet_instances": {"i-1": {"group": "admin/default", "node": "node1"}}}
+    inventory = ({"frontend": ["cc1", "cc2"], "nodes": ["node1"]},
+                 dict(TWO_CLUSTERS[1], node1={"vnet_pubinterface": MANAGED_FRONTEND["vnet_privinterface"]}))
+    found = problems_of(*inventory, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", **groups),
+                        releases={"cc1": "Debian 13", "cc2": "Debian 13"})
+    assert found == ["%s: vnet_dataplane: 'ansible' realises the security groups of one cluster, and this inventory "
+                     "has 2 front-ends (cc1, cc2): joining a group across clusters needs tunnels between their CCs, "
+                     "which the collection does not build yet; give each cluster an inventory of its own, or let the "
+                     "CCs run the data plane" % host for host in ("cc1", "cc2")]
+    # Without groups there is nothing to join, and no CC tunnels where the collection owns the plane.
+    baseline = plans(*TWO_CLUSTERS, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", vnet_dataplane="ansible"))
+    assert not any(plan["eucalyptus"]["vtun"] for plan in baseline.values())
+    assert not problems_of(*TWO_CLUSTERS, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", vnet_dataplane="ansible"),
+                           releases={"cc1": "Debian 13", "cc2": "Debian 13"})
+
+
 def test_a_cluster_reached_by_name_gets_no_address_it_cannot_use():
     found = plans({"frontend": ["cc1.example.org", "cc2"]}, {"cc2": {"ansible_host": "192.0.2.12"}},
                   common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED"))
