@@ -57,6 +57,9 @@ class ModuleNamespace:
     def json(self, *arguments):
         return json.loads(self.ip("-j", *arguments) or "[]")
 
+    def json_bridge(self, *arguments):
+        return json.loads(self.run("bridge", "-j", *arguments).stdout or "[]")
+
     def module(self, check=False, **args):
         path = self.tmp_path / ("args-%s.json" % uuid.uuid4().hex[:6])
         args = dict(self.defaults, **args)

@@ -1,0 +1,112 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""VXLAN devices that carry a layer 2 to other hosts, as ``ip -j`` and ``bridge -j`` show them.
+
+One device per segment reaches every peer: each peer is an all-zeros entry of the device's
+forwarding database (``bridge fdb append 00:00:00:00:00:00 dev <name> dst <peer>``), so
+broadcasts go to every peer and the device learns where each MAC is. A frame that came from one
+peer is never sent on to another, so peers joined in a full mesh make no loop (per-peer tunnels
+in one bridge would). The device's MTU stays 1500: the outer packets may be fragmented on the
+way (the kernel leaves DF unset), so the segment carries full-size frames as a plain Ethernet does.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import BridgeError, link_of_kind
+
+VNIS = (1, 16777215)
+# The IANA port of VXLAN; Linux's own default (8472) predates it.
+DEFAULT_PORT = 4789
+FLOOD = "00:00:00:00:00:00"
+
+
+class VxlanError(BridgeError):
+    """The declaration or the host's state does not allow the change."""
+
+
+def read_peers(fdb_json):
+    """{device: [peer address, ...]} from ``bridge -j fdb show``: the all-zeros entries with a dst."""
+    found = {}
+    for entry in json.loads(fdb_json or "[]"):
+        if entry.get("mac") == FLOOD and entry.get("dst") and entry.get("ifname"):
+            found.setdefault(entry["ifname"], []).append(entry["dst"])
+    return {device: sorted(set(peers)) for device, peers in found.items()}
+
+
+def vxlan_state(name, links, peers):
+    link = link_of_kind(name, links, "vxlan", "a VXLAN device", VxlanError)
+    if link is None:
+        return None
+    data = link["linkinfo"].get("info_data", {})
+    return {
+        "name": name,
+        "id": data.get("id"),
+        "local": data.get("local"),
+        "port": data.get("port"),
+        "peers": list(peers.get(name, [])),
+        "up": "UP" in link.get("flags", []),
+    }
+
+
+def _address(value, variable):
+    # The standard library's parser: the module runs on hosts that may lack netaddr.
+    try:
+        return str(ipaddress.IPv4Address(str(value)))
+    except ValueError:
+        raise VxlanError("%s: %r is not an IPv4 address (dotted quad, e.g. 192.0.2.1)" % (variable, value))
+
+
+def plan(params, links, peers):
+    """Return (ip commands, fdb changes, before, after) for the declared VXLAN device.
+
+    fdb changes are ``bridge`` argument lists (without the program), run after the ip commands.
+    """
+    name = params["name"]
+    if len(name) > 15:
+        raise VxlanError("name: %r is longer than the 15 characters of an interface name" % name)
+    current = vxlan_state(name, links, peers)
+    if params["state"] == "absent":
+        return (["link delete dev %s" % name], [], current, {}) if current else ([], [], {}, {})
+    vni, port = params.get("id"), params.get("port", DEFAULT_PORT)
+    if isinstance(vni, bool) or not isinstance(vni, int) or not VNIS[0] <= vni <= VNIS[1]:
+        raise VxlanError("id: %r is not a VXLAN network identifier (%d-%d)" % (vni, VNIS[0], VNIS[1]))
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise VxlanError("port: %r is not a UDP port (1-65535)" % (port,))
+    local = _address(params.get("local"), "local")
+    wanted_peers = sorted({_address(peer, "peers") for peer in params.get("peers") or []})
+    if local in wanted_peers:
+        raise VxlanError("peers: %s is this device's own local address" % local)
+
+    commands = []
+    identity = (vni, local, port)
+    if current and (current["id"], current["local"], current["port"]) != identity:
+        if not params.get("take_over", True):
+            raise VxlanError("%s exists as VXLAN %s from %s port %s, and the collection did not make it: it is left "
+                             "as it is (free the name, or choose another)"
+                             % (name, current["id"], current["local"], current["port"]))
+        # The id, local address and port cannot change in place: the device is made anew.
+        commands.append("link delete dev %s" % name)
+        current = None
+    if current is None:
+        commands.append("link add %s type vxlan id %d local %s dstport %d" % (name, vni, local, port))
+    if current is None or not current["up"]:
+        commands.append("link set dev %s up" % name)
+    have = current["peers"] if current else []
+    fdb = [["fdb", "append", FLOOD, "dev", name, "dst", peer] for peer in wanted_peers if peer not in have]
+    fdb += [["fdb", "del", FLOOD, "dev", name, "dst", peer] for peer in have if peer not in wanted_peers]
+    after = {"name": name, "id": vni, "local": local, "port": port, "peers": wanted_peers, "up": True}
+    return commands, fdb, current or {}, after
+
+
+def describe(state):
+    """The device as the diff shows it."""
+    if not state:
+        return ""
+    lines = ["%s: VXLAN %s from %s, UDP port %s, %s" % (state["name"], state["id"], state["local"], state["port"],
+                                                        "up" if state["up"] else "down")]
+    lines += ["  peer %s" % peer for peer in state["peers"]]
+    return "\n".join(lines) + "\n"
