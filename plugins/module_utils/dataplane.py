@@ -78,6 +78,12 @@ def icmp_match(spelling):
 
 
 MODES = ("MANAGED", "MANAGED-NOVLAN")
+# Several clusters: each CC's gateway in a group's block is the router plus the CC's index, and
+# the first instance address follows the gateways of the most CCs a cloud may have (net/vnetwork.c:
+# vnetInit's addrIndexMin = NUMBER_OF_CCS + 1, vnetAddGatewayIP).
+NUMBER_OF_CCS = 8
+# The VXLAN segment of MANAGED-NOVLAN, whose groups share one layer 2 (group tags start at 2).
+NOVLAN_SEGMENT = 1
 
 
 def instance_mac(address):
@@ -137,11 +143,14 @@ class _Group:
         return "%s/%d" % (self.block["network"], self.block["prefix"])
 
 
-def plan(variables, nodes, previous=None):
+def plan(variables, nodes, previous=None, clusters=None):
     """Decide the data plane of one front-end. Returns (plan or None, problems, warnings).
 
     variables: the front-end's variables. nodes: the inventory's node names. previous: the
-    {instance: private address} the front-end already serves, kept where still valid.
+    {instance: private address} the front-ends already serve, kept where still valid. clusters:
+    None for a cloud of one cluster; else {"index": this CC's index, "addresses": [each CC's
+    address, by index], "nodes": {node: its CC's index}, "tunnels": whether the CCs join the
+    groups across clusters} (see _clustered()).
     problems: [(variable, value, rule)]; warnings: sentences for the run's output.
     """
     problems, warnings = [], []
@@ -171,7 +180,8 @@ def plan(variables, nodes, previous=None):
 
     groups = _groups(groups_value, managed, problems)
     instances = _instances(instances_value, groups, nodes, problems)
-    _addresses(groups, instances, managed, previous or {}, problems)
+    _clusters_of(instances, clusters, problems)
+    _addresses(groups, instances, managed, previous or {}, problems, reserved=NUMBER_OF_CCS if clusters else 1)
     _public(instances, variables.get("vnet_publicips"), problems)
     metadata = _metadata(variables.get("vnet_metadata_address"), problems)
     for group in groups.values():
@@ -180,6 +190,12 @@ def plan(variables, nodes, previous=None):
     if problems:
         return None, problems, warnings
 
+    own = clusters["index"] if clusters else 0
+    tunnels = bool(clusters and clusters.get("tunnels"))
+    # The instances this CC knows: its cluster's, or every cluster's when the groups span them.
+    for group in groups.values():
+        group.instances = [instance for instance in group.instances
+                           if tunnels or instance.get("cluster", own) == own]
     active = [group for group in sorted(groups.values(), key=lambda group: group.tag) if group.instances]
     result = {
         "subnet": subnet,
@@ -210,24 +226,46 @@ def plan(variables, nodes, previous=None):
             allowed.append(dict(detail, source=source, protocol=protocol))
         result["filter"]["chains"][chain] = rules
         result["filter"]["forward"].append("-s %s -d %s -j ACCEPT" % (group.cidr, group.cidr))
+        # This CC's own address in the block: the router, plus the CC's index (vnetAddGatewayIP).
         result["groups"].append(dict(group.block, name=group.name, chain=chain, cidr=group.cidr, allowed=allowed,
+                                     gateway=dotted(_integer(group.block["router"]) + own),
                                      instances=[instance["name"] for instance in group.instances]))
     result["filter"]["forward"].extend("-j %s" % group["chain"] for group in result["groups"])
     for group in active:
-        for instance in sorted(group.instances, key=lambda item: item["private_ip"]):
-            result["instances"].append(dict(instance, group=group.name, mac=instance_mac(instance["private_ip"])))
-    for instance in sorted(result["instances"], key=lambda item: item["name"]):
+        for instance in sorted(group.instances, key=lambda item: _integer(item["private_ip"])):
+            router = dotted(_integer(group.block["router"]) + (instance.get("cluster") or 0))
+            result["instances"].append(dict(instance, group=group.name, router=router,
+                                            mac=instance_mac(instance["private_ip"])))
+    mine = [instance for instance in result["instances"] if instance.get("cluster", own) == own]
+    for instance in sorted(mine, key=lambda item: item["name"]):
         if instance.get("public_ip"):
             dnat = "-d %s/32 -j DNAT --to-destination %s" % (instance["public_ip"], instance["private_ip"])
             result["nat"]["prerouting"].append(dnat)
             result["nat"]["output"].append(dnat)
             result["nat"]["postrouting"].append("-s %s/32 ! -d %s -j SNAT --to-source %s"
                                                 % (instance["private_ip"], subnet, instance["public_ip"]))
-    result["public_addresses"] = sorted(instance["public_ip"] for instance in result["instances"]
-                                        if instance.get("public_ip"))
-    result["routers"] = ["%s/%d" % (group["router"], group["prefix"]) for group in result["groups"]]
+    result["public_addresses"] = sorted(instance["public_ip"] for instance in mine if instance.get("public_ip"))
+    result["routers"] = ["%s/%d" % (group["gateway"], group["prefix"]) for group in result["groups"]]
+    # Traffic for another cluster's instance goes through that instance's own CC, which so sees both
+    # directions of each connection (its replies leave through it) and can keep its state.
+    result["routes"] = [{"to": instance["private_ip"] + "/32", "via": instance["router"]}
+                        for instance in result["instances"] if instance not in mine]
+    result["tunnels"] = _tunnels(result["groups"], clusters, mode) if tunnels else []
     result["dhcp"] = _dhcp(result, variables.get("vnet_dns"), mode)
     return result, problems, warnings
+
+
+def _tunnels(groups, clusters, mode):
+    """The VXLAN devices that join this CC's segments to the other CCs': in MANAGED one per group,
+    in its bridge, with the group's tag as identifier; in MANAGED-NOVLAN one for the shared segment."""
+    local = clusters["addresses"][clusters["index"]]
+    peers = [address for index, address in enumerate(clusters["addresses"]) if index != clusters["index"]]
+    if mode == "MANAGED-NOVLAN":
+        segments = [(NOVLAN_SEGMENT, None)] if groups else []
+    else:
+        segments = [(group["tag"], "eucabr%d" % group["tag"]) for group in groups]
+    return [{"name": "eucavx%d" % segment, "id": segment, "bridge": bridge, "local": local, "peers": peers}
+            for segment, bridge in segments]
 
 
 def _dhcp(result, dns, mode):
@@ -235,12 +273,17 @@ def _dhcp(result, dns, mode):
     with its router, broadcast and DNS, and one fixed address per instance, named after it. In
     MANAGED-NOVLAN every router is on one interface, so the blocks are one shared network, as the
     CC's 'shared-network euca'; in MANAGED each router has its group's own bridge."""
+    gateways = {group["name"]: group["gateway"] for group in result["groups"]}
     return {
         "shared_network": "iaas" if mode == "MANAGED-NOVLAN" else None,
-        "subnets": [{"subnet": "%s/%d" % (group["network"], group["prefix"]), "routers": [group["router"]],
+        "subnets": [{"subnet": "%s/%d" % (group["network"], group["prefix"]), "routers": [group["gateway"]],
                      "broadcast": group["broadcast"], "dns": dns if dns not in (None, "") else []}
                     for group in result["groups"]],
-        "hosts": [{"name": instance["name"], "mac": instance["mac"], "address": instance["private_ip"]}
+        # Every CC serves every instance of the groups it joins, alike: the one that answers first
+        # gives the same address and the instance's own CC as its router.
+        "hosts": [dict({"name": instance["name"], "mac": instance["mac"], "address": instance["private_ip"]},
+                       **({"routers": [instance["router"]]} if instance["router"] != gateways[instance["group"]]
+                          else {}))
                   for instance in result["instances"]],
     }
 
@@ -317,15 +360,17 @@ def _instances(value, groups, nodes, problems):
     return instances
 
 
-def _addresses(groups, instances, managed, previous, problems):
-    """Each instance's private address: kept, pinned, or the lowest free of its block."""
+def _addresses(groups, instances, managed, previous, problems, reserved=1):
+    """Each instance's private address: kept, pinned, or the lowest free of its block, after the
+    ``reserved`` addresses that follow the block's network (the router, or every CC's gateway)."""
     for group in groups.values():
         block = group.block
-        first, last = _integer(block["first"]), _integer(block["last"])
-        if len(group.instances) > managed.instances_per_block:
+        first, last = _integer(block["network"]) + 1 + reserved, _integer(block["last"])
+        if len(group.instances) > last - first + 1:
             problems.append(("vnet_security_groups[%s]" % group.name, "%d instances" % len(group.instances),
-                             "is more than a block of vnet_addrspernet=%d holds (%d instances)"
-                             % (managed.addrspernet, managed.instances_per_block)))
+                             "is more than a block of vnet_addrspernet=%d holds (%d instances%s)"
+                             % (managed.addrspernet, last - first + 1,
+                                ", after the gateways of %d CCs" % reserved if reserved > 1 else "")))
             continue
         taken = {}
         for instance in group.instances:
@@ -335,7 +380,7 @@ def _addresses(groups, instances, managed, previous, problems):
             where = "vnet_instances[%s].private_ip" % instance["name"]
             if not first <= _integer(pinned) <= last:
                 problems.append((where, pinned, "is not an instance address of %s's block %s (%s..%s)"
-                                 % (group.name, group.cidr, block["first"], block["last"])))
+                                 % (group.name, group.cidr, dotted(first), block["last"])))
             elif pinned in taken:
                 problems.append((where, pinned, "is also the address of %s" % taken[pinned]))
             else:
@@ -350,6 +395,18 @@ def _addresses(groups, instances, managed, previous, problems):
         for instance in group.instances:
             if instance.get("private_ip") is None:
                 instance["private_ip"] = dotted(next(free))
+
+
+def _clusters_of(instances, clusters, problems):
+    """Each instance's cluster: the index of its node's CC (none in a cloud of one cluster)."""
+    if not clusters:
+        return
+    for instance in instances:
+        index = clusters["nodes"].get(instance["node"])
+        if index is None:
+            problems.append(("vnet_instances[%s].node" % instance["name"], instance["node"],
+                             "is in no cluster: with several front-ends each node names its own in euca_cluster"))
+        instance["cluster"] = index
 
 
 def _public(instances, pool_value, problems):

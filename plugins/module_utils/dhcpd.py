@@ -224,7 +224,11 @@ def _hosts(hosts, errors, variable="dhcpd_hosts"):
             errors.append(AddressError(where + ".name", name, "is not a dhcpd host name (letters, digits, '-', "
                                                               "'_' and '.')"))
             continue
-        fixed.append({"name": name, "mac": mac, "address": str(address), "_where": where})
+        entry = {"name": name, "mac": mac, "address": str(address), "_where": where}
+        if spec.get("routers"):
+            # A host's own router, where it is not its subnet's (an instance of another cluster).
+            entry["routers"] = _addresses(spec["routers"], where + ".routers", "a list of routers", errors)
+        fixed.append(entry)
     return fixed
 
 
@@ -386,7 +390,10 @@ def render(configuration):
         lines.append("}")
     for host in configuration["hosts"]:
         lines += ["", "host %s {" % host["name"], "  hardware ethernet %s;" % host["mac"],
-                  "  fixed-address %s;" % host["address"], "}"]
+                  "  fixed-address %s;" % host["address"]]
+        if host.get("routers"):
+            lines.append("  option routers %s;" % ", ".join(host["routers"]))
+        lines.append("}")
     return HEADER + "\n".join(lines) + "\n"
 
 

@@ -239,11 +239,15 @@ def _eucalyptus(context):
     if plan["cc"]:
         # The security groups, instances and elastic IPs the front-end realises itself.
         found, found_problems, plan["dataplane_warnings"] = dataplane.plan(
-            context.variables, context.inventory.group("nodes"), getattr(context, "served", None))
+            context.variables, context.inventory.group("nodes"), getattr(context, "served", None),
+            _clustered(context.inventory, context.host))
         for variable, value, rule in found_problems:
             context.add(variable, value, rule)
         plan["dataplane"] = found
     clusters = _clusters(context.inventory)
+    if plan["nc"] and len(clusters) > 1 and context.get("euca_cluster") not in (None, *clusters):
+        context.add("euca_cluster", context.get("euca_cluster"), "is not a front-end of this inventory (%s): it names "
+                    "the cluster whose CC the node belongs to" % ", ".join(clusters))
     # vtun is the CC's tool: where the collection runs the data plane, no CC tunnels.
     plan["vtun"] = bool(plan["cc"] and mode in ROUTING_MODES and len(clusters) > 1
                         and context.get("vnet_localip") != "0.0.0.0" and context.get("vnet_dataplane") != "ansible")
@@ -285,6 +289,24 @@ def _clusters(inventory):
     """The Eucalyptus front-ends (each a cluster's CC) of the inventory; the first runs the CLC."""
     return [host for host in inventory.members("frontend", "eucalyptus")
             if inventory.variables(host).get("vnet_mode") is not None]
+
+
+def _clustered(inventory, frontend):
+    """What a front-end's data plane knows of the other clusters (dataplane.plan's ``clusters``):
+    None for a cloud of one; else its CC's index, every CC's tunnel address (vnet_localip, else
+    ansible_host), the index of each node's CC (euca_cluster) and whether the groups span clusters
+    (tunnelling is on unless vnet_localip is 0.0.0.0)."""
+    clusters = _clusters(inventory)
+    if len(clusters) < 2 or frontend not in clusters:
+        return None
+    nodes = {}
+    for node in inventory.group("nodes"):
+        named = inventory.variables(node).get("euca_cluster")
+        if named in clusters:
+            nodes[node] = clusters.index(named)
+    local = inventory.variables(frontend).get("vnet_localip")
+    return {"index": clusters.index(frontend), "nodes": nodes, "tunnels": local != "0.0.0.0",
+            "addresses": [inventory.variables(cc).get("vnet_localip") or _address(inventory, cc) for cc in clusters]}
 
 
 def _is_ipv4(value):
@@ -429,10 +451,14 @@ def _group_devices(context, plan):
     if euca.get("cc"):
         planes = [euca.get("dataplane")]
     elif euca.get("nc"):
-        for frontend in _clusters(context.inventory):
+        # The node's own cluster's CC: with several clusters, the one euca_cluster names.
+        clusters = _clusters(context.inventory)
+        for frontend in clusters if len(clusters) < 2 else [name for name in clusters
+                                                            if name == context.get("euca_cluster")]:
             variables = context.inventory.variables(frontend)
             if variables.get("vnet_dataplane") == "ansible" and variables.get("vnet_instances"):
-                planes.append(dataplane.plan(variables, context.inventory.group("nodes"))[0])
+                planes.append(dataplane.plan(variables, context.inventory.group("nodes"), None,
+                                             _clustered(context.inventory, frontend))[0])
     for found, group in [(found, group) for found in planes if found for group in found["groups"]]:
         instances = [instance for instance in found["instances"] if instance["group"] == group["name"]]
         nodes = sorted({instance["node"] for instance in instances})
@@ -442,7 +468,7 @@ def _group_devices(context, plan):
                 "name": "%s.%d" % (context.get("vnet_privinterface"), group["tag"])}
         bridge = dict(settings, name="eucabr%d" % group["tag"], ports=[vlan["name"]])
         if euca.get("cc"):
-            bridge["address"] = "%s/%d" % (group["router"], group["prefix"])
+            bridge["address"] = "%s/%d" % (group["gateway"], group["prefix"])
         else:
             bridge["method"] = "manual"
         block = dict(group, used=[instance["private_ip"] for instance in instances], nodes=nodes)

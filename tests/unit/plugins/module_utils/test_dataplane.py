@@ -113,13 +113,14 @@ def test_the_articles_instances_get_their_addresses_macs_and_router():
     assert found["groups"] == [{
         "name": "admin/default", "chain": "IAAS-admin-default", "tag": 18, "network": "10.1.2.0", "prefix": 27,
         "netmask": "255.255.255.224", "router": "10.1.2.1", "broadcast": "10.1.2.31", "first": "10.1.2.2",
-        "last": "10.1.2.30", "cidr": "10.1.2.0/27", "instances": ["i-410306FC", "i-4E8B07D1"],
+        "last": "10.1.2.30", "cidr": "10.1.2.0/27", "instances": ["i-410306FC", "i-4E8B07D1"], "gateway": "10.1.2.1",
         "allowed": [{"source": "0.0.0.0/0", "protocol": "tcp", "ports": "22", "icmp_type": None}]}]
-    assert [(item["name"], item["private_ip"], item["mac"], item["node"]) for item in found["instances"]] == [
-        ("i-410306FC", "10.1.2.2", "D0:0D:0A:01:02:02", "node1"),
-        ("i-4E8B07D1", "10.1.2.3", "D0:0D:0A:01:02:03", "node2")]
+    assert [(item["name"], item["private_ip"], item["mac"], item["node"], item["router"])
+            for item in found["instances"]] == [("i-410306FC", "10.1.2.2", "D0:0D:0A:01:02:02", "node1", "10.1.2.1"),
+                                                ("i-4E8B07D1", "10.1.2.3", "D0:0D:0A:01:02:03", "node2", "10.1.2.1")]
     assert found["public_addresses"] == ["192.168.32.200", "192.168.32.201"]
     assert found["routers"] == ["10.1.2.1/27"]
+    assert (found["routes"], found["tunnels"]) == ([], [])
 
 
 def test_the_dhcp_server_serves_each_active_block_and_one_entry_per_instance():
@@ -254,3 +255,102 @@ def test_the_group_chains_take_the_firewalls_prefix():
     found = planned(dict(SEED, iptables_prefix="CLOUD-"))
     assert list(found["filter"]["chains"]) == ["CLOUD-admin-default"]
     assert found["filter"]["forward"][-1] == "-j CLOUD-admin-default"
+
+
+# --- Several clusters -----------------------------------------------------------------------------
+# Two CCs (192.0.2.11, index 0 and 192.0.2.12, index 1); node1 in the first cluster, node2 in the
+# second; admin/web spans both, admin/db has one instance in the second.
+CLOUD = {
+    "vnet_mode": "MANAGED",
+    "vnet_dataplane": "ansible",
+    "vnet_subnet": "10.20.0.0",
+    "vnet_netmask": "255.255.0.0",
+    "vnet_addrspernet": 32,
+    "vnet_publicips": ["198.51.100.10", "198.51.100.11"],
+    "vnet_security_groups": {
+        "admin/web": {"vlan": 10},
+        "admin/db": {"vlan": 11, "ingress": [{"protocol": "tcp", "ports": 5432, "source_group": "admin/web"}]},
+    },
+    "vnet_instances": {
+        "i-a": {"group": "admin/web", "node": "node1", "public_ip": "198.51.100.10"},
+        "i-b": {"group": "admin/web", "node": "node2", "public_ip": "198.51.100.11"},
+        "i-c": {"group": "admin/db", "node": "node2"},
+    },
+}
+
+
+def clustered(index, tunnels=True, variables=None, nodes=None):
+    variables = CLOUD if variables is None else variables
+    clusters = {"index": index, "addresses": ["192.0.2.11", "192.0.2.12"], "tunnels": tunnels,
+                "nodes": {"node1": 0, "node2": 1} if nodes is None else nodes}
+    return dataplane.plan(variables, NODES, None, clusters)
+
+
+def test_instances_follow_every_ccs_gateway_and_each_cc_plans_the_same_addresses():
+    # Tag 10 is 10.20.0.256/27 = 10.20.1.0/27: router .1 (the first CC's gateway), .2 the second's;
+    # instance addresses start after the gateways of eight CCs, at .9.
+    plans = [clustered(index)[0] for index in (0, 1)]
+    for found in plans:
+        assert [(item["name"], item["private_ip"], item["router"]) for item in found["instances"]] == [
+            ("i-a", "10.20.1.9", "10.20.1.1"), ("i-b", "10.20.1.10", "10.20.1.2"), ("i-c", "10.20.1.41", "10.20.1.34")]
+    assert [group["gateway"] for group in plans[0]["groups"]] == ["10.20.1.1", "10.20.1.33"]
+    assert plans[1]["routers"] == ["10.20.1.2/27", "10.20.1.34/27"]
+
+
+def test_each_cc_holds_its_own_clusters_elastic_ips_and_routes_to_the_others_through_their_cc():
+    first, second = clustered(0)[0], clustered(1)[0]
+    assert first["public_addresses"] == ["198.51.100.10"] and second["public_addresses"] == ["198.51.100.11"]
+    assert first["nat"]["postrouting"] == ["-s 10.20.1.9/32 ! -d 10.20.0.0/16 -j SNAT --to-source 198.51.100.10"]
+    assert first["routes"] == [{"to": "10.20.1.10/32", "via": "10.20.1.2"}, {"to": "10.20.1.41/32", "via": "10.20.1.34"}]
+    assert second["routes"] == [{"to": "10.20.1.9/32", "via": "10.20.1.1"}]
+    # The filter is the same on every CC: a connection is checked wherever it is routed.
+    assert first["filter"] == second["filter"]
+
+
+def served(found):
+    """{instance: (address, router)} as the CC's dhcpd answers: a host's own router, else its subnet's."""
+    subnets = {subnet["subnet"]: subnet["routers"] for subnet in found["dhcp"]["subnets"]}
+    cidr = {instance["private_ip"]: group["cidr"] for group in found["groups"] for instance in found["instances"]
+            if instance["group"] == group["name"]}
+    return {host["name"]: (host["address"], host.get("routers") or subnets[cidr[host["address"]]])
+            for host in found["dhcp"]["hosts"]}
+
+
+def test_every_cc_serves_every_instance_alike_with_its_own_cc_as_router():
+    hosts = clustered(0)[0]["dhcp"]["hosts"]
+    assert [(host["name"], host.get("routers")) for host in hosts] == [
+        ("i-a", None), ("i-b", ["10.20.1.2"]), ("i-c", ["10.20.1.34"])]
+    assert served(clustered(0)[0]) == served(clustered(1)[0]) == {
+        "i-a": ("10.20.1.9", ["10.20.1.1"]), "i-b": ("10.20.1.10", ["10.20.1.2"]), "i-c": ("10.20.1.41", ["10.20.1.34"])}
+    assert "  option routers 10.20.1.2;" in dhcpd.render(dhcpd.declaration("security_groups",
+                                                                           groups=clustered(0)[0]["dhcp"]))
+
+
+def test_the_groups_segments_are_joined_by_one_vxlan_device_each():
+    assert clustered(0)[0]["tunnels"] == [
+        {"name": "eucavx10", "id": 10, "bridge": "eucabr10", "local": "192.0.2.11", "peers": ["192.0.2.12"]},
+        {"name": "eucavx11", "id": 11, "bridge": "eucabr11", "local": "192.0.2.11", "peers": ["192.0.2.12"]}]
+    novlan = clustered(1, variables=dict(CLOUD, vnet_mode="MANAGED-NOVLAN"))[0]
+    assert novlan["tunnels"] == [{"name": "eucavx1", "id": 1, "bridge": None, "local": "192.0.2.12",
+                                  "peers": ["192.0.2.11"]}]
+
+
+def test_without_tunnels_each_cc_knows_its_own_cluster_only():
+    first = clustered(0, tunnels=False)[0]
+    assert [instance["name"] for instance in first["instances"]] == ["i-a"]
+    assert [group["name"] for group in first["groups"]] == ["admin/web"]
+    assert (first["routes"], first["tunnels"]) == ([], [])
+
+
+def test_an_instance_on_a_node_of_no_cluster_is_refused():
+    _found, problems, _warnings = clustered(0, nodes={"node1": 0})
+    rule = "is in no cluster: with several front-ends each node names its own in euca_cluster"
+    assert problems == [("vnet_instances[i-b].node", "node2", rule), ("vnet_instances[i-c].node", "node2", rule)]
+
+
+def test_the_ccs_gateways_leave_fewer_addresses_to_the_instances():
+    crowded = dict(CLOUD, vnet_addrspernet=16, vnet_instances={
+        "i-%d" % number: {"group": "admin/web", "node": "node1"} for number in range(7)})
+    _found, problems, _warnings = clustered(0, variables=crowded)
+    assert problems == [("vnet_security_groups[admin/web]", "7 instances",
+                         "is more than a block of vnet_addrspernet=16 holds (6 instances, after the gateways of 8 CCs)")]

@@ -190,7 +190,8 @@ def test_a_managed_front_end_with_groups_gets_its_data_plane_and_bad_input_is_re
                   common={"vnet_mode": "MANAGED-NOVLAN"})
     # 10.0.0.0/8 in blocks of 128: tag 10 is block 8, 10.0.4.0/25.
     assert found["fe"]["eucalyptus"]["dataplane"]["instances"] == [
-        {"name": "i-1", "node": "nc1", "private_ip": "10.0.4.2", "group": "admin/default", "mac": "D0:0D:0A:00:04:02"}]
+        {"name": "i-1", "node": "nc1", "private_ip": "10.0.4.2", "group": "admin/default", "router": "10.0.4.1",
+         "mac": "D0:0D:0A:00:04:02"}]
     assert found["nc1"]["eucalyptus"]["dataplane"] is None
     # The router on the private interface, dhcpd serving the block there, the firewall with the groups.
     assert found["fe"]["eucalyptus"]["dataplane"]["addresses"] == [
@@ -298,7 +299,8 @@ def test_the_collections_data_plane_spans_one_cluster_and_needs_no_vtun():
     groups = {"vnet_dataplane": "ansible", "vnet_security_groups": {"admin/default": {"vlan": 10}},
               "vnet_instances": {"i-1": {"group": "admin/default", "node": "node1"}}}
     inventory = ({"frontend": ["cc1", "cc2"], "nodes": ["node1"]},
-                 dict(TWO_CLUSTERS[1], node1={"vnet_pubinterface": MANAGED_FRONTEND["vnet_privinterface"]}))
+                 dict(TWO_CLUSTERS[1], node1={"vnet_pubinterface": MANAGED_FRONTEND["vnet_privinterface"],
+                                              "euca_cluster": "cc1"}))
     found = problems_of(*inventory, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", **groups),
                         releases={"cc1": "Debian 13", "cc2": "Debian 13"})
     assert found == ["%s: vnet_dataplane: 'ansible' realises the security groups of one cluster, and this inventory "
@@ -310,6 +312,15 @@ def test_the_collections_data_plane_spans_one_cluster_and_needs_no_vtun():
     assert not any(plan["eucalyptus"]["vtun"] for plan in baseline.values())
     assert not problems_of(*TWO_CLUSTERS, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", vnet_dataplane="ansible"),
                            releases={"cc1": "Debian 13", "cc2": "Debian 13"})
+
+
+def test_a_node_names_a_front_end_as_its_cluster():
+    inventory = ({"frontend": ["cc1", "cc2"], "nodes": ["node1"]},
+                 dict(TWO_CLUSTERS[1], node1={"vnet_pubinterface": MANAGED_FRONTEND["vnet_privinterface"],
+                                              "euca_cluster": "cc3"}))
+    assert problems_of(*inventory, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED")) == [
+        "node1: euca_cluster: 'cc3' is not a front-end of this inventory (cc1, cc2): it names the cluster whose CC "
+        "the node belongs to"]
 
 
 def test_a_cluster_reached_by_name_gets_no_address_it_cannot_use():
