@@ -83,19 +83,8 @@ options:
       - A rollback puts the port's addresses back but not its DHCP client.
     type: bool
     default: false
-  rollback_timeout:
-    description:
-      - Above 0, the host puts the interfaces this task changed back by itself after this many
-        seconds, unless the file returned as RV(rollback_cookie) has been removed by then. The
-        roles remove it once a fresh connection proves the controller still reaches the host.
-      - Several tasks with the same O(rollback_journal) share one timer, armed by the first;
-        the rollback undoes the newest change first.
-    type: int
-    default: 0
-  rollback_journal:
-    description: Name of the rollback journal under C(/run/privatecloud-iaas) this change joins.
-    type: str
-    default: interfaces
+extends_documentation_fragment:
+  - privatecloud.iaas.interface_rollback
 attributes:
   check_mode:
     description: Reports the change and the commands without running them.

@@ -53,16 +53,8 @@ options:
         port. V(true) makes it anew; V(false) refuses, naming the device, and changes nothing.
     type: bool
     default: true
-  rollback_timeout:
-    description:
-      - Above 0, the host puts the interfaces this task changed back by itself after this many
-        seconds, unless the file returned as RV(rollback_cookie) has been removed by then.
-    type: int
-    default: 0
-  rollback_journal:
-    description: Name of the rollback journal under C(/run/privatecloud-iaas) this change joins.
-    type: str
-    default: interfaces
+extends_documentation_fragment:
+  - privatecloud.iaas.interface_rollback
 attributes:
   check_mode:
     description: Reports the change and the commands without running them.
