@@ -249,7 +249,7 @@ def plan(variables, nodes, previous=None, clusters=None):
     # Traffic for another cluster's instance goes through that instance's own CC, which so sees both
     # directions of each connection (its replies leave through it) and can keep its state.
     result["routes"] = [{"to": instance["private_ip"] + "/32", "via": instance["router"]}
-                        for instance in result["instances"] if instance not in mine]
+                        for instance in result["instances"] if instance.get("cluster", own) != own]
     result["tunnels"] = _tunnels(result["groups"], clusters, mode) if tunnels else []
     result["dhcp"] = _dhcp(result, variables.get("vnet_dns"), mode)
     return result, problems, warnings
@@ -499,4 +499,9 @@ def _ingress(group, rules, groups, problems):
 
 
 def _integer(address):
+    """An IPv4 address as an integer: plain dotted quads directly (the plan's own, thousands per
+    plan), anything else through netaddr's checks."""
+    parts = str(address).split(".")
+    if len(parts) == 4 and all(part.isdigit() and len(part) <= 3 and int(part) <= 255 for part in parts):
+        return int(parts[0]) << 24 | int(parts[1]) << 16 | int(parts[2]) << 8 | int(parts[3])
     return int(ipv4_address(address))

@@ -453,8 +453,8 @@ def _group_devices(context, plan):
     elif euca.get("nc"):
         # The node's own cluster's CC: with several clusters, the one euca_cluster names.
         clusters = _clusters(context.inventory)
-        for frontend in clusters if len(clusters) < 2 else [name for name in clusters
-                                                            if name == context.get("euca_cluster")]:
+        own = clusters if len(clusters) < 2 else [name for name in clusters if name == context.get("euca_cluster")]
+        for frontend in own:
             variables = context.inventory.variables(frontend)
             if variables.get("vnet_dataplane") == "ansible" and variables.get("vnet_instances"):
                 planes.append(dataplane.plan(variables, context.inventory.group("nodes"), None,
