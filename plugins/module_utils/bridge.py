@@ -52,6 +52,12 @@ def read_routes(routes_json):
     return json.loads(routes_json or "[]")
 
 
+def check_name_length(name, error=BridgeError):
+    """Refuse a device name longer than the kernel holds (15 characters)."""
+    if len(name) > 15:
+        raise error("name: %r is longer than the 15 characters of an interface name" % name)
+
+
 def link_of_kind(name, links, kind, what, error=BridgeError):
     """The ``ip -j -d`` entry of ``name``, None when absent; refuses a device of another kind."""
     link = links.get(name)

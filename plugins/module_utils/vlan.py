@@ -8,6 +8,7 @@ from __future__ import annotations
 from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import (
     BridgeError,
     address_commands,
+    check_name_length,
     interface_addresses,
     link_of_kind,
 )
@@ -46,8 +47,7 @@ def plan(params, links, addresses):
     if isinstance(vlan_id, bool) or not isinstance(vlan_id, int) or not VLAN_IDS[0] <= vlan_id <= VLAN_IDS[1]:
         raise VlanError("id: %r is not a VLAN id (1-4094)" % (vlan_id,))
     name = params.get("name") or "%s.%d" % (parent, vlan_id)
-    if len(name) > 15:
-        raise VlanError("name: %r is longer than the 15 characters of an interface name" % name)
+    check_name_length(name, VlanError)
     current = vlan_state(name, links, addresses)
     if params["state"] == "absent":
         return (["link delete dev %s" % name], current, {}) if current else ([], {}, {})

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import json
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import BridgeError, link_of_kind
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import BridgeError, check_name_length, link_of_kind
 
 VNIS = (1, 16777215)
 # The IANA port of VXLAN; Linux's own default (8472) predates it.
@@ -66,8 +66,7 @@ def plan(params, links, peers):
     fdb changes are ``bridge`` argument lists (without the program), run after the ip commands.
     """
     name = params["name"]
-    if len(name) > 15:
-        raise VxlanError("name: %r is longer than the 15 characters of an interface name" % name)
+    check_name_length(name, VxlanError)
     current = vxlan_state(name, links, peers)
     if params["state"] == "absent":
         return (["link delete dev %s" % name], [], current, {}) if current else ([], [], {}, {})
