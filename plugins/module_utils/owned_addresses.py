@@ -1,12 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: privatecloud.iaas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Extra addresses the collection owns on interfaces it does not own (routers, elastic IPs).
+"""Extra addresses the collection owns on interfaces it does not own (routers, elastic IPs), and
+the routes through them (to another cluster's instances).
 
 The record of what is owned is an ``ip -batch`` file, one ``address replace <cidr> dev <device>``
-line per address: the next run reads it to know what it may remove, and the boot unit feeds it
-to ``ip -force -batch`` to put the addresses back. An address nobody recorded (the host's own,
-another program's) is never removed, even when it equals one the collection stops wanting.
+line per address, then one ``route replace <cidr> via <gateway>`` line per route: the next run
+reads it to know what it may remove, and the boot unit feeds it to ``ip -force -batch`` to put
+them back (the addresses first, so that each gateway is on a connected network). An address or
+route nobody recorded (the host's own, another program's) is never removed, even when it equals
+one the collection stops wanting.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import socket
 import struct
 
 _LINE = re.compile(r"^address replace (\S+) dev (\S+)$")
+_ROUTE = re.compile(r"^route replace (\S+) via (\S+)$")
 
 
 class OwnedAddressError(ValueError):
@@ -48,6 +52,61 @@ def wanted_addresses(entries):
     return found
 
 
+def wanted_routes(entries):
+    """[(cidr, gateway)] of the module's ``routes``, checked and in their given order."""
+    found, seen = [], {}
+    for index, entry in enumerate(entries or ()):
+        where = "routes[%d]" % index
+        if not isinstance(entry, dict) or not entry.get("to") or not entry.get("via"):
+            raise OwnedAddressError("%s: %r needs to and via" % (where, entry))
+        try:
+            network = ipaddress.IPv4Network(str(entry["to"]))
+        except ValueError:
+            raise OwnedAddressError("%s.to: %r is not an IPv4 network (10.10.2.3/32, 10.10.2.0/26)" % (where, entry["to"]))
+        try:
+            gateway = ipaddress.IPv4Address(str(entry["via"]))
+        except ValueError:
+            raise OwnedAddressError("%s.via: %r is not an IPv4 address" % (where, entry["via"]))
+        cidr = str(network)
+        if cidr in seen:
+            raise OwnedAddressError("%s: a route to %s is also routes[%d]" % (where, cidr, seen[cidr]))
+        seen[cidr] = index
+        found.append((cidr, str(gateway)))
+    return found
+
+
+def read_routes_record(text):
+    """[(cidr, gateway)] of a record file."""
+    return [match.groups() for match in (_ROUTE.match(line.strip()) for line in (text or "").splitlines()) if match]
+
+
+def present_routes(routes):
+    """{cidr: gateway} of the main table's unicast routes through a gateway (``ip -j route show``)."""
+    found = {}
+    for route in routes or ():
+        if route.get("gateway") and route.get("type", "unicast") == "unicast" and route.get("dst"):
+            dst = route["dst"]
+            found["%s/32" % dst if "/" not in dst and dst != "default" else dst] = route["gateway"]
+    return found
+
+
+def route_changes(wanted, recorded, present):
+    """(deletions, replacements, added, removed): ``ip -batch`` lines that delete the recorded routes
+    no longer wanted (those still there as recorded) and make each wanted one exact."""
+    wanted_map = dict(wanted)
+    deletions, replacements, added, removed = [], [], [], []
+    for cidr, gateway in recorded:
+        # One still wanted through another gateway is replaced below, not deleted.
+        if cidr not in wanted_map and present.get(cidr) == gateway:
+            deletions.append("route del %s via %s" % (cidr, gateway))
+            removed.append((cidr, gateway))
+    for cidr, gateway in wanted:
+        if present.get(cidr) != gateway:
+            replacements.append("route replace %s via %s" % (cidr, gateway))
+            added.append((cidr, gateway))
+    return deletions, replacements, added, removed
+
+
 def read_record(text):
     """[(device, cidr)] of a record file."""
     found = []
@@ -58,11 +117,12 @@ def read_record(text):
     return found
 
 
-def render_record(wanted):
-    if not wanted:
+def render_record(wanted, routes=()):
+    if not wanted and not routes:
         return ""
     header = "# Addresses owned by privatecloud.iaas (owned_addresses module): ip -force -batch restores them.\n"
-    return header + "".join("address replace %s dev %s\n" % (cidr, device) for device, cidr, _announce in wanted)
+    return (header + "".join("address replace %s dev %s\n" % (cidr, device) for device, cidr, _announce in wanted)
+            + "".join("route replace %s via %s\n" % route for route in routes))
 
 
 def changes(wanted, recorded, present):
@@ -83,8 +143,9 @@ def changes(wanted, recorded, present):
     return commands, added, removed
 
 
-def describe(pairs):
-    return "".join("%s on %s\n" % (cidr, device) for device, cidr in sorted(pairs))
+def describe(pairs, routes=()):
+    return ("".join("%s on %s\n" % (cidr, device) for device, cidr in sorted(pairs))
+            + "".join("route to %s via %s\n" % route for route in sorted(routes)))
 
 
 def gratuitous_arp(mac, address):

@@ -80,3 +80,46 @@ def test_a_missing_interface_fails_naming_it(netns):
     result = netns.module(addresses=[{"device": "eth-z", "address": "10.10.1.1/26"}])
     assert result["failed"] is True
     assert result["msg"] == "eth-z: no such interface for 10.10.1.1/26"
+
+
+ROUTE = {"to": "10.10.3.5/32", "via": "192.0.2.2"}
+
+
+def routes(netns):
+    return [line.strip() for line in netns.ip("-4", "route", "show", "proto", "boot").splitlines()
+            if "via" in line]
+
+
+def test_routes_follow_the_addresses_and_are_idempotent(netns):
+    result = netns.module(addresses=[ROUTER], routes=[ROUTE])
+    assert result["commands"] == ["address add 10.10.1.1/26 dev eth-a", "route replace 10.10.3.5/32 via 192.0.2.2"]
+    assert result["routes_added"] == ["10.10.3.5/32 via 192.0.2.2"]
+    assert routes(netns) == ["10.10.3.5 via 192.0.2.2 dev eth-a"]
+    assert netns.record.read_text().splitlines()[1:] == ["address replace 10.10.1.1/26 dev eth-a",
+                                                         "route replace 10.10.3.5/32 via 192.0.2.2"]
+    assert result["diff"]["after"] == "10.10.1.1/26 on eth-a\nroute to 10.10.3.5/32 via 192.0.2.2\n"
+    again = netns.module(addresses=[ROUTER], routes=[ROUTE])
+    assert again["changed"] is False and again["commands"] == [], again
+
+
+def test_a_route_through_another_gateway_is_made_exact_and_one_that_leaves_is_deleted(netns):
+    netns.module(routes=[ROUTE])
+    moved = netns.module(routes=[dict(ROUTE, via="192.0.2.3")])
+    assert moved["commands"] == ["route replace 10.10.3.5/32 via 192.0.2.3"]
+    assert routes(netns) == ["10.10.3.5 via 192.0.2.3 dev eth-a"]
+    # A route nobody recorded, of the same kind as ours: never the module's to remove.
+    netns.ip("route", "add", "10.10.3.6/32", "via", "192.0.2.2")
+    gone = netns.module(check=True, routes=[])
+    assert gone["commands"] == ["route del 10.10.3.5/32 via 192.0.2.3"] and len(routes(netns)) == 2
+    netns.module(routes=[])
+    assert routes(netns) == ["10.10.3.6 via 192.0.2.2 dev eth-a"]
+    assert not netns.record.exists()
+
+
+def test_the_record_puts_addresses_and_routes_back_at_boot(netns):
+    netns.module(addresses=[ROUTER], routes=[ROUTE])
+    netns.ip("address", "flush", "dev", "eth-a")
+    netns.ip("address", "add", "192.0.2.1/24", "dev", "eth-a")
+    # What the boot unit runs.
+    netns.run("ip", "-force", "-batch", str(netns.record))
+    assert "10.10.1.1/26" in netns.addresses() and routes(netns) == ["10.10.3.5 via 192.0.2.2 dev eth-a"]
