@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the bridge and vlan roles ask of the interface modules, decided in one place.
 
-A declaration (an entry of bridge_interfaces or vlan_interfaces) becomes the arguments of one
-linux_bridge or vlan_interface call; a device whose file is gone from the declaration becomes a
+A declaration (an entry of bridge_interfaces, vlan_interfaces or vlan_tunnels) becomes the
+arguments of one linux_bridge, vlan_interface or vxlan_interface call; a device whose file is gone from the declaration becomes a
 removal. Addresses are managed exactly when the entry is static (an address and no other method);
 with DHCP or none, a joining port's addresses still move to the bridge, and with DHCP the DHCP
 client follows them.
@@ -15,6 +15,7 @@ from __future__ import annotations
 KINDS = {
     "bridge": {"module": "privatecloud.iaas.linux_bridge", "settings": ("name", "stp", "forward_delay", "hello_time")},
     "vlan": {"module": "privatecloud.iaas.vlan_interface", "settings": ("parent", "id", "name")},
+    "vxlan": {"module": "privatecloud.iaas.vxlan_interface", "settings": ("name", "id", "local", "peers", "port")},
 }
 
 
@@ -41,6 +42,8 @@ def calls(kind, declared, released=(), rollback_timeout=0, owned=None):
             arguments["ports"] = list(entry.get("ports") or [])
         if entry.get("address") is not None and (entry.get("method") or "static") == "static":
             arguments["addresses"] = [entry["address"]]
+        if kind == "bridge" and entry.get("held_addresses"):
+            arguments["held_addresses"] = list(entry["held_addresses"])
         if kind == "bridge" and entry.get("method") == "dhcp":
             arguments["dhcp"] = True
         if owned is not None:

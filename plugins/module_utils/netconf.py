@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Persistent interface configuration in the documents' own formats.
 
-One model of NICs, VLAN devices and bridges (interfaces()) rendered two ways:
+One model of NICs, VLAN devices, VXLAN devices and bridges (interfaces()) rendered two ways:
 - Debian/Ubuntu ifupdown, one file per interface under /etc/network/interfaces.d/, named with a
-  weight so the boot order is NIC -> VLAN -> bridge (20-, 40-, 60-);
-- RHEL/CentOS ifcfg files under /etc/sysconfig/network-scripts/.
+  weight so the boot order is NIC -> VLAN -> VXLAN -> bridge (20-, 40-, 50-, 60-);
+- RHEL/CentOS ifcfg files under /etc/sysconfig/network-scripts/ (no VXLAN: initscripts has none).
 Stanzas follow the Eucalyptus and CloudStack documents' examples key for key.
 """
 
@@ -15,7 +15,10 @@ from __future__ import annotations
 import ipaddress
 import re
 
-WEIGHTS = {"ether": 20, "vlan": 40, "bridge": 60}
+WEIGHTS = {"ether": 20, "vlan": 40, "vxlan": 50, "bridge": 60}
+# The VXLAN devices' flooding entry, one per peer (see module_utils/vxlan.py).
+FLOOD = "00:00:00:00:00:00"
+VXLAN_PORT = 4789
 METHODS = ("manual", "static", "dhcp")
 
 
@@ -23,12 +26,13 @@ class ConfigError(ValueError):
     """An interface declaration the files cannot express; the message names the interface."""
 
 
-def interfaces(nics=(), vlans=(), bridges=()):
-    """Normalise the three declarations into one ordered list (NICs, VLANs, bridges).
+def interfaces(nics=(), vlans=(), bridges=(), vxlans=()):
+    """Normalise the declarations into one ordered list (NICs, VLANs, VXLANs, bridges).
 
     Each entry: kind, name, method, address (CIDR) / gateway / dns / dns_domain for static,
-    hwaddr, and per kind: parent and id (vlan); ports, stp, forward_delay, hello_time, maxwait
-    (bridge); master, the bridge an interface is a port of.
+    hwaddr, and per kind: parent and id (vlan); id, local, peers, port (vxlan: a bridge's port,
+    no address); ports, stp, forward_delay, hello_time, maxwait (bridge); master, the bridge an
+    interface is a port of.
     """
     found = {}
     for spec in nics:
@@ -36,6 +40,11 @@ def interfaces(nics=(), vlans=(), bridges=()):
     for spec in vlans:
         entry = _common(dict(spec, name=spec.get("name") or "%s.%s" % (spec["parent"], spec["id"])), "vlan")
         entry.update(parent=spec["parent"], id=int(spec["id"]))
+        found[entry["name"]] = entry
+    for spec in vxlans:
+        entry = _common(dict(spec, method="manual", address=None), "vxlan")
+        entry.update(id=int(spec["id"]), local=str(spec["local"]), peers=sorted(spec.get("peers") or []),
+                     port=int(spec.get("port") or VXLAN_PORT))
         found[entry["name"]] = entry
     for spec in bridges:
         entry = _common(spec, "bridge")
@@ -110,16 +119,17 @@ def file_owner(content):
 def owned_entries(entries, owner):
     """The entries whose files ``owner`` writes.
 
-    The bridge role: its bridges and their ports that are plain NICs. The vlan role: its VLAN
-    devices and their parents that are no bridge's port. Each role reads the other's declaration
-    (a VLAN device as a bridge port, a bridge as a VLAN device's master) but writes its own files.
+    The bridge role: its bridges and their ports that are plain NICs. The vlan role: its VLAN and
+    VXLAN devices and the VLANs' parents that are no bridge's port. Each role reads the other's
+    declaration (a VLAN device as a bridge port, a bridge as a VLAN device's master) but writes
+    its own files.
     """
     parents = set(entry["parent"] for entry in entries if entry["kind"] == "vlan")
     if owner == "bridge":
         return [entry for entry in entries if entry["kind"] == "bridge"
                 or (entry["kind"] == "ether" and entry["master"])]
     if owner == "vlan":
-        return [entry for entry in entries if entry["kind"] == "vlan"
+        return [entry for entry in entries if entry["kind"] in ("vlan", "vxlan")
                 or (entry["kind"] == "ether" and not entry["master"] and entry["name"] in parents)]
     raise ConfigError("owner: %r is not one of %s" % (owner, ", ".join(OWNERS)))
 
@@ -187,6 +197,8 @@ def render_ifupdown(entries, owner=None):
             lines.append("    hwaddress ether %s" % entry["hwaddr"])
         if entry["kind"] == "vlan":
             lines.append("    vlan-raw-device %s" % entry["parent"])
+        if entry["kind"] == "vxlan":
+            lines += _vxlan_lines(entry)
         if entry["kind"] == "bridge":
             lines.append("    bridge_ports %s" % (" ".join(entry["ports"]) or "none"))
             if entry["forward_delay"] is not None:
@@ -201,10 +213,24 @@ def render_ifupdown(entries, owner=None):
     return files
 
 
+def _vxlan_lines(entry):
+    """ifupdown has no VXLAN method of its own: the device is made before it comes up, as the
+    vxlan_interface module makes it, and deleted when it goes down."""
+    name = entry["name"]
+    made = "    pre-up ip link add %s type vxlan id %d local %s dstport %d" % (
+        name, entry["id"], entry["local"], entry["port"])
+    return ([made]
+            + ["    pre-up bridge fdb append %s dev %s dst %s" % (FLOOD, name, peer) for peer in entry["peers"]]
+            + ["    up ip link set dev %s up" % name, "    post-down ip link delete dev %s" % name])
+
+
 def render_ifcfg(entries, owner=None):
     """{file name under /etc/sysconfig/network-scripts: content}."""
     files = {}
     for entry in entries:
+        if entry["kind"] == "vxlan":
+            raise ConfigError("%s: a VXLAN device has no ifcfg form (initscripts makes none); the collection "
+                              "writes it for ifupdown only" % entry["name"])
         keys = [("DEVICE", entry["name"])]
         if entry["kind"] == "bridge":
             keys.append(("TYPE", "Bridge"))
@@ -253,7 +279,7 @@ def plan_files(existing, declared, owner):
 
 
 def file_kind(name, content, file_format):
-    """ether, vlan or bridge for one of the collection's files (for removing the device it described)."""
+    """ether, vlan, vxlan or bridge for one of the collection's files (for removing the device it described)."""
     if file_format == "ifcfg":
         if re.search(r"^TYPE=Bridge$", content, re.M):
             return "bridge"
@@ -262,8 +288,9 @@ def file_kind(name, content, file_format):
     return dict((value, key) for key, value in WEIGHTS.items()).get(weight, "ether")
 
 
-def check_declaration(bridges, vlans):
-    """Every rule the bridge and VLAN declarations of one host break, as (variable, value, rule)."""
+def check_declaration(bridges, vlans, vxlans=()):
+    """Every rule the bridge and VLAN declarations of one host break, as (variable, value, rule);
+    ``vxlans``, the data plane's tunnels, may be the bridges' ports."""
     found = []
     for index, bridge in enumerate(bridges or []):
         name = bridge.get("name") if isinstance(bridge, dict) else None
@@ -284,7 +311,7 @@ def check_declaration(bridges, vlans):
             found.append(("vlan_interfaces[%d].id" % index, vlan_id, "is not a VLAN id (1-4094)"))
     if not found:
         try:
-            interfaces(vlans=vlans or [], bridges=bridges or [])
+            interfaces(vlans=vlans or [], bridges=bridges or [], vxlans=vxlans or [])
         except (ConfigError, KeyError, TypeError, AttributeError) as error:
             interface, _sep, rule = str(error).partition(": ")
             vlan_names = set(vlan.get("name") or "%s.%s" % (vlan["parent"], vlan["id"]) for vlan in vlans or [])

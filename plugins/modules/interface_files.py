@@ -8,21 +8,21 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: interface_files
-short_description: Persistent bridge and VLAN configuration, in ifupdown or ifcfg files
+short_description: Persistent bridge, VLAN and VXLAN configuration, in ifupdown or ifcfg files
 version_added: 0.1.0
 description:
   - Writes one file per interface that O(owner) manages, rendered from the declared NICs, VLAN
-    devices and bridges, in the documents' own formats; removes the files of O(owner) that are no
+    devices, VXLAN devices and bridges, in the documents' own formats; removes the files of O(owner) that are no
     longer declared, and leaves every other file alone.
   - C(ifupdown) (Debian, Ubuntu) files go to C(/etc/network/interfaces.d) with a weight in the
-    name (NIC 20, VLAN 40, bridge 60) so the boot order is NIC, VLAN, bridge. The stanzas of the
+    name (NIC 20, VLAN 40, VXLAN 50, bridge 60) so the boot order is NIC, VLAN, VXLAN, bridge. The stanzas of the
     managed interfaces in C(/etc/network/interfaces) are switched off (commented with a marker)
     and switched back on once no role manages the interface.
   - C(ifcfg) (RHEL, CentOS) files go to C(/etc/sysconfig/network-scripts).
   - With C(ifquery) present, the whole new configuration is parsed in a staging copy first; any
     complaint fails the task before a file is replaced.
   - This writes files only; the running system is changed by M(privatecloud.iaas.linux_bridge)
-    and M(privatecloud.iaas.vlan_interface).
+    M(privatecloud.iaas.vlan_interface) and M(privatecloud.iaas.vxlan_interface).
 options:
   owner:
     description: The role whose files these are; each role writes and removes only its own.
@@ -48,6 +48,14 @@ options:
     default: []
   vlans:
     description: VLAN devices (parent, id, name, method, address, gateway, dns, dns_domain, hwaddr).
+    type: list
+    elements: dict
+    default: []
+  vxlans:
+    description:
+      - VXLAN devices (name, id, local, peers, port), the vlan role's; ifupdown only. The stanza
+        makes the device with C(ip link add) and its peers with C(bridge fdb append) before it
+        comes up, and deletes it when it goes down.
     type: list
     elements: dict
     default: []
@@ -191,6 +199,7 @@ def main():
             nics=dict(type="list", elements="dict", default=[]),
             vlans=dict(type="list", elements="dict", default=[]),
             bridges=dict(type="list", elements="dict", default=[]),
+            vxlans=dict(type="list", elements="dict", default=[]),
         ),
         supports_check_mode=True,
     )
@@ -199,7 +208,8 @@ def main():
     directory = params["directory"] or DIRECTORIES[file_format]
     render = render_ifupdown if file_format == "ifupdown" else render_ifcfg
     try:
-        declared = render(owned_entries(interfaces(params["nics"], params["vlans"], params["bridges"]), owner), owner)
+        entries = interfaces(params["nics"], params["vlans"], params["bridges"], params["vxlans"])
+        declared = render(owned_entries(entries, owner), owner)
     except (ConfigError, KeyError, TypeError) as error:
         module.fail_json(msg="the declared interfaces cannot be written: %s" % error)
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: interfaces
-short_description: Make a host's declared bridges or VLAN devices, and remove those no longer declared
+short_description: Make a host's declared bridges, VLAN or VXLAN devices; remove the undeclared
 version_added: 0.1.0
 description:
-  - One task for a whole set of a host's bridges (O(kind=bridge)) or VLAN devices (O(kind=vlan)),
-    the one implementation of the bridge and vlan roles. Each declared device is made with
-    M(privatecloud.iaas.linux_bridge) or M(privatecloud.iaas.vlan_interface); each of
+  - One task for a whole set of a host's bridges (O(kind=bridge)), VLAN devices (O(kind=vlan)) or
+    VXLAN devices (O(kind=vxlan)), the one implementation of the bridge and vlan roles. Each
+    declared device is made with M(privatecloud.iaas.linux_bridge),
+    M(privatecloud.iaas.vlan_interface) or M(privatecloud.iaas.vxlan_interface); each of
     O(released) is removed.
   - An entry's address is managed exactly when the entry is static (an C(address) and no other
     C(method)); with DHCP or none, a joining port's addresses still move to the bridge.
@@ -23,15 +24,16 @@ description:
     reaches the host again.
 options:
   kind:
-    description: V(bridge) or V(vlan).
+    description: V(bridge), V(vlan) or V(vxlan).
     type: str
     required: true
-    choices: [bridge, vlan]
+    choices: [bridge, vlan, vxlan]
   declared:
     description:
       - The declarations, as in C(bridge_interfaces) (C(name), C(ports), C(stp),
         C(forward_delay), C(hello_time), C(method), C(address)) or C(vlan_interfaces) (C(parent),
-        C(id), C(name), C(method), C(address)).
+        C(id), C(name), C(method), C(address)) or C(vlan_tunnels) (C(name), C(id), C(local),
+        C(peers), C(port)).
     type: list
     elements: dict
     default: []

@@ -42,7 +42,7 @@ def test_only_released_devices_of_the_kind_are_removed_after_the_declared_ones()
 
 
 def test_an_unknown_kind_is_refused():
-    with pytest.raises(ValueError, match="kind: 'bond' is not one of bridge, vlan"):
+    with pytest.raises(ValueError, match="kind: 'bond' is not one of bridge, vlan, vxlan"):
         calls("bond", [])
 
 
@@ -66,3 +66,14 @@ def test_a_vlan_device_of_that_name_made_for_something_else_is_refused_unless_ta
     # The same device (parent and id) is simply used.
     links["eth0.10"].update(link="eth0", linkinfo={"info_kind": "vlan", "info_data": {"id": 10}})
     assert vlan.plan(dict(wanted, take_over=False), links, {})[0] == []
+
+
+def test_a_tunnel_is_a_vxlan_device_with_its_peers():
+    found = calls("vxlan", [{"name": "eucavx10", "id": 10, "local": "192.0.2.11", "peers": ["192.0.2.12"]}],
+                  released=[{"kind": "vxlan", "name": "eucavx11"}, {"kind": "vlan", "name": "eth0.11"}], owned=[])
+    common = {"rollback_timeout": 0, "rollback_journal": "vxlan"}
+    assert found == [
+        ("eucavx10", "privatecloud.iaas.vxlan_interface",
+         dict(common, name="eucavx10", id=10, local="192.0.2.11", peers=["192.0.2.12"], take_over=False)),
+        ("eucavx11", "privatecloud.iaas.vxlan_interface", dict(common, name="eucavx11", state="absent")),
+    ]

@@ -148,3 +148,27 @@ def test_each_role_writes_its_own_files():
     eucalyptus = render_ifcfg(owned_entries(EUCALYPTUS_BR0, "bridge"), "bridge")
     assert sorted(eucalyptus) == ["ifcfg-br0", "ifcfg-eth0"]
     assert interfaces_in(eucalyptus["ifcfg-eth0"], "ifcfg") == ["eth0"]
+
+
+# A front-end of two clusters: the group's VLAN device and its tunnel in the group's bridge.
+TUNNELLED = interfaces(vlans=[{"parent": "eth0", "id": 10}],
+                       vxlans=[{"name": "eucavx10", "id": 10, "local": "192.0.2.11", "peers": ["192.0.2.13", "192.0.2.12"]}],
+                       bridges=[{"name": "eucabr10", "ports": ["eth0.10", "eucavx10"], "address": "10.0.4.1/25"}])
+
+
+def test_a_tunnel_comes_up_after_the_vlans_and_before_its_bridge_and_goes_with_it():
+    assert [(entry["name"], entry["master"]) for entry in TUNNELLED] == [
+        ("eth0", None), ("eth0.10", "eucabr10"), ("eucavx10", "eucabr10"), ("eucabr10", None)]
+    vlan = render_ifupdown(owned_entries(TUNNELLED, "vlan"), "vlan")
+    assert sorted(vlan) == ["20-eth0", "40-eth0.10", "50-eucavx10"]
+    assert vlan["50-eucavx10"].splitlines()[1:] == [
+        "auto eucavx10",
+        "iface eucavx10 inet manual",
+        "    pre-up ip link add eucavx10 type vxlan id 10 local 192.0.2.11 dstport 4789",
+        "    pre-up bridge fdb append 00:00:00:00:00:00 dev eucavx10 dst 192.0.2.12",
+        "    pre-up bridge fdb append 00:00:00:00:00:00 dev eucavx10 dst 192.0.2.13",
+        "    up ip link set dev eucavx10 up",
+        "    post-down ip link delete dev eucavx10"]
+    assert "bridge_ports eth0.10 eucavx10" in render_ifupdown(owned_entries(TUNNELLED, "bridge"))["60-eucabr10"]
+    with pytest.raises(ConfigError, match="eucavx10: a VXLAN device has no ifcfg form"):
+        render_ifcfg(owned_entries(TUNNELLED, "vlan"))
