@@ -188,8 +188,11 @@ def plan(params, links, addresses, routes):
     have = set((current or {}).get("addresses", [])) | set(moved)
     if params.get("addresses") is not None:
         declared = interface_addresses(params["addresses"])
-        wanted["addresses"] = sorted(declared)
-        commands.extend(address_commands(name, have, declared))
+        # What another task holds on the bridge (the data plane's routers) is neither ours to
+        # remove nor to add; it stays in the picture of the bridge.
+        held = have & set(interface_addresses(params.get("held_addresses") or []))
+        wanted["addresses"] = sorted(set(declared) | held)
+        commands.extend(address_commands(name, have - held, declared, held))
     else:
         wanted["addresses"] = sorted(have)
     if current is None or not current["up"]:
@@ -197,15 +200,16 @@ def plan(params, links, addresses, routes):
     return commands, current or {}, wanted
 
 
-def address_commands(name, have, declared):
-    """ip -batch lines that make the addresses of ``name`` exactly ``declared``."""
+def address_commands(name, have, declared, held=()):
+    """ip -batch lines that make the addresses of ``name`` exactly ``declared`` (``held``: others
+    the bridge carries and keeps)."""
     have, declared = set(have), set(declared)
     removed = sorted(have - declared)
     commands = ["address delete %s dev %s" % (address, name) for address in removed]
     # Deleting a primary address also deletes the secondaries of its subnet (the kernel's default
-    # without promote_secondaries): after a deletion every declared address is put back, and
-    # 'replace' leaves one that survived as it is.
-    verb, kept = ("replace", sorted(declared)) if removed else ("add", sorted(declared - have))
+    # without promote_secondaries): after a deletion every declared and held address is put back,
+    # and 'replace' leaves one that survived as it is.
+    verb, kept = ("replace", sorted(declared | set(held))) if removed else ("add", sorted(declared - have))
     return commands + ["address %s %s dev %s" % (verb, address, name) for address in kept]
 
 

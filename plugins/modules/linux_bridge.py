@@ -69,6 +69,13 @@ options:
         those moved from a joining port stay).
     type: list
     elements: str
+  held_addresses:
+    description:
+      - Addresses in CIDR form that another task holds on the bridge (the data plane's routers,
+        M(privatecloud.iaas.owned_addresses)); O(addresses) neither removes nor adds them.
+    type: list
+    elements: str
+    default: []
   move_addresses:
     description: Move a joining port's addresses and routes to the bridge.
     type: bool
@@ -169,6 +176,7 @@ def main():
             forward_delay=dict(type="float"),
             hello_time=dict(type="float"),
             addresses=dict(type="list", elements="str"),
+            held_addresses=dict(type="list", elements="str", default=[]),
             move_addresses=dict(type="bool", default=True),
             guest_ports=dict(type="list", elements="str", default=["vnet*", "vif*", "tap*"]),
             take_over=dict(type="bool", default=True),
