@@ -14,6 +14,7 @@ ARGUMENTS = dict(
     released=dict(type="list", elements="dict", default=[]),
     rollback_timeout=dict(type="int", default=0),
     owned=dict(type="list", elements="str"),
+    departing=dict(type="list", elements="str", default=[]),
 )
 
 
@@ -29,7 +30,7 @@ class ActionModule(ActionBase):
         params = self.validate_argument_spec(argument_spec=ARGUMENTS)[1]
         try:
             planned = calls(params["kind"], params["declared"], params["released"], params["rollback_timeout"],
-                            params["owned"])
+                            params["owned"], params["departing"])
         except (KeyError, ValueError) as error:
             return dict(result, failed=True, msg="%s_interfaces: %s" % (params["kind"], error))
         result.update(changed=False, devices={}, rollback_cookies=[], diff=[])

@@ -114,6 +114,11 @@ def plan(params, links, addresses, routes):
     check_declaration(params)
     name = params["name"]
     current = bridge_state(name, links, addresses)
+    departing = set(params.get("departing_ports") or ())
+    if current and departing:
+        # Another task of this run removes these devices, which takes them out of the bridge: in
+        # check mode they are still there, and the prediction must not release them here.
+        current = dict(current, ports=[port for port in current["ports"] if port not in departing])
     if params["state"] == "absent":
         if current is None:
             return [], {}, {}
@@ -188,9 +193,10 @@ def plan(params, links, addresses, routes):
     have = set((current or {}).get("addresses", [])) | set(moved)
     if params.get("addresses") is not None:
         declared = interface_addresses(params["addresses"])
-        # What another task holds on the bridge (the data plane's routers) is neither ours to
-        # remove nor to add; it stays in the picture of the bridge.
-        held = have & set(interface_addresses(params.get("held_addresses") or []))
+        # What another task holds on the bridge (the data plane's routers, in its subnet) is neither
+        # ours to remove nor to add; it stays in the picture of the bridge.
+        held = {address for address in have - set(declared)
+                if _within(address, params.get("held_networks") or ())}
         wanted["addresses"] = sorted(set(declared) | held)
         commands.extend(address_commands(name, have - held, declared, held))
     else:
@@ -198,6 +204,11 @@ def plan(params, links, addresses, routes):
     if current is None or not current["up"]:
         commands.append("link set dev %s up" % name)
     return commands, current or {}, wanted
+
+
+def _within(address, networks):
+    interface = ipaddress.ip_interface(address)
+    return any(interface.ip in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
 def address_commands(name, have, declared, held=()):

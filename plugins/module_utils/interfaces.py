@@ -25,12 +25,13 @@ def device_name(kind, entry):
     return entry.get("name")
 
 
-def calls(kind, declared, released=(), rollback_timeout=0, owned=None):
+def calls(kind, declared, released=(), rollback_timeout=0, owned=None, departing=()):
     """[(device name, module, arguments)] that make ``declared`` and remove ``released``, in order.
 
     ``owned``: the names of the devices the collection made before (its boot files name them); a
     declared device outside it that exists for something else is then refused, not taken over.
-    None: every existing device of a declared name is taken over."""
+    None: every existing device of a declared name is taken over. ``departing``: devices another
+    role removes in this run (a bridge does not release them itself)."""
     if kind not in KINDS:
         raise ValueError("kind: %r is not one of %s" % (kind, ", ".join(sorted(KINDS))))
     module = KINDS[kind]["module"]
@@ -42,8 +43,10 @@ def calls(kind, declared, released=(), rollback_timeout=0, owned=None):
             arguments["ports"] = list(entry.get("ports") or [])
         if entry.get("address") is not None and (entry.get("method") or "static") == "static":
             arguments["addresses"] = [entry["address"]]
-        if kind == "bridge" and entry.get("held_addresses"):
-            arguments["held_addresses"] = list(entry["held_addresses"])
+        if kind == "bridge" and entry.get("held_networks"):
+            arguments["held_networks"] = list(entry["held_networks"])
+        if kind == "bridge" and departing:
+            arguments["departing_ports"] = list(departing)
         if kind == "bridge" and entry.get("method") == "dhcp":
             arguments["dhcp"] = True
         if owned is not None:

@@ -52,6 +52,14 @@ options:
         and left as it is. Left out, such a device is taken over.
     type: list
     elements: str
+  departing:
+    description:
+      - Devices another task of this run removes (the vlan role's released tunnels and VLAN
+        devices); a bridge that has one as a port leaves it to that removal
+        (O(privatecloud.iaas.linux_bridge#module:departing_ports)).
+    type: list
+    elements: str
+    default: []
   rollback_timeout:
     description: Passed to each device module; the changes join the rollback journal named after O(kind).
     type: int

@@ -69,10 +69,19 @@ options:
         those moved from a joining port stay).
     type: list
     elements: str
-  held_addresses:
+  held_networks:
     description:
-      - Addresses in CIDR form that another task holds on the bridge (the data plane's routers,
-        M(privatecloud.iaas.owned_addresses)); O(addresses) neither removes nor adds them.
+      - Networks whose addresses on the bridge another task holds (the data plane's routers in its
+        subnet, the elastic IPs of its pool, by M(privatecloud.iaas.owned_addresses)); O(addresses)
+        neither removes nor adds them, unless it declares one.
+    type: list
+    elements: str
+    default: []
+  departing_ports:
+    description:
+      - Ports that another task of the same run removes (a tunnel or VLAN device that left its
+        declaration), which takes them out of the bridge; the bridge does not release them
+        itself, so that check mode predicts the run.
     type: list
     elements: str
     default: []
@@ -176,7 +185,8 @@ def main():
             forward_delay=dict(type="float"),
             hello_time=dict(type="float"),
             addresses=dict(type="list", elements="str"),
-            held_addresses=dict(type="list", elements="str", default=[]),
+            held_networks=dict(type="list", elements="str", default=[]),
+            departing_ports=dict(type="list", elements="str", default=[]),
             move_addresses=dict(type="bool", default=True),
             guest_ports=dict(type="list", elements="str", default=["vnet*", "vif*", "tap*"]),
             take_over=dict(type="bool", default=True),

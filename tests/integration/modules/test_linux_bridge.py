@@ -93,16 +93,24 @@ def test_addresses_another_task_holds_stay_and_are_not_added(netns):
     netns.module(name="br0", ports=["eth-a"], addresses=["198.51.100.1/24"])
     # The data plane's router on the private network's bridge, held by owned_addresses.
     netns.ip("address", "add", "10.20.2.1/26", "dev", "br0")
-    held = ["10.20.2.1/26", "10.20.2.65/26"]
-    result = netns.module(name="br0", ports=["eth-a"], addresses=["198.51.100.1/24"], held_addresses=held)
+    held = ["10.20.0.0/16"]
+    result = netns.module(name="br0", ports=["eth-a"], addresses=["198.51.100.1/24"], held_networks=held)
     assert result["changed"] is False, result
     assert "10.20.2.1/26" in netns.ip("-4", "-o", "address", "show", "dev", "br0")
     # A change of the bridge's own address puts a held one back, should the kernel take it along.
-    moved = netns.module(name="br0", ports=["eth-a"], addresses=["198.51.100.2/24"], held_addresses=held)
+    moved = netns.module(name="br0", ports=["eth-a"], addresses=["198.51.100.2/24"], held_networks=held)
     assert moved["commands"] == ["address delete 198.51.100.1/24 dev br0", "address replace 10.20.2.1/26 dev br0",
                                  "address replace 198.51.100.2/24 dev br0"]
     shown = netns.ip("-4", "-o", "address", "show", "dev", "br0")
-    assert "10.20.2.1/26" in shown and "198.51.100.2/24" in shown and "10.20.2.65" not in shown
+    assert "10.20.2.1/26" in shown and "198.51.100.2/24" in shown
+
+
+def test_a_port_another_task_removes_in_this_run_is_not_released_here(netns):
+    netns.module(name="br0", ports=["eth-a", "eth-b"])
+    # Check mode of a run whose vlan role removes eth-b: the removal takes it out of the bridge.
+    predicted = netns.module(check=True, name="br0", ports=["eth-a"], departing_ports=["eth-b"])
+    assert predicted["changed"] is False, predicted
+    assert netns.module(name="br0", ports=["eth-a"])["commands"] == ["link set dev eth-b nomaster"]
 
 
 def test_the_address_and_default_route_move_with_the_port(netns):
