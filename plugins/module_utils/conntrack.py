@@ -53,6 +53,13 @@ class Plane:
         self.elastic = {instance["private_ip"]: instance.get("public_ip")
                         for instance in dataplane.get("instances", ())}
         self.elastic_ips = {address for address in self.elastic.values() if address}
+        # Every CC's own address in every block, this one's or another cluster's, held now or not.
+        cc = dataplane.get("cc_addresses") or {"prefix": 32, "count": 0}
+        self.block_size, self.cc_count = 2 ** (32 - cc["prefix"]), cc["count"]
+
+    def _cc_own(self, address):
+        offset = (int(address) - int(self.subnet.network_address)) % self.block_size
+        return address in self.subnet and 1 <= offset <= self.cc_count
 
     def _group(self, address):
         for network, group, rules in self.groups:
@@ -67,6 +74,10 @@ class Plane:
         if source in self.local or target in self.local:
             return None  # the host's own connections
         source_ip, target_ip = ipaddress.ip_address(source), ipaddress.ip_address(target)
+        if self._cc_own(source_ip) or self._cc_own(target_ip):
+            # A CC's own connection (a renewal of a lease, to a router this run stops holding):
+            # no instance's, whatever addresses the host holds at this moment.
+            return None
         if target_ip in self.subnet:
             if orig["dst"] != target and orig["dst"] != self.elastic.get(target):
                 return "came in through %s, which is no longer the elastic IP of %s" % (orig["dst"], target)

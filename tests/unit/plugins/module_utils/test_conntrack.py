@@ -63,3 +63,16 @@ def test_an_unassigned_elastic_ip_ends_what_came_in_and_went_out_through_it():
 def test_the_hosts_own_connections_are_never_looked_at():
     # The front-end's own connection to an instance (from 198.51.100.1) survives even with no group.
     assert reasons({"groups": [], "instances": []})[4] is None
+
+
+def test_a_ccs_own_address_is_never_an_instances_even_once_the_host_stops_holding_it():
+    # With two clusters the gateways are the eight addresses after each block's network: a VM's
+    # lease renewal to a router this run stops holding (its group left this CC) is no instance's.
+    listing = ("udp      17 29 src=10.10.2.9 dst=10.10.2.1 sport=68 dport=67 src=10.10.2.1 dst=10.10.2.9 sport=67 "
+               "dport=68 mark=0 use=1\n"
+               "tcp      6 431999 ESTABLISHED src=10.10.1.80 dst=10.10.2.9 sport=40001 dport=22 src=10.10.2.9 "
+               "dst=10.10.1.80 sport=22 dport=40001 [ASSURED] mark=0 use=1\n")
+    plane = conntrack.Plane("10.10.0.0/16", {"groups": [], "instances": [],
+                                             "cc_addresses": {"prefix": 26, "count": 8}}, ())
+    assert [plane.stale(entry) for entry in conntrack.parse(listing)] == [
+        None, "goes to 10.10.2.9, which is in no active security group"]
