@@ -181,8 +181,9 @@ def plan(variables, nodes, previous=None, clusters=None):
     groups = _groups(groups_value, managed, problems)
     instances = _instances(instances_value, groups, nodes, problems)
     _clusters_of(instances, clusters, problems)
-    _addresses(groups, instances, managed, previous or {}, problems, reserved=NUMBER_OF_CCS if clusters else 1)
-    _public(instances, variables.get("vnet_publicips"), problems)
+    reserved = NUMBER_OF_CCS if clusters else 1
+    _addresses(groups, instances, managed, previous or {}, problems, reserved=reserved)
+    _public(instances, variables.get("vnet_publicips"), problems, clusters["index"] if clusters else None)
     metadata = _metadata(variables.get("vnet_metadata_address"), problems)
     for group in groups.values():
         _ingress(group, groups_value[group.name].get("ingress") if isinstance(groups_value[group.name], dict) else None,
@@ -199,6 +200,8 @@ def plan(variables, nodes, previous=None, clusters=None):
     active = [group for group in sorted(groups.values(), key=lambda group: group.tag) if group.instances]
     result = {
         "subnet": subnet,
+        # Where in each block the CCs' own addresses are: the ``count`` after the block's network.
+        "cc_addresses": {"prefix": managed.block_prefix, "count": reserved},
         "groups": [],
         "instances": [],
         "metadata": metadata,
@@ -409,7 +412,9 @@ def _clusters_of(instances, clusters, problems):
         instance["cluster"] = index
 
 
-def _public(instances, pool_value, problems):
+def _public(instances, pool_value, problems, own=None):
+    """Each elastic IP is in the pool of its instance's CC (this one's, for its own cluster's
+    instances; each CC checks its own) and belongs to one instance."""
     wanted = [instance for instance in instances if instance.get("public_ip")]
     if not wanted:
         return
@@ -421,7 +426,7 @@ def _public(instances, pool_value, problems):
     for instance in wanted:
         where = "vnet_instances[%s].public_ip" % instance["name"]
         address = instance["public_ip"]
-        if address not in pool:
+        if address not in pool and instance.get("cluster", own) == own:
             problems.append((where, address, "is not in vnet_publicips, the pool of elastic IPs"))
         elif address in owner:
             problems.append((where, address, "is also the elastic IP of %s" % owner[address]))

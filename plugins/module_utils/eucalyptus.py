@@ -469,7 +469,9 @@ def _check_managed(host, variables, problems, public):
 def _check_tunnels(hosts, problems):
     """MANAGED-NOVLAN with several clusters: each CC tunnels through a bridge.
 
-    Eucalyptus Network Configuration (1.6), Multi-cluster networking.
+    Eucalyptus Network Configuration (1.6), Multi-cluster networking. Where the collection runs
+    the data plane (vnet_dataplane: ansible) no CC tunnels: its own tunnel joins the private
+    network's bridge instead (host_plan names what that needs).
     """
     frontends = [host for host, entry in hosts.items() if "frontend" in entry["groups"]]
     if len(frontends) < 2:
@@ -477,7 +479,8 @@ def _check_tunnels(hosts, problems):
     for host in sorted(frontends):
         variables = hosts[host]["vars"]
         public = variables.get("vnet_pubinterface")
-        if variables.get("vnet_mode") != "MANAGED-NOVLAN" or not public or variables.get("vnet_localip") == "0.0.0.0":
+        if (variables.get("vnet_mode") != "MANAGED-NOVLAN" or not public or variables.get("vnet_localip") == "0.0.0.0"
+                or variables.get("vnet_dataplane") == "ansible"):
             continue
         bridges = [bridge.get("name") for bridge in variables.get("bridge_interfaces") or [] if isinstance(bridge, dict)]
         if public not in bridges:

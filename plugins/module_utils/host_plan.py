@@ -16,6 +16,7 @@ plain data out (JSON-able), so the plans are tested without Ansible.
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 import re
 
@@ -150,6 +151,7 @@ def plan_host(host, inventory, problems, served_dhcpd=None):
     plan["interfaces"] = _interfaces(context, plan)
     if plan["eucalyptus"] and plan["eucalyptus"]["dataplane"]:
         plan["eucalyptus"]["dataplane"]["addresses"] = _dataplane_addresses(context, plan)
+    _hold_dataplane_networks(context, plan)
     plan["dhcpd"] = _dhcpd(context, plan)
     plan["firewall"] = _firewall(context, plan)
     plan["preflight"] = _preflight(context, plan)
@@ -251,11 +253,15 @@ def _eucalyptus(context):
     # vtun is the CC's tool: where the collection runs the data plane, no CC tunnels.
     plan["vtun"] = bool(plan["cc"] and mode in ROUTING_MODES and len(clusters) > 1
                         and context.get("vnet_localip") != "0.0.0.0" and context.get("vnet_dataplane") != "ansible")
-    if plan["dataplane"] and len(clusters) > 1:
-        context.add("vnet_dataplane", "ansible", "realises the security groups of one cluster, and this inventory has "
-                    "%d front-ends (%s): joining a group across clusters needs tunnels between their CCs, which the "
-                    "collection does not build yet; give each cluster an inventory of its own, or let the CCs run "
-                    "the data plane" % (len(clusters), ", ".join(clusters)))
+    if plan["dataplane"] and plan["dataplane"]["tunnels"]:
+        # Each end of a tunnel is a front-end's IPv4 address (vnet_localip, else ansible_host).
+        for frontend in clusters:
+            if not _is_ipv4(context.inventory.variables(frontend).get("vnet_localip") or
+                            _address(context.inventory, frontend)):
+                context.add("vnet_localip", "(not set on %s)" % frontend,
+                            "is where the tunnels that join the security groups across clusters end, and %s has "
+                            "no IPv4 address in the inventory (vnet_localip or ansible_host): set one"
+                            % frontend)
     release = context.inventory.release(context.host)
     if plan["vtun"] and releases.has(release, "vtun") is False:
         context.add("vnet_localip", context.get("vnet_localip", "(not set)"),
@@ -410,6 +416,7 @@ def _interfaces(context, plan):
         bridges.append(dict(DEFAULT_VM_BRIDGE, name=euca["vm_bridge"]))
     declared_vlans = [item.get("name") or "%s.%s" % (item.get("parent"), item.get("id"))
                       for item in vlans if isinstance(item, dict)]
+    tunnels = ((euca.get("dataplane") or {}).get("tunnels") or []) if euca.get("cc") else []
     for vlan, bridge, group in _group_devices(context, plan):
         if bridge["name"] in declared or vlan["name"] in declared_vlans:
             rule = "is also a device of the data plane's group %s (tag %d): the collection makes %s and %s for it" % (
@@ -418,6 +425,18 @@ def _interfaces(context, plan):
             continue
         vlans.append(vlan)
         bridges.append(bridge)
+    # MANAGED-NOVLAN's tunnel joins the private network's bridge (MANAGED's join the groups' bridges).
+    for tunnel in [tunnel for tunnel in tunnels if tunnel["bridge"] is None]:
+        private = context.get("vnet_privinterface")
+        carrier = private if private in declared else _carrier(private, bridges)
+        index = next((index for index, bridge in enumerate(bridges) if bridge.get("name") == carrier), None)
+        if index is None:
+            context.add("vnet_privinterface", private, "is neither a bridge nor a bridge's port: a front-end of "
+                        "several clusters in MANAGED-NOVLAN joins its private network to the other clusters' "
+                        "through a VXLAN device (%s), a port of the private network's bridge; declare that bridge "
+                        "in bridge_interfaces with %s as its port" % (tunnel["name"], private))
+            continue
+        bridges[index] = dict(bridges[index], ports=list(bridges[index].get("ports") or []) + [tunnel["name"]])
     cloud = plan["cloudstack"] or {}
     missing = [label for label in cloud.get("traffic_labels", []) if label not in declared]
     if missing:
@@ -426,6 +445,7 @@ def _interfaces(context, plan):
     return {
         "bridges": bridges,
         "vlans": vlans,
+        "vxlans": [{key: tunnel[key] for key in ("name", "id", "local", "peers")} for tunnel in tunnels],
         "vlan_8021q": bool(vlans) or (euca.get("nc", False) and euca.get("mode") in VLAN_MODES),
     }
 
@@ -466,7 +486,9 @@ def _group_devices(context, plan):
             continue
         vlan = {"parent": context.get("vnet_privinterface"), "id": group["tag"],
                 "name": "%s.%d" % (context.get("vnet_privinterface"), group["tag"])}
-        bridge = dict(settings, name="eucabr%d" % group["tag"], ports=[vlan["name"]])
+        # With several clusters, the group's tunnel to the other CCs is its bridge's port too.
+        tunnels = [tunnel["name"] for tunnel in found.get("tunnels") or () if tunnel["bridge"] == "eucabr%d" % group["tag"]]
+        bridge = dict(settings, name="eucabr%d" % group["tag"], ports=[vlan["name"]] + (tunnels if euca.get("cc") else []))
         if euca.get("cc"):
             bridge["address"] = "%s/%d" % (group["gateway"], group["prefix"])
         else:
@@ -474,6 +496,31 @@ def _group_devices(context, plan):
         block = dict(group, used=[instance["private_ip"] for instance in instances], nodes=nodes)
         devices.append((vlan, bridge, block))
     return devices
+
+
+def _hold_dataplane_networks(context, plan):
+    """A front-end's bridge that carries the data plane's addresses (the private network's routers
+    in vnet_subnet, the elastic IPs of vnet_publicips) leaves those networks' addresses to the data
+    plane (owned_addresses), held now or removed by it later in the run."""
+    euca = plan["eucalyptus"] or {}
+    if not (euca.get("cc") and euca.get("mode") in ROUTING_MODES and context.get("vnet_dataplane") == "ansible"):
+        return
+    held = {}
+    try:
+        subnet = eucalyptus.ipv4_subnet(context.get("vnet_subnet"), context.get("vnet_netmask"))
+        held.setdefault(_carrier(context.get("vnet_privinterface"), plan["interfaces"]["bridges"]), []).append(
+            str(subnet.cidr))
+        pool = context.get("vnet_publicips")
+        if _set(pool):
+            addresses = [ipaddress.ip_address(str(address)) for address in eucalyptus.public_ips(pool)]
+            held.setdefault(_carrier(context.get("vnet_pubinterface"), plan["interfaces"]["bridges"]), []).extend(
+                str(network) for network in ipaddress.collapse_addresses(addresses))
+    except (AddressError, AddressErrors, TypeError, ValueError):
+        return  # the mode's own checks name the keys
+    bridges = plan["interfaces"]["bridges"]
+    for index, bridge in enumerate(bridges):
+        if isinstance(bridge, dict) and held.get(bridge.get("name")):
+            bridges[index] = dict(bridge, held_networks=held[bridge["name"]])
 
 
 def _dataplane_addresses(context, plan):
@@ -600,10 +647,17 @@ def _vlan_clean(context, plan):
     keys = ("vnet_subnet", "vnet_netmask", "vnet_addrspernet")
     if any(not _set(cc.get(key)) for key in keys):
         return []  # validation names what the front-end lacks
-    nodes = sorted(inventory.members("nodes", "eucalyptus"))
-    index = nodes.index(context.host) if context.host in nodes else 0
     frontend = plan["eucalyptus"]["cc"]
+    # Each cluster's test is its own: a CC and the nodes that name it (euca_cluster).
+    own = (context.host if frontend else context.get("euca_cluster")) if len(clusters) > 1 else clusters[0]
+    nodes = sorted(node for node in inventory.members("nodes", "eucalyptus")
+                   if len(clusters) < 2 or inventory.variables(node).get("euca_cluster") == own)
+    index = nodes.index(context.host) if context.host in nodes else 0
+    # A probe is on a group's layer 2, which a tunnel may join across clusters: one per node of all.
+    every_node = sorted(inventory.members("nodes", "eucalyptus"))
+    probe_index = every_node.index(context.host) if context.host in every_node else 0
     parent = context.get("vnet_privinterface")
+    peers = nodes if frontend else [own]
 
     def test(block, peers, **in_service):
         address = block["router"] if frontend else eucalyptus.dotted(_number(block["first"]) + index)
@@ -615,10 +669,13 @@ def _vlan_clean(context, plan):
     for _vlan, bridge, group in _group_devices(context, plan):
         used = {_number(address) for address in group["used"]}
         highest_first = range(_number(group["last"]), _number(group["first"]) - 1, -1)
-        free = list(itertools.islice((number for number in highest_first if number not in used), index + 1))
-        probe = None if frontend or len(free) <= index else "%s/%d" % (eucalyptus.dotted(free[index]), group["prefix"])
-        tests.append(test(group, group["nodes"] if frontend else clusters[:1], bridge=bridge["name"],
-                          router=group["router"], probe=probe))
+        free = list(itertools.islice((number for number in highest_first if number not in used), probe_index + 1))
+        probe = (None if frontend or len(free) <= probe_index
+                 else "%s/%d" % (eucalyptus.dotted(free[probe_index]), group["prefix"]))
+        # A node probes its own CC's address in the block (with one cluster, the router).
+        tests.append(test(group, [node for node in group["nodes"] if node in nodes] if frontend else peers,
+                          bridge=bridge["name"],
+                          router=group["gateway"], probe=probe))
     tag = cc.get("preflight_vlan_id", PREFLIGHT_VLAN_ID)
     if tag in [entry["id"] for entry in tests]:
         return tests
@@ -627,7 +684,7 @@ def _vlan_clean(context, plan):
     except AddressError as error:
         context.add(error.variable, error.value, error.rule)
         return tests
-    return [test(block, nodes if frontend else clusters[:1])] + tests
+    return [test(block, peers)] + tests
 
 
 def _number(address):

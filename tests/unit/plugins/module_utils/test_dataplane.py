@@ -307,6 +307,15 @@ def test_each_cc_holds_its_own_clusters_elastic_ips_and_routes_to_the_others_thr
     assert first["filter"] == second["filter"]
 
 
+def test_each_cc_checks_its_own_clusters_elastic_ips_against_its_own_pool():
+    # Each front-end has a pool of its own: i-b's address is the second CC's, not the first's.
+    first = dict(CLOUD, vnet_publicips=["198.51.100.10"])
+    second = dict(CLOUD, vnet_publicips=["198.51.100.11"])
+    assert clustered(0, variables=first)[1] == [] and clustered(1, variables=second)[1] == []
+    assert clustered(0, variables=second)[1] == [
+        ("vnet_instances[i-a].public_ip", "198.51.100.10", "is not in vnet_publicips, the pool of elastic IPs")]
+
+
 def served(found):
     """{instance: (address, router)} as the CC's dhcpd answers: a host's own router, else its subnet's."""
     subnets = {subnet["subnet"]: subnet["routers"] for subnet in found["dhcp"]["subnets"]}

@@ -148,7 +148,7 @@ def test_managed_mode_nodes_need_8021q_and_no_bridge():
                    "nc1": {"vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"}},
                   common={"vnet_mode": "MANAGED"})
     node = found["nc1"]
-    assert node["interfaces"] == {"bridges": [], "vlans": [], "vlan_8021q": True}
+    assert node["interfaces"] == {"bridges": [], "vlans": [], "vxlans": [], "vlan_8021q": True}
     assert node["eucalyptus"]["vm_bridge"] is None
     assert node["preflight"] == ["vlan_clean"]
     frontend = found["fe"]
@@ -295,23 +295,72 @@ def test_a_release_without_vtun_is_fine_with_tunnelling_off_or_one_cluster():
                            releases={"cc1": "Debian 13"})
 
 
-def test_the_collections_data_plane_spans_one_cluster_and_needs_no_vtun():
-    groups = {"vnet_dataplane": "ansible", "vnet_security_groups": {"admin/default": {"vlan": 10}},
-              "vnet_instances": {"i-1": {"group": "admin/default", "node": "node1"}}}
-    inventory = ({"frontend": ["cc1", "cc2"], "nodes": ["node1"]},
-                 dict(TWO_CLUSTERS[1], node1={"vnet_pubinterface": MANAGED_FRONTEND["vnet_privinterface"],
-                                              "euca_cluster": "cc1"}))
-    found = problems_of(*inventory, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", **groups),
-                        releases={"cc1": "Debian 13", "cc2": "Debian 13"})
-    assert found == ["%s: vnet_dataplane: 'ansible' realises the security groups of one cluster, and this inventory "
-                     "has 2 front-ends (cc1, cc2): joining a group across clusters needs tunnels between their CCs, "
-                     "which the collection does not build yet; give each cluster an inventory of its own, or let the "
-                     "CCs run the data plane" % host for host in ("cc1", "cc2")]
+GROUPS_OF_TWO_CLUSTERS = {
+    "vnet_dataplane": "ansible", "vnet_security_groups": {"admin/default": {"vlan": 10}},
+    "vnet_instances": {"i-1": {"group": "admin/default", "node": "node1"},
+                       "i-2": {"group": "admin/default", "node": "node2"}}}
+NODES_OF_TWO_CLUSTERS = ({"frontend": ["cc1", "cc2"], "nodes": ["node1", "node2"]},
+                         dict(TWO_CLUSTERS[1], node1={"euca_cluster": "cc1", "vnet_pubinterface": "eth0", "vnet_bridge": "br0"},
+                              node2={"euca_cluster": "cc2", "vnet_pubinterface": "eth0", "vnet_bridge": "br0"}))
+
+
+def test_the_collections_data_plane_tunnels_each_group_between_the_clusters_and_needs_no_vtun():
+    found = plans(*NODES_OF_TWO_CLUSTERS, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", **GROUPS_OF_TWO_CLUSTERS),
+                  releases={"cc1": "Debian 13", "cc2": "Debian 13"})
+    assert not any(plan["eucalyptus"]["vtun"] for plan in found.values())
+    for cc, local, peer in (("cc1", "192.0.2.11", "192.0.2.12"), ("cc2", "192.0.2.12", "192.0.2.11")):
+        interfaces = found[cc]["interfaces"]
+        assert interfaces["vxlans"] == [{"name": "eucavx10", "id": 10, "local": local, "peers": [peer]}]
+        assert [bridge["ports"] for bridge in interfaces["bridges"] if bridge["name"] == "eucabr10"] == [
+            ["eth0.10", "eucavx10"]]
+    # Each CC routes the other cluster's instance through that instance's own CC.
+    planes = {cc: found[cc]["eucalyptus"]["dataplane"] for cc in ("cc1", "cc2")}
+    address = {instance["name"]: instance["private_ip"] for instance in planes["cc1"]["instances"]}
+    gateways = {cc: planes[cc]["groups"][0]["gateway"] for cc in planes}
+    assert planes["cc1"]["routes"] == [{"to": address["i-2"] + "/32", "via": gateways["cc2"]}]
+    assert planes["cc2"]["routes"] == [{"to": address["i-1"] + "/32", "via": gateways["cc1"]}]
+    # A node's group bridge has no tunnel: its CC's bridge joins the clusters.
+    assert [bridge["ports"] for bridge in found["node2"]["interfaces"]["bridges"] if bridge["name"] == "eucabr10"] == [
+        ["eth0.10"]]
+    assert found["node2"]["interfaces"]["vxlans"] == []
+    # Preflight per cluster: each CC tests with its own nodes; node2 probes its own CC's gateway,
+    # from a probe address of its own (the group's layer 2 spans both clusters).
+    vlan_clean = {host: [(test["id"], test["peers"], test["router"], test["probe"]) for test in found[host]["vlan_clean"]]
+                  for host in found}
+    assert vlan_clean["cc1"] == [(10, ["node1"], gateways["cc1"], None)]
+    assert vlan_clean["cc2"] == [(10, ["node2"], gateways["cc2"], None)]
+    assert vlan_clean["node1"][0][:2] == (10, ["cc1"]) and vlan_clean["node2"][0][:3] == (10, ["cc2"], gateways["cc2"])
+    assert vlan_clean["node1"][0][3] != vlan_clean["node2"][0][3]
     # Without groups there is nothing to join, and no CC tunnels where the collection owns the plane.
     baseline = plans(*TWO_CLUSTERS, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", vnet_dataplane="ansible"))
-    assert not any(plan["eucalyptus"]["vtun"] for plan in baseline.values())
-    assert not problems_of(*TWO_CLUSTERS, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", vnet_dataplane="ansible"),
-                           releases={"cc1": "Debian 13", "cc2": "Debian 13"})
+    assert not any(plan["eucalyptus"]["vtun"] or plan["interfaces"]["vxlans"] for plan in baseline.values())
+
+
+def test_managed_novlan_tunnels_the_private_networks_bridge_and_needs_one():
+    common = dict(MANAGED_FRONTEND, vnet_mode="MANAGED-NOVLAN", **GROUPS_OF_TWO_CLUSTERS)
+    assert problems_of(*NODES_OF_TWO_CLUSTERS, common=common) == [
+        "%s: vnet_privinterface: 'eth0' is neither a bridge nor a bridge's port: a front-end of several clusters in "
+        "MANAGED-NOVLAN joins its private network to the other clusters' through a VXLAN device (eucavx1), a port "
+        "of the private network's bridge; declare that bridge in bridge_interfaces with eth0 as its port" % cc
+        for cc in ("cc1", "cc2")]
+    groups, variables = NODES_OF_TWO_CLUSTERS
+    bridged = {cc: dict(variables[cc], bridge_interfaces=[{"name": "br1", "ports": ["eth0"]}]) for cc in ("cc1", "cc2")}
+    found = plans(groups, dict(variables, **bridged), common=common)
+    assert found["cc1"]["interfaces"]["bridges"][0]["ports"] == ["eth0", "eucavx1"]
+    assert found["cc1"]["interfaces"]["vxlans"] == [{"name": "eucavx1", "id": 1, "local": "192.0.2.11",
+                                                     "peers": ["192.0.2.12"]}]
+    # The groups' routers are held on that bridge, which leaves them to the data plane.
+    assert {entry["device"] for entry in found["cc1"]["eucalyptus"]["dataplane"]["addresses"]} == {"br1"}
+    assert found["cc1"]["interfaces"]["bridges"][0]["held_networks"] == ["10.0.0.0/8"]
+
+
+def test_a_tunnel_needs_each_front_ends_ipv4_address():
+    groups, variables = NODES_OF_TWO_CLUSTERS
+    named = dict(variables, cc2={})
+    found = problems_of(groups, named, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", **GROUPS_OF_TWO_CLUSTERS))
+    assert found == ["%s: vnet_localip: '(not set on cc2)' is where the tunnels that join the security groups across "
+                     "clusters end, and cc2 has no IPv4 address in the inventory (vnet_localip or ansible_host): set "
+                     "one" % cc for cc in ("cc1", "cc2")]
 
 
 def test_a_node_names_a_front_end_as_its_cluster():
@@ -467,7 +516,7 @@ def test_managed_gives_each_active_group_its_vlan_device_and_bridge_where_it_is_
                      "address": "10.0.4.1/25"},
                     {"stp": True, "forward_delay": 2, "hello_time": 2, "name": "eucabr11", "ports": ["eth0.11"],
                      "address": "10.0.4.129/25"}],
-        "vlan_8021q": True}
+        "vxlans": [], "vlan_8021q": True}
     # Its routers are the bridges'; only the elastic IP is an owned address; dhcpd on each bridge.
     assert found["fe"]["eucalyptus"]["dataplane"]["addresses"] == [
         {"device": "eth1", "address": "192.0.2.200/32", "announce": True}]
