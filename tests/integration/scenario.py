@@ -1,0 +1,56 @@
+"""What the molecule scenarios' tests share: listeners in the test VMs, a host's boot, a rerun of
+site.yml on the scenario's inventory and the tasks it changed.
+
+The "VMs" are network namespaces on a node's bridge (tests/harness/vm_dhcp.py --keep); vm-net
+(tests/harness/vm_net.py) serves, asks and holds connections between them and other hosts.
+"""
+
+import os
+import time
+
+from runner import ansible_playbook
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def start(host, unit, command):
+    """Run ``command`` on ``host`` as the transient unit ``unit``, anew."""
+    host.run("systemctl stop %s" % unit)
+    host.run("systemctl reset-failed %s" % unit)
+    assert host.run("systemd-run --unit %s %s" % (unit, command)).rc == 0
+
+
+def serve(host, unit, command, port, namespace=None):
+    """start(), then wait until the listener listens on ``port`` (a busy machine may take seconds)."""
+    start(host, unit, command)
+    inside = "ip netns exec %s " % namespace if namespace else ""
+    for _attempt in range(40):
+        if host.run("%sss -Hltn 'sport = :%d'" % (inside, port)).stdout.strip():
+            return
+        time.sleep(0.5)
+    raise AssertionError("%s does not listen on %d: %s" % (unit, port, host.run("systemctl status %s" % unit).stdout))
+
+
+def booted(host):
+    """Wait for the host's boot to finish. Right after 'podman restart' systemd may not answer yet,
+    and 'is-system-running --wait' then fails at once: the boot units would still be running."""
+    state = None
+    for _attempt in range(120):
+        state = host.run("systemctl is-system-running --wait").stdout.strip()
+        if state in ("running", "degraded"):
+            return
+        time.sleep(0.5)
+    raise AssertionError("%s did not finish booting: %s" % (host, state))
+
+
+def site(inventory, *arguments):
+    """playbooks/site.yml on the scenario's inventory, as its converge runs it."""
+    return ansible_playbook(os.path.join(ROOT, "playbooks", "site.yml"), inventory, *arguments,
+                            environment={"ANSIBLE_PYTHON_INTERPRETER": "/usr/bin/python3",
+                                         "ANSIBLE_PIPELINING": "true"})
+
+
+def changes(run, host):
+    """{task name without its role: result} of the tasks a successful run changed on ``host``."""
+    assert run.returncode == 0, run
+    return {task.split(" : ", 1)[-1]: result for task, _name, result in run.results(host) if result.get("changed")}
