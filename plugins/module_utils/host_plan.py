@@ -648,10 +648,13 @@ def _vlan_clean(context, plan):
     if any(not _set(cc.get(key)) for key in keys):
         return []  # validation names what the front-end lacks
     frontend = plan["eucalyptus"]["cc"]
-    # Each cluster's test is its own: a CC and the nodes that name it (euca_cluster).
-    own = (context.host if frontend else context.get("euca_cluster")) if len(clusters) > 1 else clusters[0]
-    nodes = sorted(node for node in inventory.members("nodes", "eucalyptus")
-                   if len(clusters) < 2 or inventory.variables(node).get("euca_cluster") == own)
+    # Each cluster's test is its own: a CC and the nodes that name it (euca_cluster; a node that
+    # names none is the first cluster's, as in a cloud of one).
+    def cluster_of(node):
+        return inventory.variables(node).get("euca_cluster") or clusters[0]
+
+    own = context.host if frontend else cluster_of(context.host)
+    nodes = sorted(node for node in inventory.members("nodes", "eucalyptus") if cluster_of(node) == own)
     index = nodes.index(context.host) if context.host in nodes else 0
     # A probe is on a group's layer 2, which a tunnel may join across clusters: one per node of all.
     every_node = sorted(inventory.members("nodes", "eucalyptus"))
