@@ -62,6 +62,7 @@ def stage_command(name):
         "molecule": ["env", "PRIVATECLOUD_RELEASE=%s" % scenario_release(argument)[1],
                      "molecule", "test", "-s", scenario_release(argument)[0]],
         "kernel": ["molecule", "test", "-s", "kernel"],
+        "ee": ["tests/harness/ee.sh"],
     }
     if kind not in commands or (kind in ("compat", "molecule", "image")) != bool(argument):
         raise SystemExit("unknown stage %r: see %s" % (name, os.path.relpath(__file__, ROOT)))
