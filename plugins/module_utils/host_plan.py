@@ -648,6 +648,7 @@ def _vlan_clean(context, plan):
     if any(not _set(cc.get(key)) for key in keys):
         return []  # validation names what the front-end lacks
     frontend = plan["eucalyptus"]["cc"]
+
     # Each cluster's test is its own: a CC and the nodes that name it (euca_cluster; a node that
     # names none is the first cluster's, as in a cloud of one).
     def cluster_of(node):
