@@ -498,18 +498,27 @@ def _group_devices(context, plan):
     return devices
 
 
+def _dataplane_subnet(context, plan):
+    """(whether this host is a routing front-end whose data plane the collection owns, the CIDR of
+    its vnet_subnet, None where the mode's own checks find the subnet broken)."""
+    euca = plan["eucalyptus"] or {}
+    if not (euca.get("cc") and euca.get("mode") in ROUTING_MODES and context.get("vnet_dataplane") == "ansible"):
+        return False, None
+    try:
+        return True, str(eucalyptus.ipv4_subnet(context.get("vnet_subnet"), context.get("vnet_netmask")).cidr)
+    except (AddressError, AddressErrors, TypeError, ValueError):
+        return True, None
+
+
 def _hold_dataplane_networks(context, plan):
     """A front-end's bridge that carries the data plane's addresses (the private network's routers
     in vnet_subnet, the elastic IPs of vnet_publicips) leaves those networks' addresses to the data
     plane (owned_addresses), held now or removed by it later in the run."""
-    euca = plan["eucalyptus"] or {}
-    if not (euca.get("cc") and euca.get("mode") in ROUTING_MODES and context.get("vnet_dataplane") == "ansible"):
-        return
-    held = {}
+    owned, subnet = _dataplane_subnet(context, plan)
+    if not owned or subnet is None:
+        return  # the mode's own checks name vnet_subnet and vnet_netmask
+    held = {_carrier(context.get("vnet_privinterface"), plan["interfaces"]["bridges"]): [subnet]}
     try:
-        subnet = eucalyptus.ipv4_subnet(context.get("vnet_subnet"), context.get("vnet_netmask"))
-        held.setdefault(_carrier(context.get("vnet_privinterface"), plan["interfaces"]["bridges"]), []).append(
-            str(subnet.cidr))
         pool = context.get("vnet_publicips")
         if _set(pool):
             addresses = [ipaddress.ip_address(str(address)) for address in eucalyptus.public_ips(pool)]
@@ -596,12 +605,11 @@ def _firewall(context, plan):
     euca = plan["eucalyptus"] or {}
     routing = euca.get("cc", False) and euca.get("mode") in ROUTING_MODES
     baseline = None
-    if routing and context.get("vnet_dataplane") == "ansible":
+    owned, subnet = _dataplane_subnet(context, plan)
+    if owned:
         baseline = {"subnet": context.get("vnet_subnet"), "netmask": context.get("vnet_netmask")}
-        try:
-            baseline["cidr"] = str(eucalyptus.ipv4_subnet(baseline["subnet"], baseline["netmask"]).cidr)
-        except (AddressError, AddressErrors, TypeError, ValueError):
-            pass  # the mode's own checks name vnet_subnet and vnet_netmask
+        if subnet is not None:  # else the mode's own checks name vnet_subnet and vnet_netmask
+            baseline["cidr"] = subnet
     home = (context.get("euca_home") or EUCA_DEFAULTS["euca_home"]).rstrip("/")
     return {
         "services": services,
