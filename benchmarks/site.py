@@ -9,7 +9,8 @@ these are timed:
   - the idempotent rerun (the median of REPEAT runs; each must change nothing),
   - a rerun after a one-node change in the inventory: an instance added on the last node, or
     taken away again (the median of REPEAT changes, one way then the other),
-  - an empty play on the same hosts (gather facts, one ping; the median of REPEAT), the reference.
+  - an empty play on the same hosts (gather facts, one ping; the median of REPEAT runs, at least
+    five), the reference.
 It prints the wall times and their ratios to the empty play, how many tasks ran on each kind of
 host (front-end, nodes: the fewest and the most), and the ten slowest tasks of the rerun. The
 lab is removed afterwards (KEEP=1 keeps the last one). Every task's time of the fastest rerun is
@@ -154,8 +155,9 @@ def measure(nodes, repeat, log):
                                 "one instance %s" % ("added" if added else "taken away"), log))
     inventory(nodes)
     figures["one-node change"] = statistics.median(seconds for seconds, _profile in changes)
+    # The reference is short and noisy: at least five runs, whatever REPEAT says.
     figures["empty play"] = statistics.median(
-        playbook(directory, "benchmarks/empty.yml", "empty play", log)[0] for _attempt in range(repeat))
+        playbook(directory, "benchmarks/empty.yml", "empty play", log)[0] for _attempt in range(max(repeat, 5)))
     profile = min(reruns, key=lambda run: run[0])[1]
     with open(os.path.join(WORK, "rerun-%d.json" % nodes), "w", encoding="utf-8") as output:
         json.dump(profile, output, indent=1)
