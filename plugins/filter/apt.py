@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.apt_sources import signature_refusals
+from ansible_collections.privatecloud.iaas.plugins.module_utils.packages import missing
 from ansible_collections.privatecloud.iaas.plugins.plugin_utils.filters import raising
 
 
@@ -16,28 +17,7 @@ def apt_signature_refusals(apt_output):
 
 @raising
 def missing_packages(names, installed):
-    """The packages of ``names`` the host does not have installed, by ``installed``: what
-    playbooks/validate.yml registered from ``dpkg-query`` (iaas_installed_packages). All of them
-    when that list was not read (a role run outside site.yml, a host without dpkg) or when a name
-    is more than a plain name (a version, an architecture, a path), which only the package manager
-    can judge. A rerun then calls the package manager only where something is missing."""
-    names = [names] if isinstance(names, str) else list(names or [])
-    listed = _installed(installed)
-    if listed is None or any(not _plain(name) for name in names):
-        return names
-    return [name for name in names if name not in listed]
-
-
-def _installed(result):
-    """The names dpkg-query shows installed ("<status> <name>" per line), or None when not read."""
-    if not isinstance(result, dict) or result.get("rc") != 0 or result.get("skipped") or not result.get("stdout"):
-        return None
-    return {fields[1] for fields in (line.split() for line in result["stdout"].splitlines())
-            if len(fields) == 2 and fields[0] == "installed"}
-
-
-def _plain(name):
-    return isinstance(name, str) and name != "" and not any(mark in name for mark in "=:<>/*")
+    return missing(names, installed)
 
 
 class FilterModule:
