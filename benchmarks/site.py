@@ -184,7 +184,6 @@ def report(nodes, figures, profile, changes):
 
 def main():
     os.makedirs(WORK, exist_ok=True)
-    largest = int(os.environ.get("NODES", "20"))
     repeat = int(os.environ.get("REPEAT", "3"))
     log = os.path.join(WORK, "playbooks.log")
     open(log, "w", encoding="utf-8").close()
@@ -192,8 +191,8 @@ def main():
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "make bench-site", "-f", KEY], check=True)
     print("make bench-site: playbook output in %s" % log, flush=True)
     ratios = {}
-    # SIZES="20" measures one size only.
-    sizes = sorted({int(size) for size in os.environ.get("SIZES", "2 %d" % largest).split()})
+    # 2 nodes and NODES by default; SIZES="20" measures one size only.
+    sizes = sorted({int(size) for size in os.environ.get("SIZES", "2 %s" % os.environ.get("NODES", "20")).split()})
     largest = sizes[-1]
     for nodes in sizes:
         try:
