@@ -1,0 +1,364 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a role left on a host at the end of its last full application, and whether it is still so.
+
+A role that finishes on a host records there, in /var/lib/privatecloud-iaas/roles/<role>.json, the
+digest of its inputs (computed on the controller: the role's options, the host's plan, the facts
+roles read, the collection's code) and what it owns as it is now ("observed"): its files, units,
+packages, links and addresses, sysctls and owned iptables chains. The next run reads every record in
+one call. A role whose inputs are the same and whose owned state is still as observed has nothing
+to do, and ends at its first task; any difference (an edited file, a stopped unit, a flushed chain,
+a restart still owed by an interrupted run) makes it run in full, as it would without a record.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import re
+
+DIRECTORY = "/var/lib/privatecloud-iaas/roles"
+PENDING = "/run/privatecloud-iaas/pending"
+# What a role may declare it owns, in the order they are observed and explained.
+KINDS = ("files", "units", "packages", "links", "addresses", "routes", "fdb", "sysctls", "iptables", "pending")
+# Of a link's details, those a role sets; the rest (counters, carrier, timers) change on their own.
+LINK_DATA = frozenset(["id", "protocol", "link", "local", "remote", "port", "dstport", "group", "ttl",
+                       "stp_state", "forward_delay", "hello_time", "max_age", "ageing_time",
+                       "vlan_filtering", "vlan_protocol", "mcast_snooping", "learning"])
+
+
+class RecordError(ValueError):
+    """An ``owned`` declaration the module cannot observe."""
+
+
+def check_owned(owned):
+    """Problems with a role's ``owned`` mapping, each naming the key and the rule."""
+    problems = []
+    for kind, value in sorted((owned or {}).items()):
+        if kind not in KINDS:
+            problems.append("owned.%s: not a kind the record observes (%s)" % (kind, ", ".join(KINDS)))
+        elif kind == "iptables":
+            if not isinstance(value, dict) or not value.get("prefix") or not isinstance(value.get("tables"), list):
+                problems.append("owned.iptables: give prefix (the owned chains' prefix) and tables (a list)")
+        elif not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+            problems.append("owned.%s: a list of names" % kind)
+    return problems
+
+
+def digest(value):
+    """SHA-256 of the canonical JSON of ``value``: equal for equal data, whatever the key order."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def module_runner(module):
+    """``run(argv)`` for Host from an AnsibleModule: a program the host lacks reads as rc 127."""
+    def run(argv):
+        if not module.get_bin_path(argv[0]):
+            return 127, "", "%s: not found" % argv[0]
+        return module.run_command(argv)
+    return run
+
+
+class Host:
+    """Reads the host; ``run(argv)`` returns (rc, stdout, stderr) as AnsibleModule.run_command does."""
+
+    def __init__(self, run, pending=PENDING):
+        self._run = run
+        self._outputs = {}
+        self.pending = pending
+
+    def run(self, argv):
+        """Each command once per call of the module: several records read the same links and tables."""
+        key = tuple(argv)
+        if key not in self._outputs:
+            self._outputs[key] = self._run(argv)
+        return self._outputs[key]
+
+    def file(self, path):
+        try:
+            status = os.stat(path)
+            with open(path, "rb") as stream:
+                content = stream.read()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except IsADirectoryError:
+            return {"directory": True}
+        return {"sha256": hashlib.sha256(content).hexdigest(), "mode": "%04o" % (status.st_mode & 0o7777),
+                "owner": "%d:%d" % (status.st_uid, status.st_gid)}
+
+    def files(self, patterns):
+        found = {}
+        for pattern in patterns:
+            if glob.has_magic(pattern):
+                for path in sorted(glob.glob(pattern)):
+                    found[path] = self.file(path)
+            else:
+                found[pattern] = self.file(pattern)
+        return found
+
+    def units(self, names):
+        rc, out, dummy = self.run(["systemctl", "show", "--property=Id,LoadState,UnitFileState,ActiveState"] + list(names))
+        return parse_units(out, names) if rc == 0 else dict((name, "unreadable") for name in names)
+
+    def packages(self, names):
+        installed = self.installed_packages()
+        return dict((name, installed is not None and name in installed) for name in names)
+
+    def installed_packages(self):
+        if not hasattr(self, "_installed"):
+            rc, out, dummy = self.run(["dpkg-query", "--show", "--showformat", "${db:Status-Status} ${Package}\n"])
+            self._installed = None if rc != 0 else sorted(
+                fields[1] for fields in (line.split() for line in out.splitlines())
+                if len(fields) == 2 and fields[0] == "installed")
+        return self._installed
+
+    def links(self, names):
+        rc, out, dummy = self.run(["ip", "-j", "-d", "link", "show"])
+        return stable_links(out if rc == 0 else "[]", names)
+
+    def addresses(self, names):
+        rc, out, dummy = self.run(["ip", "-j", "address", "show"])
+        return stable_addresses(out if rc == 0 else "[]", names)
+
+    def routes(self, names):
+        rc, out, dummy = self.run(["ip", "-j", "route", "show"])
+        return stable_routes(out if rc == 0 else "[]", names)
+
+    def fdb(self, names):
+        found = {}
+        for name in names:
+            rc, out, dummy = self.run(["bridge", "-j", "fdb", "show", "dev", name])
+            found[name] = sorted("%s %s" % (entry.get("mac"), entry.get("dst")) for entry in _json(out, [])
+                                 if entry.get("dst")) if rc == 0 else None
+        return found
+
+    def sysctls(self, names):
+        found = {}
+        for name in names:
+            entry = self.file_text("/proc/sys/" + name.replace(".", "/"))
+            found[name] = None if entry is None else " ".join(entry.split())
+        return found
+
+    def file_text(self, path):
+        try:
+            with open(path) as stream:
+                return stream.read()
+        except OSError:
+            return None
+
+    def iptables(self, spec):
+        found = {}
+        for table in spec["tables"]:
+            rc, out, dummy = self.run(["iptables-save", "-t", table])
+            found[table] = owned_rules(out, spec["prefix"]) if rc == 0 else None
+        return found
+
+    def pending_records(self, names):
+        return dict((name, os.path.exists(os.path.join(self.pending, re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".json")))
+                    for name in names)
+
+
+def _json(text, empty):
+    try:
+        return json.loads(text) if text and text.strip() else empty
+    except ValueError:
+        return empty
+
+
+def parse_units(text, names):
+    """{unit: "LoadState/UnitFileState/ActiveState"} from ``systemctl show`` of several units."""
+    found, current = {}, {}
+    for line in (text or "").splitlines() + [""]:
+        if not line.strip():
+            if current.get("Id"):
+                found[current["Id"]] = "/".join(current.get(key, "") for key in ("LoadState", "UnitFileState", "ActiveState"))
+            current = {}
+            continue
+        key, dummy, value = line.partition("=")
+        current[key] = value
+    # systemctl names a unit by its full name (chrony -> chrony.service).
+    return dict((name, found.get(name, found.get(name + ".service", "unknown"))) for name in names)
+
+
+def stable_links(text, names):
+    """What a role sets on each named link (None when absent), from ``ip -j -d link show``."""
+    links = dict((link.get("ifname"), link) for link in _json(text, []))
+    found = {}
+    for name in names:
+        link = links.get(name)
+        if link is None:
+            found[name] = None
+            continue
+        info = link.get("linkinfo") or {}
+        found[name] = {
+            "up": "UP" in (link.get("flags") or []),
+            "mtu": link.get("mtu"),
+            "master": link.get("master"),
+            "kind": info.get("info_kind"),
+            "data": dict((key, value) for key, value in sorted((info.get("info_data") or {}).items()) if key in LINK_DATA),
+        }
+    return found
+
+
+def stable_addresses(text, names):
+    """The addresses of each named device (None when absent), link-local ones left out."""
+    links = dict((link.get("ifname"), link) for link in _json(text, []))
+    found = {}
+    for name in names:
+        link = links.get(name)
+        found[name] = None if link is None else sorted(
+            "%s/%s" % (entry.get("local"), entry.get("prefixlen")) for entry in link.get("addr_info") or []
+            if entry.get("scope") != "link")
+    return found
+
+
+def stable_routes(text, names):
+    """Each named destination's routes of the main table ("via <gateway> dev <device>"; [] when none)."""
+    found = dict((_network(name), []) for name in names)
+    for route in _json(text, []):
+        key = _network(route.get("dst", ""))
+        if key in found:
+            found[key].append("via %s dev %s" % (route.get("gateway"), route.get("dev")))
+    return dict((key, sorted(value)) for key, value in found.items())
+
+
+def _network(value):
+    return value[:-3] if value.endswith("/32") else value
+
+
+def owned_rules(saved, prefix):
+    """The lines of ``iptables-save`` output a firewall of ``prefix`` owns: its chains and their rules,
+    the jumps into them, and the built-in chains' policies (counters left out)."""
+    lines = []
+    for line in (saved or "").splitlines():
+        if line.startswith(":"):
+            name, policy = (line[1:].split() + ["", ""])[:2]
+            if name.startswith(prefix) or policy != "-":
+                lines.append(":%s %s" % (name, policy))
+        elif line.startswith("-A ") and (line.split()[1].startswith(prefix) or (" -j %s" % prefix) in line
+                                         or (" -g %s" % prefix) in line):
+            lines.append(line)
+    return lines
+
+
+def observe(host, owned):
+    """What the host holds now of what ``owned`` names: {kind: {item: state}}."""
+    found = {}
+    for kind in KINDS:
+        value = (owned or {}).get(kind)
+        if not value:
+            continue
+        reader = host.pending_records if kind == "pending" else getattr(host, kind)
+        found[kind] = reader(value)
+    return found
+
+
+def drift(recorded, now):
+    """What differs between two observations, in words: ['files /etc/chrony/chrony.conf', 'units chrony']."""
+    found = []
+    for kind in KINDS:
+        before, after = (recorded or {}).get(kind) or {}, (now or {}).get(kind) or {}
+        for item in sorted(set(before) | set(after)):
+            if before.get(item) != after.get(item):
+                found.append("%s %s" % (kind, item))
+    return found
+
+
+def check(record, host):
+    """A record read back: its inputs, and whether the host is still as the role left it (with why not)."""
+    observed = observe(host, record.get("owned"))
+    differences = drift(record.get("observed"), observed)
+    owed = sorted(name for name, present in observed.get("pending", {}).items() if present)
+    differences += ["pending %s still owed" % name for name in owed if "pending %s" % name not in differences]
+    return {"inputs": record.get("inputs"), "in_step": not differences, "drift": differences}
+
+
+def new_record(inputs, owned, host):
+    """The record of a role that has just finished on the host."""
+    return {"inputs": inputs, "owned": owned, "observed": observe(host, owned)}
+
+
+class Records:
+    """The roles' records on the host, one JSON file per role in ``directory``."""
+
+    def __init__(self, directory=DIRECTORY):
+        self.directory = directory
+
+    def path(self, role):
+        return os.path.join(self.directory, re.sub(r"[^A-Za-z0-9_.-]+", "_", role) + ".json")
+
+    def all(self):
+        records = {}
+        for path in sorted(glob.glob(os.path.join(self.directory, "*.json"))):
+            try:
+                with open(path) as stream:
+                    records[os.path.basename(path)[:-len(".json")]] = json.load(stream)
+            except (OSError, ValueError):
+                continue
+        return records
+
+    def write(self, role, record):
+        os.makedirs(self.directory, 0o700, exist_ok=True)
+        temporary = self.path(role) + ".new"
+        with open(temporary, "w") as stream:
+            json.dump(record, stream, sort_keys=True)
+        os.rename(temporary, self.path(role))
+
+
+# The facts a role's result may depend on besides its options and the host's plan.
+FACTS = ("os_family", "distribution", "distribution_major_version", "distribution_release", "service_mgr", "hostname")
+
+
+def code_digest(directories):
+    """SHA-256 of every file under ``directories`` (names and contents): a role's tasks, templates and
+    variables, and the collection's plugins it calls. A new version of the collection differs."""
+    hashed = hashlib.sha256()
+    for directory in directories:
+        for root, dirs, files in os.walk(directory):
+            dirs[:] = sorted(name for name in dirs if name != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".pyc", ".pyo")):
+                    continue
+                path = os.path.join(root, name)
+                hashed.update(os.path.relpath(path, directory).encode() + b"\0")
+                with open(path, "rb") as stream:
+                    hashed.update(hashlib.sha256(stream.read()).digest())
+    return hashed.hexdigest()
+
+
+def plan_parts(plan, paths):
+    """{path: value} of the parts of a host's plan a role reads itself, by dotted path
+    ("eucalyptus.dataplane.addresses"); a path through a missing or null part is null."""
+    found = {}
+    for path in paths:
+        value = plan
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        found[path] = value
+    return found
+
+
+def inputs_digest(options, plan, facts, code):
+    """The digest a role's record keeps of what it was applied from: its options' values, the host's
+    plan, the facts of FACTS and its code's digest. Values Ansible templates (strings it marks, dict
+    subclasses) are compared as the JSON they show."""
+    return digest({
+        "options": options,
+        "plan": plan,
+        "facts": dict((name, (facts or {}).get(name)) for name in FACTS),
+        "code": code,
+    })
+
+
+def in_step(host_records, role, inputs):
+    """Whether ``role`` has nothing to do on the host: its record, as role_records_info read it at
+    the start of the run (``host_records``), has these inputs and finds the host as the role left
+    it. False without a record, or when the records were not read (a host without them, a role run
+    outside the cloud's playbooks)."""
+    if not isinstance(host_records, dict) or host_records.get("failed") or host_records.get("skipped"):
+        return False
+    record = (host_records.get("roles") or {}).get(role)
+    return bool(isinstance(record, dict) and inputs and record.get("inputs") == inputs and record.get("in_step"))
