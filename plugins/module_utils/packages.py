@@ -8,7 +8,7 @@ from __future__ import annotations
 
 def missing(names, installed):
     """The packages of ``names`` the host does not have installed, by ``installed``: what
-    playbooks/validate.yml registered from ``dpkg-query`` (iaas_installed_packages). All of them
+    playbooks/validate.yml registered from role_records_info (iaas_host_records). All of them
     when that list was not read (a role run outside site.yml, a host without dpkg) or when a name
     is more than a plain name (a version, an architecture, a path), which only the package manager
     can judge. A rerun then calls the package manager only where something is missing."""
@@ -20,7 +20,11 @@ def missing(names, installed):
 
 
 def installed_names(result):
-    """The names dpkg-query shows installed ("<status> <name>" per line), or None when not read."""
+    """The names installed, or None when not read: from privatecloud.iaas.role_records_info's
+    installed_packages, or from dpkg-query's output ("<status> <name>" per line)."""
+    if isinstance(result, dict) and "installed_packages" in result and not result.get("skipped"):
+        listed = result["installed_packages"]
+        return None if listed is None or result.get("failed") else set(listed)
     if not isinstance(result, dict) or result.get("rc") != 0 or result.get("skipped") or not result.get("stdout"):
         return None
     return {fields[1] for fields in (line.split() for line in result["stdout"].splitlines())

@@ -30,3 +30,11 @@ def test_a_name_with_a_version_or_an_architecture_leaves_the_whole_list_to_the_p
     assert missing_packages(["chrony=4.6", "iptables"], DPKG) == ["chrony=4.6", "iptables"]
     assert missing_packages(["chrony:amd64"], DPKG) == ["chrony:amd64"]
     assert missing_packages(["/tmp/local.deb"], DPKG) == ["/tmp/local.deb"]
+
+
+def test_missing_packages_reads_the_records_modules_list_too():
+    read = {"changed": False, "roles": {}, "installed_packages": ["chrony", "iptables"]}
+    assert missing_packages(["chrony", "conntrack"], read) == ["conntrack"]
+    # A host without dpkg, or a read that failed: the package manager decides.
+    assert missing_packages(["chrony"], dict(read, installed_packages=None)) == ["chrony"]
+    assert missing_packages(["chrony"], dict(read, failed=True)) == ["chrony"]
