@@ -109,6 +109,10 @@ class Inventory:
         return [host for host in self.group(group) if self.platform(host) == platform]
 
 
+# What Ansible's bool filter reads as true or false.
+BOOLEANS = ("true", "false", "yes", "no", "on", "off", "1", "0")
+
+
 def _set(value):
     return value not in (None, "")
 
@@ -137,6 +141,10 @@ def plan_host(host, inventory, problems, served_dhcpd=None):
     private addresses (the data plane's stability rule)."""
     context = _Context(host, inventory, problems)
     context.served = dataplane.served_addresses(served_dhcpd)
+    full_run = context.get("iaas_full_run")
+    if full_run is not None and str(full_run).lower() not in BOOLEANS:
+        context.add("iaas_full_run", full_run, "is not a boolean (true or false): true makes every role run in full, "
+                    "whatever the records on the hosts say")
     platform = inventory.platform(host)
     if platform is not None and platform not in PLATFORMS:
         context.add("iaas_platform", platform, "is not one of %s" % ", ".join(PLATFORMS))

@@ -578,3 +578,12 @@ def test_a_declared_device_that_a_group_needs_is_refused_naming_both():
         "fe: vnet_group_bridge: {'stp': 'maybe', 'delay': 1} is not a mapping of forward_delay, hello_time, stp",
         "fe: bridge_interfaces: 'eucabr10' is also a device of the data plane's group admin/default (tag 10): the "
         "collection makes eth0.10 and eucabr10 for it"]
+
+
+def test_iaas_full_run_is_a_boolean_as_ansible_reads_one():
+    groups = {"frontend": ["fe"], "nodes": ["nc1"]}
+    assert problems_of(groups, {"nc1": {"vnet_bridge": "br0"}}, common={"vnet_mode": "SYSTEM", "iaas_full_run": "yes"}) == []
+    assert problems_of(groups, {"nc1": {"vnet_bridge": "br0"}}, common={"vnet_mode": "SYSTEM", "iaas_full_run": True}) == []
+    found = problems_of(groups, {"nc1": {"vnet_bridge": "br0", "iaas_full_run": "always"}}, common={"vnet_mode": "SYSTEM"})
+    assert found == ["nc1: iaas_full_run: 'always' is not a boolean (true or false): true makes every role run in "
+                     "full, whatever the records on the hosts say"]
