@@ -18,10 +18,11 @@ import glob
 import hashlib
 import json
 import os
-import re
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils import pending
 
 DIRECTORY = "/var/lib/privatecloud-iaas/roles"
-PENDING = "/run/privatecloud-iaas/pending"
+PENDING = pending.DIRECTORY
 # What a role may declare it owns, in the order they are observed and explained.
 KINDS = ("files", "units", "packages", "links", "addresses", "routes", "fdb", "sysctls", "iptables", "pending")
 # Of a link's details, those a role sets; the rest (counters, carrier, timers) change on their own.
@@ -157,8 +158,8 @@ class Host:
         return found
 
     def pending_records(self, names):
-        return dict((name, os.path.exists(os.path.join(self.pending, re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".json")))
-                    for name in names)
+        owed = pending.Records(self.pending)
+        return dict((name, os.path.exists(owed.path(name))) for name in names)
 
 
 def _json(text, empty):
@@ -281,31 +282,16 @@ def new_record(inputs, owned, host):
     return {"inputs": inputs, "owned": owned, "observed": observe(host, owned)}
 
 
-class Records:
+class Records(pending.Records):
     """The roles' records on the host, one JSON file per role in ``directory``."""
 
     def __init__(self, directory=DIRECTORY):
-        self.directory = directory
-
-    def path(self, role):
-        return os.path.join(self.directory, re.sub(r"[^A-Za-z0-9_.-]+", "_", role) + ".json")
+        super().__init__(directory)
 
     def all(self):
-        records = {}
-        for path in sorted(glob.glob(os.path.join(self.directory, "*.json"))):
-            try:
-                with open(path) as stream:
-                    records[os.path.basename(path)[:-len(".json")]] = json.load(stream)
-            except (OSError, ValueError):
-                continue
-        return records
-
-    def write(self, role, record):
-        os.makedirs(self.directory, 0o700, exist_ok=True)
-        temporary = self.path(role) + ".new"
-        with open(temporary, "w") as stream:
-            json.dump(record, stream, sort_keys=True)
-        os.rename(temporary, self.path(role))
+        """{role: record} of every readable record."""
+        roles = sorted(os.path.basename(path)[:-len(".json")] for path in glob.glob(os.path.join(self.directory, "*.json")))
+        return dict((role, record) for role, record in ((role, self.read(role)) for role in roles) if record is not None)
 
 
 # The facts a role's result may depend on besides its options and the host's plan.
