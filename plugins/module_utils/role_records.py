@@ -20,6 +20,7 @@ import json
 import os
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import pending
+from ansible_collections.privatecloud.iaas.plugins.module_utils.packages import installed_names
 
 DIRECTORY = "/var/lib/privatecloud-iaas/roles"
 PENDING = pending.DIRECTORY
@@ -29,10 +30,6 @@ KINDS = ("files", "units", "packages", "links", "addresses", "routes", "fdb", "s
 LINK_DATA = frozenset(["id", "protocol", "link", "local", "remote", "port", "dstport", "group", "ttl",
                        "stp_state", "forward_delay", "hello_time", "max_age", "ageing_time",
                        "vlan_filtering", "vlan_protocol", "mcast_snooping", "learning"])
-
-
-class RecordError(ValueError):
-    """An ``owned`` declaration the module cannot observe."""
 
 
 def check_owned(owned):
@@ -66,10 +63,10 @@ def module_runner(module):
 class Host:
     """Reads the host; ``run(argv)`` returns (rc, stdout, stderr) as AnsibleModule.run_command does."""
 
-    def __init__(self, run, pending=PENDING):
+    def __init__(self, run, pending_directory=PENDING):
         self._run = run
         self._outputs = {}
-        self.pending = pending
+        self.pending_directory = pending_directory
 
     def run(self, argv):
         """Each command once per call of the module: several records read the same links and tables."""
@@ -109,12 +106,10 @@ class Host:
         return dict((name, installed is not None and name in installed) for name in names)
 
     def installed_packages(self):
-        if not hasattr(self, "_installed"):
-            rc, out, dummy = self.run(["dpkg-query", "--show", "--showformat", "${db:Status-Status} ${Package}\n"])
-            self._installed = None if rc != 0 else sorted(
-                fields[1] for fields in (line.split() for line in out.splitlines())
-                if len(fields) == 2 and fields[0] == "installed")
-        return self._installed
+        """The names dpkg shows installed (sorted), or None on a host without dpkg."""
+        rc, out, dummy = self.run(["dpkg-query", "--show", "--showformat", "${db:Status-Status} ${Package}\n"])
+        installed = installed_names({"rc": rc, "stdout": out})
+        return None if installed is None else sorted(installed)
 
     def links(self, names):
         rc, out, dummy = self.run(["ip", "-j", "-d", "link", "show"])
@@ -158,7 +153,7 @@ class Host:
         return found
 
     def pending_records(self, names):
-        owed = pending.Records(self.pending)
+        owed = pending.Records(self.pending_directory)
         return dict((name, os.path.exists(owed.path(name))) for name in names)
 
 

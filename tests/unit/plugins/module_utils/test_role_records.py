@@ -54,7 +54,7 @@ class FakeHost(rr.Host):
     """The module's reader with the commands answered from the samples above."""
 
     def __init__(self, tmp_path, links=None, units=UNITS, saved=SAVED):
-        super().__init__(self.answer, pending=str(tmp_path / "pending"))
+        super().__init__(self.answer, pending_directory=str(tmp_path / "pending"))
         self.asked = []
         self.outputs = {
             ("ip", "-j", "-d", "link", "show"): json.dumps(LINKS if links is None else links),
