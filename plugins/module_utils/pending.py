@@ -25,6 +25,27 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.eucaconf import 
 
 DIRECTORY = "/run/privatecloud-iaas/pending"
 
+# The actions' argument spec, shared by the modules that take them.
+ACTION_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    files=dict(type="list", elements="path", required=True),
+    keys=dict(type="list", elements="str", default=[], no_log=False),
+    service=dict(type="str"),
+    state=dict(type="str", default="restarted", choices=["restarted", "reloaded"]),
+    command=dict(type="list", elements="str"),
+    supersedes=dict(type="list", elements="str", default=[]),
+    fail_on_stderr=dict(type="bool", default=False),
+)
+
+
+def read_text(path):
+    """A file's text, or None when it is absent."""
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as stream:
+            return stream.read()
+    except FileNotFoundError:
+        return None
+
 
 class Action:
     """One thing a daemon needs when its files change; ``spec`` is the module's action option."""
@@ -170,3 +191,44 @@ def due(actions, records, read, changed=None):
             owed.append((action, "this run changes %s" % ", ".join(action.files)))
     superseded = set(name for action, _reason in owed for name in action.supersedes)
     return [(action, reason) for action, reason in owed if action.name not in superseded], superseded
+
+
+def _not_ready(module, action):
+    """Why an owed action cannot be done now, or None."""
+    if action.service:
+        _rc, out, _err = module.run_command([module.get_bin_path("systemctl", required=True), "is-active",
+                                             action.service])
+        if out.strip() != "active":
+            return "%s does not run; it reads its files when it starts" % action.service
+    elif os.path.isabs(action.command[0]) and not os.path.exists(action.command[0]):
+        return "%s is not installed" % action.command[0]
+    return None
+
+
+def do_owed(module, actions, records, predicted=None):
+    """Does (in check mode, reports) the actions owed now and clears their records; fails the module on an action that fails.
+
+    ``predicted``: in check mode, what this run would change per action (nothing is written, so the
+    records cannot show it). Returns {"actions": done, "left_undone": owed but not ready}.
+    """
+    result = dict(actions=[], left_undone=[])
+    owed, superseded = due(actions, records, read_text, predicted if module.check_mode else None)
+    for action, reason in owed:
+        why_not = _not_ready(module, action)
+        if why_not:
+            result["left_undone"].append(dict(name=action.name, reason=reason, because=why_not))
+            continue
+        if not module.check_mode:
+            rc, out, err = module.run_command(action.argv(module.get_bin_path("systemctl") or "systemctl"))
+            if rc or (action.fail_on_stderr and err.strip()):
+                module.fail_json(msg="%s (%s) failed: %s" % (action.name, reason, (err or out).strip()),
+                                 rc=rc, stdout=out, stderr=err, **result)
+            records.remove(action.name)
+        result["actions"].append(dict(name=action.name, reason=reason))
+    if not module.check_mode:
+        # Done, superseded, not due or not ready: nothing is owed for these files any more.
+        for action in actions:
+            records.remove(action.name)
+    if superseded:
+        result["superseded"] = sorted(superseded)
+    return result

@@ -289,6 +289,44 @@ class Records(pending.Records):
         return dict((role, record) for role, record in ((role, self.read(role)) for role in roles) if record is not None)
 
 
+# The argument spec of a record (role_record's options, service_files' record option).
+OWNED_OPTIONS = dict(
+    files=dict(type="list", elements="str"),
+    units=dict(type="list", elements="str"),
+    packages=dict(type="list", elements="str"),
+    links=dict(type="list", elements="str"),
+    addresses=dict(type="list", elements="str"),
+    routes=dict(type="list", elements="str"),
+    fdb=dict(type="list", elements="str"),
+    sysctls=dict(type="list", elements="str"),
+    iptables=dict(type="dict"),
+    pending=dict(type="list", elements="str"),
+)
+RECORD_OPTIONS = dict(
+    role=dict(type="str", required=True),
+    inputs=dict(type="str", required=True),
+    owned=dict(type="dict", default={}, options=OWNED_OPTIONS),
+    record_directory=dict(type="path", default=DIRECTORY),
+)
+
+
+def write_record(module, spec):
+    """Writes the record ``spec`` (RECORD_OPTIONS) describes; returns (path, observed), observed None in check mode.
+
+    Fails the module on an ``owned`` kind it cannot observe, naming it.
+    """
+    owned = dict((kind, value) for kind, value in (spec.get("owned") or {}).items() if value)
+    problems = check_owned(owned)
+    if problems:
+        module.fail_json(msg="; ".join(problems))
+    records = Records(spec.get("record_directory") or DIRECTORY)
+    if module.check_mode:
+        return records.path(spec["role"]), None
+    record = new_record(spec["inputs"], owned, Host(module_runner(module)))
+    records.write(spec["role"], record)
+    return records.path(spec["role"]), record["observed"]
+
+
 # The facts a role's result may depend on besides its options and the host's plan.
 FACTS = ("os_family", "distribution", "distribution_major_version", "distribution_release", "service_mgr", "hostname")
 

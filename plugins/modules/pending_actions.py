@@ -29,49 +29,6 @@ options:
     type: str
     required: true
     choices: [before, after]
-  actions:
-    description: What the daemons need when their files change, in the order to do it.
-    type: list
-    elements: dict
-    required: true
-    suboptions:
-      name:
-        description: Names the action in reports and its record on the host.
-        type: str
-        required: true
-      files:
-        description: The files the action depends on.
-        type: list
-        elements: path
-        required: true
-      keys:
-        description:
-          - Only these shell assignments (C(KEY="value"), shell patterns such as C(VNET_*)) of the
-            files count; other lines may change without the action.
-        type: list
-        elements: str
-        default: []
-      service:
-        description: A systemd unit to restart or reload. Exactly one of O(actions[].service) and O(actions[].command).
-        type: str
-      state:
-        description: What to do to O(actions[].service).
-        type: str
-        default: restarted
-        choices: [restarted, reloaded]
-      command:
-        description: The command to run (an argument list, without a shell).
-        type: list
-        elements: str
-      supersedes:
-        description: Actions of this call that this one makes unnecessary when both are owed (a clean restart a restart).
-        type: list
-        elements: str
-        default: []
-      fail_on_stderr:
-        description: Fail when O(actions[].command) writes to standard error (C(exportfs) reports refused lines there and exits 0).
-        type: bool
-        default: false
   changed:
     description:
       - Whether this run changed (in check mode, would change) the actions' files - V(true), or the
@@ -95,6 +52,8 @@ attributes:
     description: A host with systemd for O(actions[].service).
     support: full
     platforms: posix
+extends_documentation_fragment:
+  - privatecloud.iaas.actions
 author:
   - privatecloud.iaas contributors (!UNKNOWN)
 """
@@ -154,47 +113,16 @@ left_by_earlier_run:
   elements: str
 """
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatecloud.iaas.plugins.module_utils.pending import (
-    DIRECTORY, Action, Records, due, record_before, validate)
-
-
-def _read(path):
-    try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as stream:
-            return stream.read()
-    except FileNotFoundError:
-        return None
-
-
-def _not_ready(module, action):
-    """Why an owed action cannot be done now, or None."""
-    if action.service:
-        rc, out, _err = module.run_command([module.get_bin_path("systemctl", required=True), "is-active",
-                                            action.service])
-        if out.strip() != "active":
-            return "%s does not run; it reads its files when it starts" % action.service
-    elif os.path.isabs(action.command[0]) and not os.path.exists(action.command[0]):
-        return "%s is not installed" % action.command[0]
-    return None
+    ACTION_OPTIONS, DIRECTORY, Action, Records, do_owed, read_text, record_before, validate)
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             stage=dict(type="str", required=True, choices=["before", "after"]),
-            actions=dict(type="list", elements="dict", required=True, options=dict(
-                name=dict(type="str", required=True),
-                files=dict(type="list", elements="path", required=True),
-                keys=dict(type="list", elements="str", default=[], no_log=False),
-                service=dict(type="str"),
-                state=dict(type="str", default="restarted", choices=["restarted", "reloaded"]),
-                command=dict(type="list", elements="str"),
-                supersedes=dict(type="list", elements="str", default=[]),
-                fail_on_stderr=dict(type="bool", default=False),
-            )),
+            actions=dict(type="list", elements="dict", default=[], options=ACTION_OPTIONS),
             changed=dict(type="raw", default={}),
             record_directory=dict(type="path", default=DIRECTORY),
         ),
@@ -208,38 +136,19 @@ def main():
     result = dict(changed=False, actions=[], left_undone=[], left_by_earlier_run=[])
     if module.params["stage"] == "before":
         if not module.check_mode:
-            result["left_by_earlier_run"] = record_before(actions, records, _read)
+            result["left_by_earlier_run"] = record_before(actions, records, read_text)
         module.exit_json(**result)
 
     # Outside check mode the records alone decide: the files were written, so they show the change.
     changed = module.params["changed"]
     if not isinstance(changed, dict):
         changed = dict((action.name, changed) for action in actions)
-    owed, superseded = due(actions, records, _read, changed if module.check_mode else None)
-    for action, reason in owed:
-        why_not = _not_ready(module, action)
-        if why_not:
-            result["left_undone"].append(dict(name=action.name, reason=reason, because=why_not))
-            continue
-        if not module.check_mode:
-            argv = action.argv(module.get_bin_path("systemctl") or "systemctl")
-            rc, out, err = module.run_command(argv)
-            if rc or (action.fail_on_stderr and err.strip()):
-                module.fail_json(msg="%s (%s) failed: %s" % (action.name, reason, (err or out).strip()),
-                                 rc=rc, stdout=out, stderr=err, **result)
-            records.remove(action.name)
-        result["actions"].append(dict(name=action.name, reason=reason))
-    if not module.check_mode:
-        # Done, superseded, not due or not ready: nothing is owed for these files any more.
-        for action in actions:
-            records.remove(action.name)
+    result.update(do_owed(module, actions, records, changed))
     result["changed"] = bool(result["actions"])
     if result["actions"]:
         shown = "".join("%s: %s\n" % (done["name"], done["reason"]) for done in result["actions"])
         result["diff"] = dict(before="", after=shown, before_header="pending actions", after_header="pending actions")
     result["msg"] = "; ".join("%s (%s)" % (done["name"], done["reason"]) for done in result["actions"]) or "nothing owed"
-    if superseded:
-        result["superseded"] = sorted(superseded)
     module.exit_json(**result)
 
 

@@ -123,42 +123,15 @@ observed:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils.role_records import (
-    DIRECTORY, Host, Records, check_owned, module_runner, new_record)
+from ansible_collections.privatecloud.iaas.plugins.module_utils.role_records import RECORD_OPTIONS, write_record
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            role=dict(type="str", required=True),
-            inputs=dict(type="str", required=True),
-            owned=dict(type="dict", default={}, options=dict(
-                files=dict(type="list", elements="str"),
-                units=dict(type="list", elements="str"),
-                packages=dict(type="list", elements="str"),
-                links=dict(type="list", elements="str"),
-                addresses=dict(type="list", elements="str"),
-                routes=dict(type="list", elements="str"),
-                fdb=dict(type="list", elements="str"),
-                sysctls=dict(type="list", elements="str"),
-                iptables=dict(type="dict"),
-                pending=dict(type="list", elements="str"),
-            )),
-            record_directory=dict(type="path", default=DIRECTORY),
-        ),
-        supports_check_mode=True,
-    )
-    owned = dict((kind, value) for kind, value in module.params["owned"].items() if value)
-    problems = check_owned(owned)
-    if problems:
-        module.fail_json(msg="; ".join(problems))
-    records = Records(module.params["record_directory"])
-    path = records.path(module.params["role"])
-    if module.check_mode:
+    module = AnsibleModule(argument_spec=RECORD_OPTIONS, supports_check_mode=True)
+    path, observed = write_record(module, module.params)
+    if observed is None:
         module.exit_json(changed=False, path=path)
-    record = new_record(module.params["inputs"], owned, Host(module_runner(module)))
-    records.write(module.params["role"], record)
-    module.exit_json(changed=False, path=path, observed=record["observed"])
+    module.exit_json(changed=False, path=path, observed=observed)
 
 
 if __name__ == "__main__":

@@ -113,7 +113,20 @@ def test_the_record_task_is_last_and_the_gate_first(role):
     assert tasks[0]["ansible.builtin.meta"] == "end_role"
     assert "privatecloud.iaas.role_in_step('%s', __%s_inputs)" % (role, role) in tasks[0]["when"][1]
     recorded = os.path.join(ROLES, role, "tasks", "eucalyptus.yml" if role in ("frontend", "node") else "main.yml")
-    assert load(recorded)[-1]["privatecloud.iaas.role_record"]["role"] == role
+    assert records(load(recorded)[-1], role)
+
+
+def test_a_dhcpd_server_is_recorded_by_its_last_call_and_every_other_function_at_the_end():
+    tasks = os.path.join(ROLES, "dhcpd", "tasks")
+    assert records(load(os.path.join(tasks, "server.yml"))[-1], "dhcpd")
+    assert load(os.path.join(tasks, "main.yml"))[-1]["when"] == "not __dhcpd_serves"
+
+
+def records(task, role):
+    """Whether the task writes the role's record: role_record, or the record of a role's last service_files call."""
+    if "privatecloud.iaas.role_record" in task:
+        return task["privatecloud.iaas.role_record"]["role"] == role
+    return (task.get("privatecloud.iaas.service_files") or {}).get("record", {}).get("role") == role
 
 
 def plan_reads(role):

@@ -1,0 +1,151 @@
+"""service_files run as Ansible runs it (a JSON arguments file), on files of a temporary directory, with
+actions that append to a log (what ran is read back, not assumed); the kernel settings in a network
+namespace of the test's own. Units are systemd's: the dhcpd and iptables roles' scenarios use them on
+real hosts."""
+
+import grp
+import json
+import os
+import pwd
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from namespaces import COLLECTIONS, can_make_namespaces
+
+
+@pytest.fixture
+def host(tmp_path):
+    """A service's directory: a configuration file, a shared defaults file, an action log, the records."""
+
+    class Host:
+        conf = tmp_path / "daemon.conf"
+        defaults = tmp_path / "default"
+        log = tmp_path / "actions.log"
+        records = tmp_path / "pending"
+
+        def action(self, name="restart the daemon", command=None, files=None):
+            return {"name": name, "command": command or ["/bin/sh", "-c", "echo %s >> %s" % (name.split()[0], self.log)],
+                    "files": files or [str(self.conf), str(self.defaults)]}
+
+        def conf_spec(self, content, **extra):
+            return dict({"path": str(self.conf), "content": content, "owner": _me(), "group": _my_group(),
+                         "validate": "grep -q '^setting' %s"}, **extra)
+
+        def run(self, check=False, **arguments):
+            path = tmp_path / ("args-%s.json" % uuid.uuid4().hex[:6])
+            arguments.update(record_directory=str(self.records), _ansible_check_mode=check, _ansible_diff=True)
+            path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": arguments}))
+            process = subprocess.run([sys.executable, "-m", "ansible_collections.privatecloud.iaas.plugins.modules."
+                                      "service_files", str(path)], capture_output=True, text=True, check=False,
+                                     env={"PYTHONPATH": COLLECTIONS, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+            return json.loads(process.stdout)
+
+        def ran(self):
+            return self.log.read_text().split() if self.log.exists() else []
+
+    found = Host()
+    found.defaults.write_text('# shipped by the package\nINTERFACES=""\nOPTIONS="-q"\n')
+    found.defaults.chmod(0o640)
+    return found
+
+
+def _me():
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+def _my_group():
+    return grp.getgrgid(os.getgid()).gr_name
+
+
+def test_a_change_writes_the_files_does_the_action_once_and_a_second_call_changes_nothing(host):
+    host.conf.write_text("setting = 1\n")
+    arguments = dict(files=[host.conf_spec("setting = 2\n", mode="0600")],
+                     settings=[{"path": str(host.defaults), "values": {"INTERFACES": "br0 eth2"}}],
+                     actions=[host.action()])
+    done = host.run(**arguments)
+    assert done["changed"] is True, done
+    assert done["written"] == sorted([str(host.conf), str(host.defaults)])
+    assert host.conf.read_text() == "setting = 2\n" and host.conf.stat().st_mode & 0o777 == 0o600
+    # The shared file keeps its other lines and its mode.
+    assert host.defaults.read_text() == '# shipped by the package\nINTERFACES="br0 eth2"\nOPTIONS="-q"\n'
+    assert host.defaults.stat().st_mode & 0o777 == 0o640
+    assert [action["name"] for action in done["actions"]] == ["restart the daemon"]
+    assert [part["before_header"] for part in done["diff"]] == [str(host.conf), str(host.defaults), "pending actions"]
+    assert host.ran() == ["restart"]
+
+    again = host.run(**arguments)
+    assert again["changed"] is False and again["written"] == [] and again["actions"] == []
+    assert host.ran() == ["restart"] and list(host.records.iterdir()) == []
+
+
+def test_check_mode_predicts_the_change_and_its_action_and_touches_nothing(host):
+    host.conf.write_text("setting = 1\n")
+    predicted = host.run(check=True, files=[host.conf_spec("setting = 2\n")], actions=[host.action()])
+    assert predicted["changed"] is True
+    assert predicted["written"] == [str(host.conf)]
+    assert predicted["actions"] == [{"name": "restart the daemon", "reason": "this run changes %s, %s" % (host.conf, host.defaults)}]
+    assert predicted["diff"][0]["before"] == "setting = 1\n" and predicted["diff"][0]["after"] == "setting = 2\n"
+    assert host.conf.read_text() == "setting = 1\n" and host.ran() == [] and not host.records.exists()
+
+
+def test_content_the_check_refuses_is_not_written_and_nothing_is_done(host):
+    host.conf.write_text("setting = 1\n")
+    refused = host.run(files=[host.conf_spec("no setting here\n")], actions=[host.action()])
+    assert refused.get("failed") is True
+    assert "fails \"grep -q '^setting' %s\"" in refused["msg"] and str(host.conf) in refused["msg"]
+    assert host.conf.read_text() == "setting = 1\n" and host.ran() == []
+    assert [path.name for path in host.conf.parent.iterdir() if path.name.startswith(".privatecloud-iaas-")] == []
+
+
+def test_an_action_that_failed_is_still_owed_by_the_next_call(host):
+    """A call that dies between its change and its action, as a killed run would: the next call owes it."""
+    host.conf.write_text("setting = 1\n")
+    failing = host.action(command=["/bin/false"])
+    assert host.run(files=[host.conf_spec("setting = 2\n")], actions=[failing]).get("failed") is True
+    assert host.conf.read_text() == "setting = 2\n"
+    # Nothing to write now; the action the first call owed is done.
+    done = host.run(files=[host.conf_spec("setting = 2\n")], actions=[host.action()])
+    assert done["written"] == [] and done["changed"] is True
+    assert done["actions"][0]["reason"].startswith("%s changed since " % host.conf)
+    assert host.ran() == ["restart"]
+
+
+def test_a_mode_alone_is_a_change_without_the_action(host):
+    host.conf.write_text("setting = 1\n")
+    host.conf.chmod(0o666)
+    done = host.run(files=[host.conf_spec("setting = 1\n")], actions=[host.action()])
+    assert done["changed"] is True and done["written"] == [str(host.conf)] and done["actions"] == []
+    assert host.conf.stat().st_mode & 0o777 == 0o644 and host.ran() == []
+
+
+def test_a_wrong_declaration_fails_naming_it(host):
+    result = host.run(files=[host.conf_spec("setting = 1\n", owner="no-such-user-here")])
+    assert result.get("failed") is True and "no-such-user-here" in result["msg"] and str(host.conf) in result["msg"]
+    assert not host.conf.exists()
+    twice = host.run(actions=[host.action(), host.action()])
+    assert twice.get("failed") is True and "appears twice" in twice["msg"]
+
+
+@pytest.mark.skipif(not can_make_namespaces(), reason="needs root and network namespaces")
+def test_a_kernel_setting_is_held_in_its_namespace(module_namespace):
+    with open("/proc/sys/net/ipv4/ip_forward", encoding="utf-8") as host_setting:
+        on_the_host = host_setting.read()
+    namespace = module_namespace("service_files")
+    # The test holds the value the new namespace does not have.
+    before = namespace.run("cat", "/proc/sys/net/ipv4/ip_forward").stdout.strip()
+    wanted = "0" if before == "1" else "1"
+    predicted = namespace.module(check=True, sysctls={"net.ipv4.ip_forward": wanted})
+    assert predicted["changed"] is True and predicted["sysctls"] == {"net.ipv4.ip_forward": before}
+    assert namespace.run("cat", "/proc/sys/net/ipv4/ip_forward").stdout.strip() == before
+    done = namespace.module(sysctls={"net.ipv4.ip_forward": wanted})
+    assert done["changed"] is True and done["diff"][0]["after"] == "net.ipv4.ip_forward = %s\n" % wanted
+    assert namespace.run("cat", "/proc/sys/net/ipv4/ip_forward").stdout.strip() == wanted
+    assert namespace.module(sysctls={"net.ipv4.ip_forward": wanted})["changed"] is False
+    # The host's own setting is not touched.
+    with open("/proc/sys/net/ipv4/ip_forward", encoding="utf-8") as host_setting:
+        assert host_setting.read() == on_the_host
+    unknown = namespace.module(sysctls={"net.ipv4.no_such_setting": "1"})
+    assert unknown.get("failed") is True and "net.ipv4.no_such_setting" in unknown["msg"]
