@@ -226,27 +226,28 @@ def _kept_attributes(path):
     return found.st_mode & 0o7777, found.st_uid, found.st_gid
 
 
-def _write(module, path, content, attributes, validate=None):
-    """Writes through a temporary file in the same directory, checked first by ``validate``."""
-    mode, uid, gid = attributes
+def _staged(module, path, content, validate=None):
+    """A temporary copy of the new content beside ``path``, checked by ``validate``; the working file is untouched."""
+    if validate and "%s" not in validate:
+        raise Failure("files[%s].validate: %r has no %%s for the file to check" % (path, validate))
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".privatecloud-iaas-")
-    try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(content)
-        if validate:
-            if "%s" not in validate:
-                raise Failure("files[%s].validate: %r has no %%s for the file to check" % (path, validate))
-            rc, out, err = module.run_command(validate % temporary)
-            if rc:
-                raise Failure("%s: the new content fails %r (exit %d); the working file is kept: %s" % (
-                    path, validate, rc, (err or out).strip()))
-        module.atomic_move(temporary, path)
-        # After the move: it gives the new file the old one's mode and owner.
-        os.chmod(path, mode)
-        os.chown(path, uid, gid)
-    finally:
-        if os.path.exists(temporary):
+    with os.fdopen(handle, "w") as stream:
+        stream.write(content)
+    if validate:
+        rc, out, err = module.run_command(validate % temporary)
+        if rc:
             os.remove(temporary)
+            raise Failure("%s: the new content fails %r (exit %d); the working file is kept: %s" % (
+                path, validate, rc, (err or out).strip()))
+    return temporary
+
+
+def _replace(module, temporary, path, attributes):
+    mode, uid, gid = attributes
+    module.atomic_move(temporary, path)
+    # After the move: it gives the new file the old one's mode and owner.
+    os.chmod(path, mode)
+    os.chown(path, uid, gid)
 
 
 def _sysctl_path(name):
@@ -269,12 +270,14 @@ def _unit_changes(module, units):
     return changes
 
 
-def _predicted(actions, written, settings_changed):
-    """For check mode: what this call would change, per action (a bool, or the keys for a keyed action)."""
+def _predicted(actions, rewritten, settings_changed):
+    """For check mode: what this call would change, per action (a bool, or the keys for a keyed action).
+
+    ``rewritten``: the files whose content changes (a mode alone obliges no action)."""
     predicted = {}
     for action in actions:
         keys = [key for path in action.files for key in settings_changed.get(path, [])]
-        whole = any(path in written and path not in settings_changed for path in action.files)
+        whole = any(path in rewritten for path in action.files)
         predicted[action.name] = True if whole else keys
     return predicted
 
@@ -285,7 +288,7 @@ def apply(module):
     if problems:
         raise Failure("; ".join(problems))
     actions = [Action(spec) for spec in params["actions"]]
-    diff, written = [], []
+    diff = []
 
     file_changes, attribute_changes = [], []
     for spec in params["files"]:
@@ -323,21 +326,31 @@ def apply(module):
 
     records = Records(params["record_directory"])
     if not module.check_mode:
+        # Every new file is staged and checked before any replaces a working one.
+        staged = []
+        try:
+            for spec in file_changes:
+                staged.append((_staged(module, spec["path"], spec["content"], spec.get("validate")), spec["path"],
+                               _attributes(spec)))
+            for spec, after in settings_changes:
+                staged.append((_staged(module, spec["path"], after), spec["path"], _kept_attributes(spec["path"])))
+        except Failure:
+            for temporary, _path, _attributes_wanted in staged:
+                os.remove(temporary)
+            raise
         record_before(actions, records, read_text)
-        for spec in file_changes:
-            _write(module, spec["path"], spec["content"], _attributes(spec), spec.get("validate"))
+        for temporary, path, attributes in staged:
+            _replace(module, temporary, path, attributes)
         for spec in attribute_changes:
             mode, uid, gid = _attributes(spec)
             os.chmod(spec["path"], mode)
             os.chown(spec["path"], uid, gid)
-        for spec, after in settings_changes:
-            _write(module, spec["path"], after, _kept_attributes(spec["path"]))
         for name in sysctls:
             with open(_sysctl_path(name), "w") as stream:
                 stream.write("%s\n" % params["sysctls"][name])
     written = sorted(set(spec["path"] for spec in file_changes + attribute_changes) | set(settings_changed))
 
-    predicted = _predicted(actions, written, settings_changed) if module.check_mode else None
+    predicted = _predicted(actions, [spec["path"] for spec in file_changes], settings_changed) if module.check_mode else None
     done = do_owed(module, actions, records, predicted)
     if done["actions"]:
         diff.append(dict(before_header="pending actions", before="", after_header="pending actions",
@@ -396,8 +409,9 @@ def main():
         if checked.error_messages:
             module.fail_json(msg="record: %s" % "; ".join(checked.error_messages), **result)
         result["record"] = write_record(module, checked.validated_parameters)[0]
-    result["msg"] = "; ".join(result["written"] + ["%s = %s" % (name, module.params["sysctls"][name]) for name in result["sysctls"]]
-                              + [action["name"] for action in result["actions"]] + result["units"]) or "nothing to change"
+    result["msg"] = "; ".join(
+        result["written"] + ["%s = %s" % (name, module.params["sysctls"][name]) for name in result["sysctls"]]
+        + ["%s (%s)" % (action["name"], action["reason"]) for action in result["actions"]] + result["units"]) or "nothing to change"
     module.exit_json(**result)
 
 

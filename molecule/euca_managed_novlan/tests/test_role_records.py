@@ -78,7 +78,7 @@ def test_the_drift_is_put_right(repaired):
     before, run, _after = repaired
     changed = changes(run, "novlan-fe")
     assert "Keep chrony running and enabled at boot" in changed
-    assert "Configure dhcpd (checked by dhcpd -t before it replaces the working file)" in changed
+    assert "Configure dhcpd, restart it if its files changed, keep it running and enabled at boot" in changed
     assert "Apply the owned chains" in changed
     assert FRONTEND.service("chrony").is_running
     assert FRONTEND.file("/etc/dhcp/dhcpd.conf").content_string == before["dhcpd.conf"]

@@ -1,11 +1,13 @@
 """Runs killed half way, then rerun: every daemon ends on the inventory's configuration.
 
 The controller is killed with SIGKILL (tests/harness/callback_plugins/kill_after.py) right after a
-configuration write and before the action it obliges: dhcpd's MAC map, chrony's sources, the NFS
-exports, a new VNET_MODE for the CC. The daemons are read back (a lease, chronyc sources,
-exportfs -v, the CC stand-in's log) after the kill, after the rerun and after a third run; then
-site.yml is killed at random points (fixed seeds) and rerun, and the host must match the
-inventory each time.
+configuration write and before the action it obliges: chrony's sources, the NFS exports, a new
+VNET_MODE for the CC. dhcpd's MAC map moves too, but its file and its restart are one task (the
+service_files module), with no task boundary between them to kill at: the rerun writes and restarts
+in that one task, and a module that fails between them is tests/integration/modules/
+test_service_files.py's case. The daemons are read back (a lease, chronyc sources, exportfs -v, the
+CC stand-in's log) after the kill, after the rerun and after a third run; then site.yml is killed
+at random points (fixed seeds) and rerun, and the host must match the inventory each time.
 """
 
 import json
@@ -30,7 +32,7 @@ MAC = "02:00:00:00:06:01"
 LOG = os.path.join(ROOT, ".cache", "results", "interrupted-kills.txt")
 SEEDS = (1, 2, 3)
 
-RESTART_DHCPD = "Restart dhcpd if its files changed, in this run or in one that did not finish"
+CONFIGURE_DHCPD = "Configure dhcpd, restart it if its files changed, keep it running and enabled at boot"
 RESTART_CHRONY = "Restart chrony if its file changed, in this run or in one that did not finish"
 LOAD_EXPORTS = "Load the exports if they changed, in this run or in one that did not finish"
 RESTART_CC = "Restart the CC (and NC) for the keys that changed, in this run or in one that did not finish"
@@ -91,13 +93,10 @@ def cc_actions():
 
 @pytest.fixture(scope="module")
 def interrupted():
-    """Kill ntp.yml, dhcpd.yml, storage.yml and frontends.yml right after their writes; read the host;
-    check and rerun."""
+    """Kill ntp.yml, storage.yml and frontends.yml right after their writes; read the host; check and rerun."""
     seen = {"before": {"lease": lease(), "sources": sources(), "exports": exports(), "cc": cc_actions()}}
     seen["kills"] = [
         killed(playbook("ntp.yml", "-e", CHANGES, kill_after="Configure chrony")),
-        killed(playbook("dhcpd.yml", "-e", CHANGES,
-                        kill_after="Configure dhcpd (checked by dhcpd -t before it replaces the working file)")),
         killed(playbook("storage.yml", "-e", CHANGES, kill_after="Write the exports")),
         # The moved pair is a VNET_MACMAP change too: the CC owes a restart.
         killed(playbook("frontends.yml", "-e", CHANGES, kill_after="Set the host's keys of eucalyptus.conf")),
@@ -119,10 +118,10 @@ def interrupted():
 def test_each_run_died_right_after_its_write(interrupted):
     assert [line.split(": ", 2)[2] for line in interrupted["kills"]] == [
         "Configure chrony on intr-fe",
-        "Configure dhcpd (checked by dhcpd -t before it replaces the working file) on intr-fe",
         "Write the exports on intr-fe",
         "Set the host's keys of eucalyptus.conf on intr-fe"]
-    assert "fixed-address 198.18.6.161;" in interrupted["files"]["dhcpd.conf"]
+    # dhcpd's file is as before: its run was not started.
+    assert "fixed-address 198.18.6.151;" in interrupted["files"]["dhcpd.conf"]
     assert 'VNET_MACMAP="02:00:00:00:06:01=198.18.6.161"' in interrupted["files"]["eucalyptus.conf"]
     assert "server 192.0.2.123" in interrupted["files"]["chrony.conf"]
     assert "/export/secondary" in interrupted["files"]["exports"]
@@ -135,13 +134,14 @@ def test_after_the_kills_the_daemons_still_run_the_old_configuration(interrupted
     assert (interrupted["before"]["sources"], interrupted["before"]["exports"]) == ([], ["/export/primary"])
 
 
-OWED = sorted([RESTART_DHCPD, RESTART_CHRONY, LOAD_EXPORTS, RESTART_CC])
+# The actions the kills left owed, and dhcpd's change with its restart.
+OWED = sorted([CONFIGURE_DHCPD, RESTART_CHRONY, LOAD_EXPORTS, RESTART_CC])
 
 
 def test_check_mode_shows_the_owed_actions_with_their_reasons(interrupted):
     assert changed_tasks(interrupted["check"]) == OWED
     reasons = {task: result["msg"] for task, result in results(interrupted["check"]) if result.get("changed")}
-    assert reasons[RESTART_DHCPD].startswith("restart dhcpd (/etc/dhcp/dhcpd.conf changed since ")
+    assert "restart dhcpd (this run changes /etc/dhcp/dhcpd.conf" in reasons[CONFIGURE_DHCPD]
     assert reasons[RESTART_CHRONY].startswith("restart chrony (/etc/chrony/chrony.conf changed since ")
     assert reasons[LOAD_EXPORTS].startswith("load the exports (/etc/exports.d/cloudstack.exports changed since ")
     assert reasons[RESTART_CC].startswith(

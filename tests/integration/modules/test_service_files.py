@@ -116,6 +116,8 @@ def test_an_action_that_failed_is_still_owed_by_the_next_call(host):
 def test_a_mode_alone_is_a_change_without_the_action(host):
     host.conf.write_text("setting = 1\n")
     host.conf.chmod(0o666)
+    predicted = host.run(check=True, files=[host.conf_spec("setting = 1\n")], actions=[host.action()])
+    assert predicted["changed"] is True and predicted["actions"] == []
     done = host.run(files=[host.conf_spec("setting = 1\n")], actions=[host.action()])
     assert done["changed"] is True and done["written"] == [str(host.conf)] and done["actions"] == []
     assert host.conf.stat().st_mode & 0o777 == 0o644 and host.ran() == []
@@ -149,3 +151,15 @@ def test_a_kernel_setting_is_held_in_its_namespace(module_namespace):
         assert host_setting.read() == on_the_host
     unknown = namespace.module(sysctls={"net.ipv4.no_such_setting": "1"})
     assert unknown.get("failed") is True and "net.ipv4.no_such_setting" in unknown["msg"]
+
+
+def test_one_refused_file_keeps_every_file_of_the_call(host):
+    """Every new file is checked before any replaces a working one."""
+    host.conf.write_text("setting = 1\n")
+    other = host.conf.parent / "other.conf"
+    other.write_text("setting = a\n")
+    refused = host.run(files=[dict(host.conf_spec("setting = b\n"), path=str(other)), host.conf_spec("nothing\n")],
+                       actions=[host.action()])
+    assert refused.get("failed") is True and str(host.conf) in refused["msg"]
+    assert other.read_text() == "setting = a\n" and host.conf.read_text() == "setting = 1\n"
+    assert not host.records.exists() and host.ran() == []
