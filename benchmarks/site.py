@@ -12,9 +12,10 @@ these are timed:
   - an empty play on the same hosts (gather facts, one ping; the median of REPEAT runs, at least
     five), the reference.
 It prints the wall times and their ratios to the empty play, how many tasks ran on each kind of
-host (front-end, nodes: the fewest and the most), and the ten slowest tasks of the rerun. The
-lab is removed afterwards (KEEP=1 keeps the last one). Every task's time of the fastest rerun is
-kept in .cache/bench-site/rerun-<nodes>.json. Needs root and podman. Run:
+host (front-end, nodes: the fewest and the most), and the ten slowest tasks of the rerun and of
+the fastest change. The lab is removed afterwards (KEEP=1 keeps the last one). Every task's time
+of those two runs is kept in .cache/bench-site/rerun-<nodes>.json and change-<nodes>.json. Needs
+root and podman. Run:
 make bench-site [NODES=20] [REPEAT=3] [SIZES="2 20"].
 """
 
@@ -159,12 +160,19 @@ def measure(nodes, repeat, log):
     figures["empty play"] = statistics.median(
         playbook(directory, "benchmarks/empty.yml", "empty play", log)[0] for _attempt in range(max(repeat, 5)))
     profile = min(reruns, key=lambda run: run[0])[1]
-    with open(os.path.join(WORK, "rerun-%d.json" % nodes), "w", encoding="utf-8") as output:
-        json.dump(profile, output, indent=1)
-    return figures, profile, [changed(change_profile) for _seconds, change_profile in changes]
+    change_profile = min(changes, key=lambda run: run[0])[1]
+    for name, kept in (("rerun", profile), ("change", change_profile)):
+        with open(os.path.join(WORK, "%s-%d.json" % (name, nodes)), "w", encoding="utf-8") as output:
+            json.dump(kept, output, indent=1)
+    return figures, profile, change_profile, [changed(each) for _seconds, each in changes]
 
 
-def report(nodes, figures, profile, changes):
+def slowest(profile, count=10):
+    for task in sorted(profile["tasks"], key=lambda task: -task["seconds"])[:count]:
+        print("    %6.2f s  %s" % (task["seconds"], task["name"]))
+
+
+def report(nodes, figures, profile, change_profile, changes):
     empty = figures["empty play"]
     print("%d nodes (1 front-end): wall seconds, and as a multiple of the empty play" % nodes)
     for label, seconds in figures.items():
@@ -177,8 +185,10 @@ def report(nodes, figures, profile, changes):
     print("  tasks run by the rerun: front-end %d, each node %d-%d, on the controller (localhost) %d" % (
         frontend, node_counts[0], node_counts[-1], local))
     print("  the ten slowest tasks of the rerun:")
-    for task in sorted(profile["tasks"], key=lambda task: -task["seconds"])[:10]:
-        print("    %6.2f s  %s" % (task["seconds"], task["name"]))
+    slowest(profile)
+    print("  the ten slowest tasks of the fastest one-node change (front-end: %d tasks):" % (
+        change_profile["hosts"].get("bench-frontend", {}).get("ran", 0)))
+    slowest(change_profile)
     return figures["idempotent rerun"] / empty
 
 
@@ -196,8 +206,8 @@ def main():
     largest = sizes[-1]
     for nodes in sizes:
         try:
-            figures, profile, changes = measure(nodes, repeat, log)
-            ratios[nodes] = report(nodes, figures, profile, changes)
+            figures, profile, change_profile, changes = measure(nodes, repeat, log)
+            ratios[nodes] = report(nodes, figures, profile, change_profile, changes)
         finally:
             if os.environ.get("KEEP") != "1" or nodes != largest:
                 playbook(inventory(nodes, ssh=False), "tests/harness/lab-down.yml", "lab down", log)

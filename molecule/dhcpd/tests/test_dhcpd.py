@@ -72,6 +72,15 @@ def test_servers_listen_only_on_the_declared_interface():
         assert server.service("isc-dhcp-server").is_enabled
 
 
+def test_on_debian_systemd_runs_dhcpd_from_the_roles_own_unit():
+    """Debian's package has only a SysV script (which sleeps on every start): the role's unit of the same name replaces it."""
+    for server in (LAN_SERVER, STATIC_SERVER):
+        shown = dict(line.split("=", 1) for line in server.check_output(
+            "systemctl show -p FragmentPath -p Type -p MainPID isc-dhcp-server").splitlines())
+        assert (shown["FragmentPath"], shown["Type"]) == ("/etc/systemd/system/isc-dhcp-server.service", "forking")
+        assert shown["MainPID"] == server.check_output("pidof dhcpd")
+
+
 def test_the_static_map_has_no_pool():
     assert "range" not in STATIC_SERVER.file("/etc/dhcp/dhcpd.conf").content_string
 
@@ -81,3 +90,5 @@ def test_the_cc_front_end_has_the_daemon_and_no_running_service():
     assert not CC.service("isc-dhcp-server").is_running
     assert not CC.service("isc-dhcp-server").is_enabled
     assert CC.run("pidof dhcpd").rc == 1
+    # The role's unit is only where it runs a server.
+    assert not CC.file("/etc/systemd/system/isc-dhcp-server.service").exists
