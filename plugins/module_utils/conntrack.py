@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.dataplane import icmp_match
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
 
 _TUPLE_KEYS = ("src", "dst", "sport", "dport", "type", "code", "id")
 # Protocols conntrack names and matches by port or ICMP type; others go by number.
@@ -138,3 +139,27 @@ def delete_arguments(entry):
     elif protocol == "icmp":
         arguments += ["--icmp-type", orig["type"], "--icmp-code", orig["code"], "--icmp-id", orig["id"]]
     return arguments
+
+
+def end_revoked(module, subnet, dataplane):
+    """Ends (in check mode, only lists) the tracked connections into ``subnet`` that ``dataplane`` no
+    longer allows; returns them as 'connection: reason' lines. Fails the module on a plan it cannot
+    read or a conntrack command that fails."""
+    conntrack = module.get_bin_path("conntrack", required=True)
+    local = [address.split("/")[0] for addresses in IpRoute(module).addresses().values() for address in addresses]
+    try:
+        plane = Plane(subnet, dataplane, local)
+    except (KeyError, TypeError, ValueError) as error:
+        module.fail_json(msg="subnet or dataplane is not a data plane of the host plan: %s" % error)
+    rc, out, err = module.run_command([conntrack, "-L"])
+    if rc:
+        module.fail_json(msg="conntrack -L failed: %s" % err.strip(), stderr=err)
+    ending = [(entry, reason) for entry, reason in ((entry, plane.stale(entry)) for entry in parse(out)) if reason]
+    ended = ["%s: %s" % (describe(entry), reason) for entry, reason in ending]
+    if not module.check_mode:
+        for entry, _reason in ending:
+            rc, out, err = module.run_command([conntrack] + delete_arguments(entry))
+            # 1 with '0 flow entries': the connection ended by itself meanwhile.
+            if rc and "0 flow entries" not in err:
+                module.fail_json(msg="conntrack -D failed for %s: %s" % (describe(entry), err.strip()), ended=ended)
+    return ended

@@ -26,7 +26,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
     ipv4_cidr,
     mac_address,
 )
-from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import read_addresses
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import read_addresses, serving_problems
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import interface_name, mac_map, static_network
 
 FUNCTIONS = ("lan_pool", "static_map", "security_groups", "cc_daemon", "none")
@@ -300,6 +300,7 @@ def _sorted(configuration):
     """Drop the working fields; subnets by address, ranges in order, hosts by MAC."""
     for entry in configuration["subnets"]:
         entry.pop("_net", None)
+        entry["cidr"] = "%s/%d" % (entry["network"], entry["prefix"])
         entry["ranges"] = ["%s %s" % (first, last) for first, last in sorted(entry["ranges"])]
     configuration["subnets"].sort(key=lambda entry: tuple(int(part) for part in entry["network"].split(".")))
     for host in configuration["hosts"]:
@@ -408,45 +409,17 @@ def _options(entry, indent):
 
 def listening_interfaces(interfaces, configuration, addresses_json, variable="dhcpd_interfaces", absent_ok=False,
                          planned=None):
-    """Check that dhcpd can serve on each interface it is told to listen on.
-
-    dhcpd refuses to start when a listening interface has no address in a declared subnet
-    ("No subnet declaration for ..."), which would take a working server down: this finds it
-    first. ``addresses_json`` is ``ip -j address show`` of the host. ``absent_ok`` passes an
-    interface the host does not have yet (check mode, where an earlier step only predicted the
-    bridge that will carry the address) and, with it, counts ``planned`` ({interface: [CIDR]}, the
-    addresses an earlier step of the run gives, such as the security groups' routers) as present.
-    Returns the interfaces.
-    """
-    if isinstance(interfaces, str):
-        interfaces = interfaces.split()
-    if not isinstance(interfaces, (list, tuple)) or not interfaces:
+    """Check that dhcpd can serve on each interface it is told to listen on: each carries an address
+    in a declared subnet of ``configuration`` (bridge.serving_problems, where the rule is told).
+    ``addresses_json`` is ``ip -j address show`` of the host. Returns the interfaces."""
+    if not interfaces:
         raise AddressError(variable, interfaces, "is empty: dhcpd must listen on the interfaces that face its clients")
-    networks = [ipv4_cidr("%s/%d" % (entry["network"], entry["prefix"])) for entry in configuration["subnets"]]
-    present = read_addresses(addresses_json)
-    if absent_ok:
-        for name, cidrs in (planned or {}).items():
-            present[name] = list(present.get(name, [])) + list(cidrs)
-    errors = []
-    for index, name in enumerate(interfaces):
-        where = "%s[%d]" % (variable, index)
-        try:
-            interface_name(name, where)
-        except AddressError as error:
-            errors.append(error)
-            continue
-        if name not in present:
-            if not absent_ok:
-                errors.append(AddressError(where, name, "is not an interface of this host"))
-            continue
-        carried = [address.split("/")[0] for address in present[name] if ":" not in address]
-        if not any(ipv4_address(address) in network for address in carried for network in networks):
-            errors.append(AddressError(where, name, "has no address in a declared subnet (%s; it has %s): dhcpd "
-                                       "would refuse to start" % (", ".join(str(net.cidr) for net in networks),
-                                                                  ", ".join(carried) or "none")))
-    if errors:
-        raise AddressErrors(errors)
-    return list(interfaces)
+    problems = serving_problems(interfaces, [entry["cidr"] for entry in configuration["subnets"]],
+                                read_addresses(addresses_json), variable=variable, absent_ok=absent_ok,
+                                planned=planned)
+    if problems:
+        raise AddressErrors([AddressError(*problem) for problem in problems])
+    return interfaces.split() if isinstance(interfaces, str) else list(interfaces)
 
 
 def check_host(host, group_names, variables, problems):

@@ -63,6 +63,23 @@ options:
         undoes itself.
     type: int
     default: 0
+  revoke:
+    description:
+      - On a Eucalyptus MANAGED front-end whose data plane the collection owns - once the chains are
+        in place, end the tracked connections into O(revoke.subnet) that the data plane no longer
+        allows, as M(privatecloud.iaas.revoked_connections) does, in the same call (in check mode,
+        list them). The FORWARD chain accepts an established connection before any group rule, so
+        without this a connection a revoked rule or elastic IP let in would outlive it.
+    type: dict
+    suboptions:
+      subnet:
+        description: The VMs' private subnet in CIDR form.
+        type: str
+        required: true
+      dataplane:
+        description: The front-end's data plane as the host plan gives it (C(iaas_plan.eucalyptus.dataplane)).
+        type: dict
+        default: {}
   persist_path:
     description:
       - Also write the declared state as an C(iptables-restore --noflush) script to this path,
@@ -142,6 +159,11 @@ diff:
   description: The owned chains, jumps and declared policies before and after.
   returned: always
   type: dict
+ended:
+  description: With O(revoke), the connections ended (in check mode, to end), each with the reason.
+  returned: with O(revoke)
+  type: list
+  elements: str
 rollback_cookie:
   description: The file to remove to keep the change; the host rolls back when it is still there.
   returned: when O(rollback_timeout) is above 0 and the tables changed
@@ -162,6 +184,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatecloud.iaas.plugins.module_utils import rollback
+from ansible_collections.privatecloud.iaas.plugins.module_utils.conntrack import end_revoked
 from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import (
     CommandError,
     Declaration,
@@ -249,6 +272,10 @@ def main():
             copies=dict(type="list", elements="path", default=[]),
             cache_dir=dict(type="path", default="/var/cache/privatecloud-iaas/iptables"),
             rollback_timeout=dict(type="int", default=0),
+            revoke=dict(type="dict", options=dict(
+                subnet=dict(type="str", required=True),
+                dataplane=dict(type="dict", default={}),
+            )),
         ),
         supports_check_mode=True,
     )
@@ -292,6 +319,13 @@ def main():
         if changed:
             result["diff"] = (result["diff"] if isinstance(result["diff"], list) else [result["diff"]]) + [
                 {"before_header": path, "before": before, "after_header": path, "after": boot_script(declaration)}]
+    if params["revoke"]:
+        result["ended"] = end_revoked(module, params["revoke"]["subnet"], params["revoke"]["dataplane"])
+        if result["ended"]:
+            result["changed"] = True
+            result["diff"] = (result["diff"] if isinstance(result["diff"], list) else [result["diff"]]) + [
+                {"before_header": "tracked connections", "after_header": "tracked connections",
+                 "before": "".join(line + "\n" for line in result["ended"]), "after": ""}]
     module.exit_json(**result)
 
 

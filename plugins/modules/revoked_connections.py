@@ -65,8 +65,7 @@ ended:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.privatecloud.iaas.plugins.module_utils.conntrack import Plane, delete_arguments, describe, parse
-from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
+from ansible_collections.privatecloud.iaas.plugins.module_utils.conntrack import end_revoked
 
 
 def main():
@@ -77,26 +76,9 @@ def main():
         ),
         supports_check_mode=True,
     )
-    conntrack = module.get_bin_path("conntrack", required=True)
-    local = [address.split("/")[0] for addresses in IpRoute(module).addresses().values() for address in addresses]
-    try:
-        plane = Plane(module.params["subnet"], module.params["dataplane"], local)
-    except (KeyError, TypeError, ValueError) as error:
-        module.fail_json(msg="subnet or dataplane is not a data plane of the host plan: %s" % error)
-    rc, out, err = module.run_command([conntrack, "-L"])
-    if rc:
-        module.fail_json(msg="conntrack -L failed: %s" % err.strip(), stderr=err)
-    ending = [(entry, reason) for entry, reason in ((entry, plane.stale(entry)) for entry in parse(out)) if reason]
-    ended = ["%s: %s" % (describe(entry), reason) for entry, reason in ending]
-    result = {"changed": bool(ending), "ended": ended,
-              "diff": {"before": "".join(line + "\n" for line in ended), "after": ""}}
-    if not module.check_mode:
-        for entry, _reason in ending:
-            rc, out, err = module.run_command([conntrack] + delete_arguments(entry))
-            # 1 with '0 flow entries': the connection ended by itself meanwhile.
-            if rc and "0 flow entries" not in err:
-                module.fail_json(msg="conntrack -D failed for %s: %s" % (describe(entry), err.strip()), **result)
-    module.exit_json(**result)
+    ended = end_revoked(module, module.params["subnet"], module.params["dataplane"])
+    module.exit_json(changed=bool(ended), ended=ended,
+                     diff={"before": "".join(line + "\n" for line in ended), "after": ""})
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ module: service_files
 short_description: A service's files, the kernel settings it needs, what their change obliges and its units, in one call
 version_added: 0.3.0
 description:
-  - Applies in one call what a role otherwise spreads over a task per file and per unit - writes
+  - Applies in one call what a role otherwise spreads over a task per file and per unit - checks
+    that the interfaces it serves on carry an address it can serve (O(listen)), writes
     each of O(files) whole (checked by its O(files[].validate) command before it replaces the
     working file), sets the shell assignments of O(settings) in files the service shares with its
     package (every other line kept), holds O(sysctls) in the running kernel, does what the change
@@ -69,6 +70,33 @@ options:
         description: The keys and their values; other lines of the file are kept as they are.
         type: dict
         required: true
+  listen:
+    description:
+      - Interfaces the service serves on, each of which must carry an IPv4 address in one of
+        O(listen.networks) - checked on the host before any file is replaced, since a daemon such
+        as dhcpd refuses to start otherwise and a restart would take a working server down.
+      - In check mode an interface the host does not have yet passes (an earlier step of the run
+        only predicted it), and O(listen.planned) counts as present.
+    type: dict
+    suboptions:
+      interfaces:
+        description: The interfaces.
+        type: list
+        elements: str
+        required: true
+      networks:
+        description: The networks (CIDR) the service serves.
+        type: list
+        elements: str
+        required: true
+      planned:
+        description: Addresses an earlier step of the run gives the interfaces, for check mode - a list of CIDR addresses per interface.
+        type: dict
+        default: {}
+      variable:
+        description: The setting that names the interfaces, as the messages call it.
+        type: str
+        default: interfaces
   sysctls:
     description: Kernel settings held in the running kernel (C(net.ipv4.ip_forward) - C(1)).
     type: dict
@@ -184,6 +212,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import read_addresses, serving_problems
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucaconf import ConfError, plan
 from ansible_collections.privatecloud.iaas.plugins.module_utils.pending import (
     ACTION_OPTIONS, DIRECTORY, Action, Records, do_owed, read_text, record_before, validate)
@@ -250,6 +279,15 @@ def _replace(module, temporary, path, attributes):
     os.chown(path, uid, gid)
 
 
+def _check_listen(module, listen):
+    _rc, out, _err = module.run_command([module.get_bin_path("ip", required=True), "-j", "address", "show"],
+                                        check_rc=True)
+    problems = serving_problems(listen["interfaces"], listen["networks"], read_addresses(out),
+                                variable=listen["variable"], absent_ok=module.check_mode, planned=listen["planned"])
+    if problems:
+        raise Failure("nothing was changed: %s" % "; ".join("%s: %r %s" % problem for problem in problems))
+
+
 def _sysctl_path(name):
     return os.path.join("/proc/sys", name.replace(".", "/"))
 
@@ -289,6 +327,8 @@ def apply(module):
         raise Failure("; ".join(problems))
     actions = [Action(spec) for spec in params["actions"]]
     diff = []
+    if params["listen"]:
+        _check_listen(module, params["listen"])
 
     file_changes, attribute_changes = [], []
     for spec in params["files"]:
@@ -386,6 +426,12 @@ def main():
             settings=dict(type="list", elements="dict", default=[], options=dict(
                 path=dict(type="path", required=True),
                 values=dict(type="dict", required=True),
+            )),
+            listen=dict(type="dict", options=dict(
+                interfaces=dict(type="list", elements="str", required=True),
+                networks=dict(type="list", elements="str", required=True),
+                planned=dict(type="dict", default={}),
+                variable=dict(type="str", default="interfaces"),
             )),
             sysctls=dict(type="dict", default={}),
             actions=dict(type="list", elements="dict", default=[], options=ACTION_OPTIONS),

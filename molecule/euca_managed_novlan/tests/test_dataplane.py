@@ -42,6 +42,8 @@ VMS = {
 SERVES = {"db1": (8080, 9090), "db2": (9090,), "web1": (22,)}
 ELASTIC_IP = "198.18.3.160"
 OUTSIDE_IP = "198.18.3.150"
+# The iptables role applies its chains and ends what they no longer allow in one task.
+APPLY_CHAINS = "Apply the owned chains, and end the connections the front-end's data plane no longer allows"
 
 
 def in_vm(name, command):
@@ -155,11 +157,11 @@ def test_check_mode_predicts_each_change_with_a_readable_diff(revoked):
     assert predicted["Hold the security groups' router addresses, the elastic IPs and the routes to other clusters"][
         "removed"] == [
         "198.18.3.160/32 on eth1"]
-    applied = predicted["Apply the owned chains"]["diff"]
+    applied = predicted[APPLY_CHAINS]["diff"]
     shown = "".join(part.get("before", "") + part.get("after", "") for part in applied) if isinstance(
         applied, list) else applied.get("before", "") + applied.get("after", "")
     assert "--dport 8080" in shown and ELASTIC_IP in shown
-    ended = predicted["End the connections the front-end's data plane no longer allows"]["ended"]
+    ended = predicted[APPLY_CHAINS]["ended"]
     assert "tcp 10.10.2.66 -> 10.10.2.2:8080: no rule of admin/default allows it any more" in ended, ended
     # Check mode changed nothing: the held connection went on.
     assert revoked["alive_after_check"], held()

@@ -79,7 +79,7 @@ def test_the_drift_is_put_right(repaired):
     changed = changes(run, "novlan-fe")
     assert "Keep chrony running and enabled at boot" in changed
     assert "Configure dhcpd, restart it if its files changed, keep it running and enabled at boot" in changed
-    assert "Apply the owned chains" in changed
+    assert "Apply the owned chains, and end the connections the front-end's data plane no longer allows" in changed
     assert FRONTEND.service("chrony").is_running
     assert FRONTEND.file("/etc/dhcp/dhcpd.conf").content_string == before["dhcpd.conf"]
     assert FRONTEND.check_output("iptables -S %s", CHAIN) == before["chain"]

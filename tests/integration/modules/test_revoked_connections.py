@@ -127,3 +127,22 @@ def test_an_instance_that_leaves_the_plan_loses_its_connections(cloud):
     assert cloud.send("one")
     result = cloud.module(dataplane={"groups": [], "instances": []})
     assert result["ended"][0].endswith("goes to 10.10.1.2, which is in no active security group")
+
+
+def test_iptables_chains_with_revoke_ends_it_in_the_same_call(cloud):
+    """The iptables role's one call: iptables_chains applies the owned chains (none owned here), then
+    ends what the plan no longer allows, as revoked_connections does."""
+    assert cloud.send("one")
+    cloud.run("iptables", "-D", "FORWARD", "-d", "10.10.1.0/26", "-p", "tcp", "-m", "tcp", "--dport", "22",
+              "-j", "ACCEPT")
+    cloud.module_name = "ansible_collections.privatecloud.iaas.plugins.modules.iptables_chains"
+    cloud.defaults = {}
+    revoke = {"subnet": SUBNET, "dataplane": plane([])}
+    predicted = cloud.module(check=True, tables={}, revoke=revoke)
+    assert predicted.get("changed") is True, predicted
+    assert predicted["ended"][0].startswith("tcp 198.51.100.2 -> 10.10.1.2:22: ")
+    assert predicted["diff"][-1]["before_header"] == "tracked connections"
+    assert cloud.send("check mode ended nothing")
+    assert cloud.module(tables={}, revoke=revoke)["ended"] == predicted["ended"]
+    assert not cloud.send("after"), "the revoked connection still delivers"
+    assert cloud.module(tables={}, revoke=revoke)["changed"] is False
