@@ -212,8 +212,9 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import read_addresses, serving_problems
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import serving_problems
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucaconf import ConfError, plan
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
 from ansible_collections.privatecloud.iaas.plugins.module_utils.pending import (
     ACTION_OPTIONS, DIRECTORY, Action, Records, do_owed, read_text, record_before, validate)
 from ansible_collections.privatecloud.iaas.plugins.module_utils.role_records import RECORD_OPTIONS, write_record
@@ -280,9 +281,7 @@ def _replace(module, temporary, path, attributes):
 
 
 def _check_listen(module, listen):
-    _rc, out, _err = module.run_command([module.get_bin_path("ip", required=True), "-j", "address", "show"],
-                                        check_rc=True)
-    problems = serving_problems(listen["interfaces"], listen["networks"], read_addresses(out),
+    problems = serving_problems(listen["interfaces"], listen["networks"], IpRoute(module).addresses(),
                                 variable=listen["variable"], absent_ok=module.check_mode, planned=listen["planned"])
     if problems:
         raise Failure("nothing was changed: %s" % "; ".join("%s: %r %s" % problem for problem in problems))
@@ -339,6 +338,10 @@ def apply(module):
                              after=spec["content"]))
         elif _attributes_differ(spec["path"], _attributes(spec)):
             attribute_changes.append(spec)
+            found = os.stat(spec["path"])
+            diff.append(dict(before_header=spec["path"], after_header=spec["path"],
+                             before="mode %04o, owner %d:%d\n" % (found.st_mode & 0o7777, found.st_uid, found.st_gid),
+                             after="mode %04o, owner %d:%d\n" % _attributes(spec)))
 
     settings_changes, settings_changed = [], {}
     for spec in params["settings"]:

@@ -163,3 +163,21 @@ def test_one_refused_file_keeps_every_file_of_the_call(host):
     assert refused.get("failed") is True and str(host.conf) in refused["msg"]
     assert other.read_text() == "setting = a\n" and host.conf.read_text() == "setting = 1\n"
     assert not host.records.exists() and host.ran() == []
+
+
+@pytest.mark.skipif(not can_make_namespaces(), reason="needs root and network namespaces")
+def test_an_interface_without_a_servable_address_fails_before_anything_is_written(module_namespace, tmp_path):
+    namespace = module_namespace("service_files")
+    namespace.ip("link", "add", "d0", "type", "veth", "peer", "name", "d1")
+    namespace.ip("address", "add", "10.9.0.1/24", "dev", "d0")
+    conf = tmp_path / "served.conf"
+    files = [{"path": str(conf), "content": "served\n", "owner": _me(), "group": _my_group()}]
+    refused = namespace.module(listen={"interfaces": ["d0"], "networks": ["10.8.0.0/24"], "variable": "dhcpd_interfaces"},
+                               files=files)
+    assert refused.get("failed") is True and "dhcpd_interfaces[0]: 'd0' has no address" in refused["msg"], refused
+    assert not conf.exists()
+    # In check mode an interface an earlier step would make passes.
+    predicted = namespace.module(check=True, listen={"interfaces": ["br9"], "networks": ["10.8.0.0/24"]}, files=files)
+    assert predicted["changed"] is True and predicted["written"] == [str(conf)] and not conf.exists()
+    served = namespace.module(listen={"interfaces": ["d0"], "networks": ["10.9.0.0/24"]}, files=files)
+    assert served["changed"] is True and conf.read_text() == "served\n"
