@@ -49,13 +49,19 @@ def ask(name, host, port):
 
 
 def serve(name, port):
-    """A listener in the VM on ``port``, waited for: an emulated machine may take seconds to start it."""
-    NODE.run("systemd-run --unit vm-%s-%d ip netns exec vm-%s vm-net serve %d" % (name, port, name, port))
-    for _attempt in range(60):
+    """A listener in the VM on ``port``, waited for as long as its unit runs: an emulated machine may
+    take long to start it, and a unit that stopped will never listen."""
+    unit = "vm-%s-%d" % (name, port)
+    NODE.run("systemd-run --unit %s ip netns exec vm-%s vm-net serve %d" % (unit, name, port))
+    # Bounded only so that a listener that hangs without ever listening cannot hold the suite.
+    for _attempt in range(600):
         if NODE.run("ip netns exec vm-%s ss -Hltn 'sport = :%d'" % (name, port)).stdout.strip():
             return
+        state = NODE.run("systemctl is-active %s" % unit).stdout.strip()
+        assert state in ("active", "activating"), "%s stopped (%s) before it listened on %d: %s" % (
+            unit, state, port, NODE.run("journalctl -u %s -n 5 --no-pager" % unit).stdout)
         time.sleep(0.5)
-    raise AssertionError("vm-%s-%d does not listen" % (name, port))
+    raise AssertionError("%s runs but has not listened on %d after 600 looks" % (unit, port))
 
 
 def links(host):
@@ -113,7 +119,10 @@ def test_vms_of_two_groups_on_one_node_do_not_share_layer_2(vms):
     control = NODE.run(
         "ip netns add probe; ip link add probe-host type veth peer name probe0 netns probe;"
         " ip link set probe-host master eucabr10 up; ip -n probe address add 10.10.8.250/24 dev probe0;"
-        " ip -n probe link set probe0 up; sleep 5; ip netns exec probe ping -c 2 -W 2 10.10.8.2;"
+        " ip -n probe link set probe0 up;"
+        # STP: the port forwards once it has listened and learned (forward delay 2 s, twice).
+        " for _ in $(seq 600); do bridge link show dev probe-host | grep -q 'state forwarding' && break; sleep 0.5; done;"
+        " ip netns exec probe ping -c 2 -W 2 10.10.8.2;"
         " ip -n probe neigh show 10.10.8.2; ip netns del probe")
     assert "lladdr d0:0d:0a:0a:08:02" in control.stdout, control.stdout
 
