@@ -5,10 +5,17 @@
 
 from __future__ import annotations
 
+import os
+
 from ansible.plugins.action import ActionBase
-from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import plan_host
+from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import part_problems, plan_host
+from ansible_collections.privatecloud.iaas.plugins.module_utils.role_records import code_digest
 from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
 from ansible_collections.privatecloud.iaas.plugins.plugin_utils.inventory import inventory
+
+
+# The collection's roles and plugins: a new version of either runs every role in full once.
+COLLECTION = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class ActionModule(ActionBase):
@@ -20,15 +27,25 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _spec, options = self.validate_argument_spec(argument_spec={"served_dhcpd": {"type": "str", "default": ""}})
+        _spec, options = self.validate_argument_spec(argument_spec={"part": {"type": "str"}})
         problems = Problems()
         host = task_vars["inventory_hostname"]
-        plan = plan_host(host, inventory(task_vars, problems), problems, served_dhcpd=options["served_dhcpd"])
+        code = code_digest([os.path.join(COLLECTION, "roles"), os.path.join(COLLECTION, "plugins")])
+        found = {}
+        plan = plan_host(host, inventory(task_vars, problems, self._templar.template), problems, code=code, found=found)
         result["changed"] = False
+        part = options["part"]
+        if part:
+            # A role used on its own: the problems of its part, and of what that part is decided from.
+            if not isinstance(plan.get(part), dict):
+                return dict(result, failed=True, msg="part: %r is not a part of the plan (%s)"
+                            % (part, ", ".join(sorted(name for name, value in plan.items() if isinstance(value, dict)))))
+            lines = part_problems(found, part)
+            if lines:
+                return dict(result, failed=True, msg="%s cannot be planned:\n%s" % (host, "\n".join(lines)))
+            return dict(result, part=plan[part])
         if problems:
             # validate_inventory reports the whole inventory; this names this host's part again.
-            result["failed"] = True
-            result["msg"] = "%s cannot be planned:\n%s" % (host, "\n".join(problems.lines()))
-            return result
+            return dict(result, failed=True, msg="%s cannot be planned:\n%s" % (host, "\n".join(problems.lines())))
         result["ansible_facts"] = {"iaas_plan": plan}
         return result

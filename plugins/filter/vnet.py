@@ -30,11 +30,6 @@ def vnet_macmap(value, subnet=None, netmask=None):
     return eucalyptus.mac_map(value, subnet, netmask)
 
 
-@raising
-def vnet_conf(variables, roles, defaults=None):
-    return eucalyptus.conf_settings(variables, roles, defaults)
-
-
 class FilterModule:
     """privatecloud.iaas Eucalyptus networking filters."""
 
@@ -44,5 +39,4 @@ class FilterModule:
             "vnet_capacity": vnet_capacity,
             "vnet_publicips": vnet_publicips,
             "vnet_macmap": vnet_macmap,
-            "vnet_conf": vnet_conf,
         }

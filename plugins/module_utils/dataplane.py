@@ -8,7 +8,7 @@ What a Eucalyptus cluster controller does at run time (Eucalyptus Network Config
 the metadata service), decided here from the inventory: each group's tag and block (the CC's
 formula: tag v holds the v-2-th block of vnet_addrspernet addresses of vnet_subnet), each
 instance's private address and MAC (D0:0D: and the address's four bytes, as the CC derives it),
-and the rules of the front-end's owned chains, in the form the iptables_chains module applies.
+and each group's ingress rules as data (the firewall module spells them for iptables).
 
 Inventory (front-end variables)::
 
@@ -25,13 +25,12 @@ Inventory (front-end variables)::
 
 A group is active when one of its instances is declared, as in the CC: only active groups get a
 router address, DHCP and rules. Addresses are stable: an instance keeps the address ``previous``
-gives it (what the front-end already serves), a ``private_ip`` pins one, and the others take the
-lowest free address of their group's block in the order of their names.
+gives it (what the front-end serves now, as the dhcpd role kept it), a ``private_ip`` pins one, and
+the others take the lowest free address of their group's block in the order of their names.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
@@ -42,11 +41,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
 )
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import ManagedPlan, dotted, public_ips
 
-METADATA_ADDRESS = "169.254.169.254"
 METADATA_PORT = 8773
-# iptables' longest chain name (XT_EXTENSION_MAXNAMELEN - 1).
-CHAIN_LENGTH = 28
-CHAIN_PREFIX = "IAAS-"
 # "<owner>/<name>": what euca-* tools and the documents' troubleshooting call a group.
 GROUP_NAME = re.compile(r"^([A-Za-z0-9_.][A-Za-z0-9_.-]*)/([A-Za-z0-9_.][A-Za-z0-9_.-]*)$")
 # What names an instance's host entry in dhcpd.conf (dhcpd's lexer reads such a name).
@@ -91,18 +86,6 @@ def instance_mac(address):
     return "D0:0D:" + ":".join("%02X" % int(part) for part in str(address).split("."))
 
 
-def chain_name(group, prefix=CHAIN_PREFIX):
-    """The group's owned chain: IAAS-<owner>-<name> (what the documents' 'iptables -L <user>-<group>'
-    looks for, behind the collection's prefix, iptables_prefix), shortened with a digest where it
-    would pass 28."""
-    owner, _slash, name = group.partition("/")
-    wanted = "%s%s-%s" % (prefix, owner, name)
-    if len(wanted) <= CHAIN_LENGTH:
-        return wanted
-    digest = hashlib.sha256(group.encode()).hexdigest()[:8]
-    return "%s-%s" % (wanted[:CHAIN_LENGTH - len(digest) - 1], digest)
-
-
 def _ports(value, where, problems):
     """'22', 22, '8080-8081' or '8080:8081' -> iptables' '22' / '8080:8081'; None when invalid."""
     text = str(value).strip().replace("-", ":") if not isinstance(value, bool) else ""
@@ -136,7 +119,7 @@ class _Group:
     def __init__(self, name, tag, block):
         self.name, self.tag, self.block = name, tag, block
         self.instances = []
-        self.ingress = []  # (source spec, protocol, match) before sources are resolved
+        self.ingress = []  # (source spec, protocol, {ports, icmp_type}) before sources are resolved
 
     @property
     def cidr(self):
@@ -205,49 +188,34 @@ def plan(variables, nodes, previous=None, clusters=None):
         "groups": [],
         "instances": [],
         "metadata": metadata,
-        "filter": {"forward": [], "chains": {}},
-        "nat": {"prerouting": [], "output": [], "postrouting": []},
     }
-    if metadata:
-        result["nat"]["prerouting"].append("-s %s -d %s/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination %s:%d"
-                                           % (subnet, METADATA_ADDRESS, metadata["address"], metadata["port"]))
     for group in active:
-        chain = chain_name(group.name, variables.get("iptables_prefix") or CHAIN_PREFIX)
-        rules, allowed = [], []
-        for source, protocol, match, detail in group.ingress:
+        allowed = []
+        for source, protocol, detail in group.ingress:
             if isinstance(source, dict):
                 other = groups[source["group"]]
                 if not other.instances:
                     warnings.append("vnet_security_groups[%s].ingress: the rule from %s (%s) is not applied: %s has "
-                                    "no instance, so it has no addresses yet" % (group.name, other.name,
-                                                                                 match or protocol, other.name))
+                                    "no instance, so it has no addresses yet"
+                                    % (group.name, other.name, _described(protocol, detail), other.name))
                     continue
                 source = other.cidr
-            rules.append(" ".join(part for part in ("-s %s -d %s" % (source, group.cidr),
-                                                    "-p %s" % protocol if protocol != "all" else "", match,
-                                                    "-j ACCEPT") if part))
             allowed.append(dict(detail, source=source, protocol=protocol))
-        result["filter"]["chains"][chain] = rules
-        result["filter"]["forward"].append("-s %s -d %s -j ACCEPT" % (group.cidr, group.cidr))
         # This CC's own address in the block: the router, plus the CC's index (vnetAddGatewayIP).
-        result["groups"].append(dict(group.block, name=group.name, chain=chain, cidr=group.cidr, allowed=allowed,
+        result["groups"].append(dict(group.block, name=group.name, cidr=group.cidr, allowed=allowed,
                                      gateway=dotted(_integer(group.block["router"]) + own),
                                      instances=[instance["name"] for instance in group.instances]))
-    result["filter"]["forward"].extend("-j %s" % group["chain"] for group in result["groups"])
     for group in active:
         for instance in sorted(group.instances, key=lambda item: _integer(item["private_ip"])):
             router = dotted(_integer(group.block["router"]) + (instance.get("cluster") or 0))
             result["instances"].append(dict(instance, group=group.name, router=router,
                                             mac=instance_mac(instance["private_ip"])))
     mine = [instance for instance in result["instances"] if instance.get("cluster", own) == own]
-    for instance in sorted(mine, key=lambda item: item["name"]):
-        if instance.get("public_ip"):
-            dnat = "-d %s/32 -j DNAT --to-destination %s" % (instance["public_ip"], instance["private_ip"])
-            result["nat"]["prerouting"].append(dnat)
-            result["nat"]["output"].append(dnat)
-            result["nat"]["postrouting"].append("-s %s/32 ! -d %s -j SNAT --to-source %s"
-                                                % (instance["private_ip"], subnet, instance["public_ip"]))
-    result["public_addresses"] = sorted(instance["public_ip"] for instance in mine if instance.get("public_ip"))
+    # This CC's elastic IPs, by instance name: each DNATs to its instance and SNATs its traffic out.
+    result["elastic_ips"] = [{"name": instance["name"], "public_ip": instance["public_ip"],
+                              "private_ip": instance["private_ip"]}
+                             for instance in sorted(mine, key=lambda item: item["name"]) if instance.get("public_ip")]
+    result["public_addresses"] = sorted(instance["public_ip"] for instance in result["elastic_ips"])
     result["routers"] = ["%s/%d" % (group["gateway"], group["prefix"]) for group in result["groups"]]
     # Traffic for another cluster's instance goes through that instance's own CC, which so sees both
     # directions of each connection (its replies leave through it) and can keep its state.
@@ -256,6 +224,11 @@ def plan(variables, nodes, previous=None, clusters=None):
     result["tunnels"] = _tunnels(result["groups"], clusters, mode) if tunnels else []
     result["dhcp"] = _dhcp(result, variables.get("vnet_dns"), mode)
     return result, problems, warnings
+
+
+def _described(protocol, detail):
+    """An ingress rule in words, for a warning: 'tcp 8080', 'icmp echo-request', 'all'."""
+    return " ".join(str(part) for part in (protocol, detail.get("ports") or detail.get("icmp_type")) if part)
 
 
 def _tunnels(groups, clusters, mode):
@@ -289,15 +262,6 @@ def _dhcp(result, dns, mode):
                           else {}))
                   for instance in result["instances"]],
     }
-
-
-# A host entry of the dhcpd.conf the front-end serves: 'host <name> {' ... 'fixed-address <ip>;'.
-_SERVED_HOST = re.compile(r"^host\s+(\S+)\s*\{[^}]*?fixed-address\s+([0-9.]+)\s*;", re.M)
-
-
-def served_addresses(dhcpd_conf):
-    """{instance: private address} of the dhcpd.conf a front-end serves now (``previous`` of plan())."""
-    return dict(_SERVED_HOST.findall(dhcpd_conf or ""))
 
 
 def _groups(value, managed, problems):
@@ -464,7 +428,7 @@ def _ingress(group, rules, groups, problems):
         if protocol not in PROTOCOLS:
             problems.append((where + ".protocol", rule.get("protocol"), "is not one of %s" % ", ".join(PROTOCOLS)))
             continue
-        match, detail = "", {"ports": None, "icmp_type": None}
+        detail = {"ports": None, "icmp_type": None}
         if rule.get("ports") not in (None, ""):
             if protocol not in ("tcp", "udp"):
                 problems.append((where + ".ports", rule["ports"], "needs protocol tcp or udp"))
@@ -472,7 +436,7 @@ def _ingress(group, rules, groups, problems):
             ports = _ports(rule["ports"], where + ".ports", problems)
             if ports is None:
                 continue
-            match, detail["ports"] = "-m %s --dport %s" % (protocol, ports), ports
+            detail["ports"] = ports
         if rule.get("icmp_type") not in (None, ""):
             if protocol != "icmp":
                 problems.append((where + ".icmp_type", rule["icmp_type"], "needs protocol icmp"))
@@ -480,7 +444,7 @@ def _ingress(group, rules, groups, problems):
             icmp = _icmp_type(rule["icmp_type"], where + ".icmp_type", problems)
             if icmp is None:
                 continue
-            match, detail["icmp_type"] = "-m icmp --icmp-type %s" % icmp, icmp
+            detail["icmp_type"] = icmp
         has_source, has_group = rule.get("source") not in (None, ""), rule.get("source_group") not in (None, "")
         if has_source == has_group:
             problems.append((where, rule, "needs exactly one of source (a network) and source_group"))
@@ -500,7 +464,7 @@ def _ingress(group, rules, groups, problems):
             if ":" in source:
                 problems.append((where + ".source", rule["source"], "is not an IPv4 network (the private subnet is IPv4)"))
                 continue
-        group.ingress.append((source, protocol, match, detail))
+        group.ingress.append((source, protocol, detail))
 
 
 def _integer(address):

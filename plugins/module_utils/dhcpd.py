@@ -26,35 +26,40 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
     ipv4_cidr,
     mac_address,
 )
-from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import read_addresses, serving_problems
-from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import interface_name, mac_map, static_network
+from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import (
+    USER_NAME,
+    interface_name,
+    mac_map,
+    static_network,
+)
 
 FUNCTIONS = ("lan_pool", "static_map", "security_groups", "cc_daemon", "none")
 # Modes in which the Eucalyptus CC runs dhcpd itself (Eucalyptus Network Configuration (1.6), the
 # sections of those modes).
 CC_DHCP_MODES = ("STATIC", "MANAGED", "MANAGED-NOVLAN")
 # A dhcpd.conf host name: letters, digits, '-', '_' and '.', as dhcpd's lexer reads a name.
-_HOST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+_HOST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}\Z")
 # Domain names as option domain-name takes them.
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
-                     r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_DOMAIN = re.compile(r"(?=.{1,253}\Z)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+                     r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
 HEADER = ("# Managed by privatecloud.iaas (dhcpd role); local changes are replaced.\n"
           "# Checked with 'dhcpd -t -cf' before it replaced the previous file.\n")
 
 
-def function(group_names, vnet_mode=None, vnet_dataplane=None):
+def function(group_names, vnet_mode=None, vnet_dataplane=None, subnets=None):
     """What a host's dhcpd is for, from its groups and the cloud's mode.
 
     - a host of group ``dhcpd``: the LAN's pool server;
     - a STATIC front-end whose data plane the collection owns: the static map server;
     - a front-end whose Eucalyptus CC runs dhcpd itself: only the daemon, its service kept off;
+    - another host given ``subnets`` (dhcpd_subnets): their pool server;
     - anything else: none.
     """
     if "dhcpd" in group_names:
         return "lan_pool"
     if "frontend" in group_names and vnet_mode in CC_DHCP_MODES:
         return "static_map" if vnet_mode == "STATIC" and vnet_dataplane == "ansible" else "cc_daemon"
-    return "none"
+    return "lan_pool" if subnets else "none"
 
 
 def _list(value, variable, what, split=True):
@@ -407,51 +412,151 @@ def _options(entry, indent):
     return lines
 
 
-def listening_interfaces(interfaces, configuration, addresses_json, variable="dhcpd_interfaces", absent_ok=False,
-                         planned=None):
-    """Check that dhcpd can serve on each interface it is told to listen on: each carries an address
-    in a declared subnet of ``configuration`` (bridge.serving_problems, where the rule is told).
-    ``addresses_json`` is ``ip -j address show`` of the host. Returns the interfaces."""
-    if not interfaces:
-        raise AddressError(variable, interfaces, "is empty: dhcpd must listen on the interfaces that face its clients")
-    problems = serving_problems(interfaces, [entry["cidr"] for entry in configuration["subnets"]],
-                                read_addresses(addresses_json), variable=variable, absent_ok=absent_ok,
-                                planned=planned)
-    if problems:
-        raise AddressErrors([AddressError(*problem) for problem in problems])
-    return interfaces.split() if isinstance(interfaces, str) else list(interfaces)
+# The role's options and their defaults (None: decided per host, see section()).
+OPTIONS = {
+    "dhcpd_function": None,
+    "dhcpd_interfaces": None,
+    "dhcpd_subnets": [],
+    "dhcpd_hosts": [],
+    "dhcpd_default_lease_time": 600,
+    "dhcpd_max_lease_time": 7200,
+    "dhcpd_dns": [],
+    "dhcpd_domain": "",
+    "dhcpd_authoritative": True,
+    "dhcpd_statements": [],
+}
+SERVING = ("lan_pool", "static_map", "security_groups")
+# What each distribution calls things; a distribution's own entry overrides its family's.
+DISTRIBUTIONS = {
+    "Debian": {"package": "isc-dhcp-server", "service": "isc-dhcp-server", "binary": "/usr/sbin/dhcpd",
+               "config": "/etc/dhcp/dhcpd.conf", "defaults": "/etc/default/isc-dhcp-server", "user": "root",
+               # Debian's package starts dhcpd with a SysV script that sleeps on every start: the
+               # role's own unit of the same name takes its place.
+               "unit": "/etc/systemd/system/isc-dhcp-server.service"},
+    # Ubuntu's dhcpd drops to the user dhcpd (the documents: "as is the case in Ubuntu >= 8.10"), and
+    # its package ships a systemd unit of its own.
+    "Ubuntu": {"user": "dhcpd", "unit": None},
+}
+UNIT = """# Managed by privatecloud.iaas (dhcpd role): {package}'s own start script waits two
+# seconds on every start and four on a restart; this unit of the same name, like the one Ubuntu's
+# package ships, takes its place. systemd knows dhcpd is up when it forks, after it has read its
+# configuration and opened its interfaces, so a failed start fails the restart that caused it.
+[Unit]
+Description=ISC DHCP IPv4 server
+Documentation=man:dhcpd(8)
+Wants=network-online.target
+After=network-online.target
+ConditionPathExists={config}
+
+[Service]
+Type=forking
+# INTERFACESv4, the interfaces dhcpd serves.
+EnvironmentFile=-{defaults}
+PIDFile=/run/dhcpd.pid
+ExecStartPre=/usr/bin/touch /var/lib/dhcp/dhcpd.leases
+ExecStart={binary} -4 -q -cf {config} -pf /run/dhcpd.pid $INTERFACESv4
+Restart=on-failure
+
+[Install]
+WantedBy=multi-user.target
+"""
+# The start of every file the role writes: what it may remove again.
+OURS = "# Managed by privatecloud.iaas (dhcpd role)"
 
 
-def check_host(host, group_names, variables, problems):
-    """Record what is wrong with one host's dhcpd declaration (inventory validation)."""
-    chosen = variables.get("dhcpd_function")
-    if chosen is None:
-        chosen = function(group_names, variables.get("vnet_mode"), variables.get("vnet_dataplane"))
-    if chosen not in FUNCTIONS:
-        problems.add(host, "dhcpd_function", chosen, "is not one of %s" % ", ".join(FUNCTIONS))
-        return
-    mode = variables.get("vnet_mode")
-    if chosen == "lan_pool" and "frontend" in group_names and mode in CC_DHCP_MODES:
-        problems.add(host, "dhcpd_function", chosen, "is a LAN pool server on a %s front-end, whose CC runs its own "
-                                                     "dhcpd: the two would fight for port 67" % mode)
-    if chosen == "lan_pool":
-        if not variables.get("dhcpd_subnets"):
-            problems.add(host, "dhcpd_subnets", variables.get("dhcpd_subnets"),
-                         "is empty: a LAN pool server needs the subnet it serves")
-        else:
-            problems.check(host, lan_declaration, variables["dhcpd_subnets"], variables.get("dhcpd_hosts"),
-                           _options_of(variables))
-        if not variables.get("dhcpd_interfaces"):
-            problems.add(host, "dhcpd_interfaces", variables.get("dhcpd_interfaces"),
-                         "is empty: dhcpd must listen on the interfaces that face its clients")
-    names = problems.check(host, _list, variables.get("dhcpd_interfaces"), "dhcpd_interfaces", "a list of interfaces")
-    for index, name in enumerate(names or []):
-        problems.check(host, interface_name, name, "dhcpd_interfaces[%d]" % index)
+def distribution(facts):
+    """The names of this host's distribution (Debian's where the facts do not say)."""
+    facts = facts or {}
+    found = dict(DISTRIBUTIONS["Debian"])
+    for key in (facts.get("os_family"), facts.get("distribution")):
+        found.update(DISTRIBUTIONS.get(key) or {})
+    return found
 
 
-def _options_of(variables):
-    return {"authoritative": variables.get("dhcpd_authoritative", True),
-            "default_lease_time": variables.get("dhcpd_default_lease_time"),
-            "max_lease_time": variables.get("dhcpd_max_lease_time"),
-            "domain": variables.get("dhcpd_domain"), "dns": variables.get("dhcpd_dns"),
-            "statements": variables.get("dhcpd_statements")}
+def _errors(error):
+    return getattr(error, "errors", [error])
+
+
+def _server(chosen, settings, groups, vnet, add):
+    """The checked configuration of a serving function, or None (what is wrong recorded)."""
+    options = {"authoritative": settings["dhcpd_authoritative"], "dns": settings["dhcpd_dns"],
+               "domain": settings["dhcpd_domain"], "statements": settings["dhcpd_statements"],
+               "default_lease_time": settings["dhcpd_default_lease_time"],
+               "max_lease_time": settings["dhcpd_max_lease_time"]}
+    if chosen == "lan_pool" and not settings["dhcpd_subnets"]:
+        add("dhcpd_subnets", settings["dhcpd_subnets"], "is empty: a LAN pool server needs the subnet it serves")
+        return None
+    try:
+        return declaration(chosen, settings["dhcpd_subnets"], settings["dhcpd_hosts"], options, vnet, groups)
+    except (AddressError, AddressErrors) as error:
+        for one in _errors(error):
+            add(one.variable, one.value, one.rule)
+        return None
+
+
+def section(settings, chosen, groups, vnet, planned, facts, add):
+    """The dhcpd part of a host's plan: for a serving function (lan_pool, static_map, security_groups)
+    the service_files arguments that serve it - dhcpd.conf (checked by dhcpd -t before it replaces
+    the working one), the interfaces, Debian's unit, the restart their change obliges, the running
+    service, and the check that each interface carries an address it serves; for cc_daemon the
+    distribution's service kept off beside the daemon the CC runs; for none a server the role set
+    up before stopped and its files removed. ``settings``: the role's options with the function and
+    interfaces decided (``chosen``); ``groups``: the data plane's DHCP (security_groups); ``vnet``:
+    the vnet_* keys of the static map and the CC's daemon; ``planned``: addresses an earlier step
+    of the run gives the interfaces (for check mode)."""
+    names = distribution(facts)
+    given = settings["dhcpd_interfaces"]
+    interfaces = given or []
+    if not isinstance(interfaces, list):
+        add("dhcpd_interfaces", interfaces, "is not a list of interfaces")
+        interfaces = []
+    for index, name in enumerate(interfaces):
+        try:
+            interface_name(name, "dhcpd_interfaces[%d]" % index)
+        except AddressError as error:
+            add(error.variable, error.value, error.rule)
+    unit_files = [names["unit"]] if names["unit"] else []
+    part = {"function": chosen, "interfaces": interfaces, "packages": [names["package"]] if chosen != "none" else [],
+            "listen": None, "requires": None, "files": [], "settings": [], "actions": [], "units": []}
+    if chosen in SERVING:
+        if not interfaces:
+            add("dhcpd_interfaces", given, "is empty: dhcpd must listen on the interfaces that face its clients")
+        configuration = _server(chosen, settings, groups, vnet, add)
+        if configuration is None:
+            return part
+        part["files"] = [{"path": names["config"], "content": render(configuration),
+                          "validate": names["binary"] + " -t -cf %s"}]
+        part["files"] += [{"path": path, "content": UNIT.format(**names)} for path in unit_files]
+        part["settings"] = [{"path": names["defaults"], "values": {"INTERFACESv4": " ".join(interfaces)}}]
+        # Kept on the host until done, so a run that dies after the change still restarts dhcpd.
+        part["actions"] = ([{"name": "reload systemd's units for dhcpd", "command": ["systemctl", "daemon-reload"],
+                             "files": unit_files}] if unit_files else []) + [
+            {"name": "restart dhcpd", "service": names["service"],
+             "files": [names["config"], names["defaults"]] + unit_files}]
+        part["units"] = [{"name": names["service"], "enabled": True, "started": True}]
+        # dhcpd refuses to start on an interface without an address in a declared subnet.
+        part["listen"] = {"interfaces": interfaces, "networks": [entry["cidr"] for entry in configuration["subnets"]],
+                          "planned": planned or {}, "variable": "dhcpd_interfaces"}
+        if chosen == "security_groups":
+            # What keeps each instance's address while others come and go (dataplane.plan's previous).
+            part["kept"] = {"addresses": {host["name"]: host["address"] for host in configuration["hosts"]}}
+        return part
+    # Not serving: the role's unit goes (systemd reloaded), and so does a server the role set up.
+    part["files"] = [{"path": path, "state": "absent"} for path in unit_files]
+    part["files"].append({"path": names["config"], "state": "absent", "ours": OURS})
+    part["actions"] = [{"name": "reload systemd's units for dhcpd", "command": ["systemctl", "daemon-reload"],
+                        "files": unit_files}] if unit_files else []
+    # The CC starts the binary itself with its own configuration; the distribution's service would
+    # fight it for port 67. Otherwise only a service this role ran is stopped.
+    part["units"] = [dict({"name": names["service"], "enabled": False, "started": False},
+                          **({} if chosen == "cc_daemon" else {"when_ours": names["config"]}))]
+    if chosen == "cc_daemon":
+        daemon, user = vnet.get("dhcpdaemon") or names["binary"], vnet.get("dhcpuser") or "root"
+        # Only where the facts tell the distribution (playbooks/validate.yml reads them before it plans).
+        known = (facts or {}).get("distribution")
+        if known and user != names["user"] and isinstance(user, str) and USER_NAME.match(user):
+            add("vnet_dhcpuser", user, "is not the user dhcpd runs as on %s (%s)" % (known, names["user"]))
+        part["requires"] = {"executables": {daemon: "vnet_dhcpdaemon (%s installs %s)" % (names["package"],
+                                                                                          names["binary"])},
+                            "users": {user: "vnet_dhcpuser"}}
+    return part

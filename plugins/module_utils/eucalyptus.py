@@ -240,13 +240,15 @@ def static_network(subnet, netmask, broadcast=None, router=None):
 
 
 # Linux interface names: at most 15 bytes, no slash, no white space, not '.' or '..'.
-_INTERFACE_NAME = re.compile(r"^(?!\.{1,2}$)[^/\s:]{1,15}$")
+# Letters, digits and the punctuation interface names use, so a name can land in a shell assignment
+# or a configuration line as it is (the kernel would take more: quotes, parentheses, '$').
+_INTERFACE_NAME = re.compile(r"(?!\.{1,2}\Z)[A-Za-z0-9_.+-]{1,15}\Z")
 
 
 def interface_name(value, variable):
     if not isinstance(value, str) or not _INTERFACE_NAME.match(value):
-        raise AddressError(variable, value, "is not a network interface name (1-15 characters, no '/', ':' "
-                                            "or white space)")
+        raise AddressError(variable, value, "is not a network interface name (1-15 letters, digits, '_', '.', "
+                                            "'+' or '-')")
     return value
 
 
@@ -360,7 +362,7 @@ def _conf_value(key, variables):
 
 # libvirt's NAT bridge: its dnsmasq answers DHCP, so it is never the VMs' bridge.
 LIBVIRT_BRIDGE = "virbr0"
-_USER_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
+USER_NAME = re.compile(r"[a-z_][a-z0-9_-]{0,31}\Z")
 
 
 def check_hosts(hosts, problems):
@@ -418,7 +420,7 @@ def _check_values(host, mode, roles, variables, problems, public):
     if daemon not in (None, "") and not (isinstance(daemon, str) and daemon.startswith("/")):
         problems.add(host, "vnet_dhcpdaemon", daemon, "is not an absolute path to the dhcpd binary")
     user = variables.get("vnet_dhcpuser")
-    if user not in (None, "") and not (isinstance(user, str) and _USER_NAME.match(user)):
+    if user not in (None, "") and not (isinstance(user, str) and USER_NAME.match(user)):
         problems.add(host, "vnet_dhcpuser", user, "is not a user name")
     for key in ("vnet_dns", "vnet_cloudip", "vnet_localip"):
         if variables.get(key) not in (None, ""):

@@ -1,15 +1,22 @@
 # -*- coding: utf-8 -*-
 # Copyright: privatecloud.iaas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A host's firewall as owned chains: the documented port sets, the Eucalyptus baseline, admin rules.
+"""A host's firewall as owned chains: the documented port sets, the Eucalyptus baseline, the data
+plane's groups and elastic IPs, the admin's rules - and the one place that spells them for iptables.
 
-host_tables() turns what the inventory says about a host into the ``tables`` argument of the
-iptables_chains module. Service ports are restricted, not opened: each is accepted from its
-allowed networks and dropped from everywhere else, so traffic the collection does not manage
-keeps flowing as before and nothing is ever open to the world by default.
+``section`` is the firewall part of a host's plan: the ``tables`` argument of the iptables_chains
+module (every chain named with the host's prefix), the boot script's path, and the files, kernel
+setting, action and unit the iptables role applies with service_files. Service ports are
+restricted, not opened: each is accepted from its allowed networks and dropped from everywhere
+else, so traffic the collection does not manage keeps flowing as before and nothing is ever open
+to the world by default. The data plane reaches this module as data (groups, their rules, the
+instances' elastic IPs); only ``dataplane_rules`` turns it into iptables' syntax.
 """
 
 from __future__ import annotations
+
+import hashlib
+import re
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
     AddressError,
@@ -34,41 +41,149 @@ SERVICES = {
                    ("tcp", "8096", "integration")],
     "awsapi": [("tcp", "7080", "management")],
 }
+NETWORK_KINDS = ("management", "storage", "database", "integration", "controller")
 LOOPBACK = "-i lo -j ACCEPT"
 BUILTIN_JUMPS = {"filter": ("INPUT", "FORWARD", "OUTPUT"), "nat": ("PREROUTING", "POSTROUTING", "OUTPUT"),
                  "mangle": ("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"), "raw": ("PREROUTING", "OUTPUT")}
+# iptables' longest chain name (XT_EXTENSION_MAXNAMELEN - 1).
+CHAIN_LENGTH = 28
+# The prefix leaves room for the longest builtin chain's name after it (IAAS-POSTROUTING).
+PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,15}\Z")
+METADATA_ADDRESS = "169.254.169.254"
+
+# The role's options and their defaults (None: decided from the host, see section()).
+OPTIONS = {
+    "iptables_services": None,
+    "iptables_management_networks": None,
+    "iptables_storage_networks": None,
+    "iptables_database_networks": None,
+    "iptables_integration_networks": [],
+    "iptables_controller_networks": None,
+    "iptables_rules": {},
+    "iptables_eucalyptus_baseline": None,
+    "iptables_eucalyptus_preload": None,
+    "iptables_prefix": "IAAS-",
+    "iptables_persist": True,
+    "iptables_rules_file": "/etc/privatecloud-iaas/iptables.rules",
+    "iptables_rollback_timeout": 120,
+    "iptables_confirm_timeout": 30,
+}
+UNIT = "privatecloud-iaas-iptables.service"
+FORWARD_FILE = "/etc/sysctl.d/60-privatecloud-iaas-forward.conf"
+FORWARD_CONF = ("# Managed by privatecloud.iaas (iptables role): this front-end routes its VMs.\n"
+                "net.ipv4.ip_forward = 1\n")
+UNIT_FILE = """# Managed by privatecloud.iaas (iptables role).
+# Restores the chains owned by privatecloud.iaas, and only those (--noflush), before the network
+# comes up. Other software adds its own rules after it, untouched.
+[Unit]
+Description=privatecloud.iaas owned iptables chains
+DefaultDependencies=no
+Before=network-pre.target
+Wants=network-pre.target
+After=local-fs.target
+ConditionPathExists={rules_file}
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+# --wait takes an optional number of seconds: without one it would swallow the file name.
+ExecStart=/usr/sbin/iptables-restore --noflush --wait 30 {rules_file}
+
+[Install]
+WantedBy=multi-user.target
+"""
+# One line of a rule or a path: nothing that would start another line of the file it lands in.
+ONE_LINE = re.compile(r"[^\n\r\x00]+\Z")
+PATH = re.compile(r"/[A-Za-z0-9_.@+/-]*\Z")
 
 
-def host_tables(services, networks, rules=None, eucalyptus=None, prefix="IAAS-", dataplane=None):
-    """Build the iptables_chains ``tables`` for one host.
+def chain_name(group, prefix):
+    """A security group's owned chain: <prefix><owner>-<name> (what the documents' 'iptables -L
+    <user>-<group>' looks for, behind the collection's prefix), shortened with a digest where it
+    would pass 28 characters."""
+    owner, _slash, name = group.partition("/")
+    wanted = "%s%s-%s" % (prefix, owner, name)
+    if len(wanted) <= CHAIN_LENGTH:
+        return wanted
+    digest = hashlib.sha256(group.encode()).hexdigest()[:8]
+    return "%s-%s" % (wanted[:CHAIN_LENGTH - len(digest) - 1], digest)
+
+
+def rule_match(rule):
+    """iptables' matches of one structured ingress rule ({source, protocol, ports, icmp_type}),
+    without the source and destination."""
+    protocol = rule["protocol"]
+    parts = [] if protocol == "all" else ["-p %s" % protocol]
+    if rule.get("ports"):
+        parts.append("-m %s --dport %s" % (protocol, rule["ports"]))
+    if rule.get("icmp_type"):
+        parts.append("-m icmp --icmp-type %s" % rule["icmp_type"])
+    return " ".join(parts)
+
+
+def dataplane_rules(dataplane, prefix):
+    """The iptables rules of a front-end's data plane (dataplane.plan()): {"forward": FORWARD's
+    intra-group accepts and jumps, "chains": {group chain: its ACCEPTs}, "nat": {"prerouting",
+    "output", "postrouting"}}: the metadata redirect, each elastic IP's DNAT (from outside and from
+    the host itself) and SNAT above the masquerade; and "elastic": {elastic IP: {nat chain: its
+    rule}}, what diagnostics checks per address."""
+    subnet = dataplane["subnet"]
+    rules = {"forward": [], "chains": {}, "nat": {"prerouting": [], "output": [], "postrouting": []}, "elastic": {}}
+    metadata = dataplane.get("metadata")
+    if metadata:
+        rules["nat"]["prerouting"].append("-s %s -d %s/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination %s:%d"
+                                          % (subnet, METADATA_ADDRESS, metadata["address"], metadata["port"]))
+    for group in dataplane["groups"]:
+        chain = chain_name(group["name"], prefix)
+        rules["chains"][chain] = [" ".join(part for part in ("-s %s -d %s" % (rule["source"], group["cidr"]),
+                                                             rule_match(rule), "-j ACCEPT") if part)
+                                  for rule in group["allowed"]]
+        rules["forward"].append("-s %s -d %s -j ACCEPT" % (group["cidr"], group["cidr"]))
+    rules["forward"].extend("-j %s" % chain for chain in rules["chains"])
+    for instance in dataplane["elastic_ips"]:
+        dnat = "-d %s/32 -j DNAT --to-destination %s" % (instance["public_ip"], instance["private_ip"])
+        snat = "-s %s/32 ! -d %s -j SNAT --to-source %s" % (instance["private_ip"], subnet, instance["public_ip"])
+        own = rules["elastic"][instance["public_ip"]] = {"prerouting": dnat, "output": dnat, "postrouting": snat}
+        for chain, rule in own.items():
+            rules["nat"][chain].append(rule)
+    return rules
+
+
+def host_tables(services, networks, rules=None, baseline=None, prefix="IAAS-", dataplane=None):
+    """The iptables_chains ``tables`` of one host.
 
     services: names of SERVICES this host runs. networks: {"management": [...], "storage": [...],
     "database": [...], "integration": [...], "controller": [...]} CIDR lists; storage falls back to
     management, database to management. rules: the admin's {table: {builtin chain: [rule, ...]}},
-    put first in the owned chain of that builtin chain. eucalyptus: {"subnet", "netmask"} of a
-    MANAGED / MANAGED-NOVLAN front-end whose data plane the collection owns, for the baseline
-    (FORWARD policy DROP, established and outbound forwarding, masquerade). dataplane: that
-    front-end's security groups, elastic IPs and metadata (dataplane.plan()), on top of the
-    baseline: each active group's intra-group accept and the jump to its chain in FORWARD, the
-    metadata and elastic-IP DNATs, the elastic-IP SNATs above the masquerade.
+    put first in the owned chain of that builtin chain. baseline: the private subnet (CIDR) of a
+    MANAGED / MANAGED-NOVLAN front-end whose data plane the collection owns (FORWARD policy DROP,
+    established and outbound forwarding, masquerade). dataplane: that front-end's security groups,
+    elastic IPs and metadata (dataplane.plan()), on top of the baseline.
+
+    Raises ValueError naming the variable, value and rule of every input it cannot use.
     """
-    errors, allowed = [], {}
-    for kind in ("management", "storage", "database", "integration", "controller"):
+    problems = []
+    tables = _tables(services, networks, rules, baseline, prefix, dataplane,
+                     lambda variable, value, rule: problems.append("%s: %r %s" % (variable, value, rule)))
+    if problems:
+        raise ValueError("; ".join(problems))
+    return tables
+
+
+def _tables(services, networks, rules, baseline, prefix, dataplane, add):
+    """host_tables(), recording with ``add(variable, value, rule)`` what it leaves out."""
+    allowed = {}
+    for kind in NETWORK_KINDS:
         try:
             allowed[kind] = ip_networks(networks.get(kind) or [], "iptables_%s_networks" % kind)
         except (AddressError, AddressErrors) as error:
-            errors.append(str(error))
-    if errors:
-        raise ValueError("; ".join(errors))
+            for one in getattr(error, "errors", [error]):
+                add(one.variable, one.value, one.rule)
+            allowed[kind] = []
     allowed["storage"] = allowed["storage"] or allowed["management"]
     allowed["database"] = allowed["database"] or allowed["management"]
 
-    chains = {}  # (table, builtin chain) -> rules
-    for table, by_chain in (rules or {}).items():
-        for chain, chain_rules in (by_chain or {}).items():
-            if chain not in BUILTIN_JUMPS.get(table, ()):
-                raise ValueError("iptables_rules.%s: %r is not a builtin chain of table %s" % (table, chain, table))
-            chains.setdefault((table, chain), []).extend(chain_rules)
+    chains = _admin_rules(rules or {}, add)  # (table, builtin chain) -> rules
 
     # A host's own connections to its services (the management server to its local database,
     # virsh to libvirtd) come over loopback, which no network list names: never restrict them.
@@ -78,7 +193,8 @@ def host_tables(services, networks, rules=None, eucalyptus=None, prefix="IAAS-",
             input_rules.append(LOOPBACK)
     for service in services:
         if service not in SERVICES:
-            raise ValueError("iptables_services: %r is not one of %s" % (service, ", ".join(sorted(SERVICES))))
+            add("iptables_services", service, "is not one of %s" % ", ".join(sorted(SERVICES)))
+            continue
         for protocol, port, kind in SERVICES[service]:
             match = "-p %s -m %s --dport %s" % (protocol, protocol, port)
             sources = allowed[kind] + (allowed["controller"] if port == "22" else [])
@@ -87,20 +203,20 @@ def host_tables(services, networks, rules=None, eucalyptus=None, prefix="IAAS-",
             chains[("filter", "INPUT")].append("%s -j DROP" % match)
 
     policies, group_chains = {}, {}
-    if eucalyptus:
-        private = str(ipv4_subnet(eucalyptus["subnet"], eucalyptus["netmask"], "vnet_subnet", "vnet_netmask").cidr)
+    if baseline:
         policies["filter"] = {"FORWARD": "DROP"}
         chains.setdefault(("filter", "FORWARD"), []).extend([
             "-m conntrack --ctstate ESTABLISHED -j ACCEPT",
-            "! -d %s -j ACCEPT" % private,
+            "! -d %s -j ACCEPT" % baseline,
         ])
         if dataplane:
-            chains[("filter", "FORWARD")].extend(dataplane["filter"]["forward"])
-            group_chains = dataplane["filter"]["chains"]
+            spelled = dataplane_rules(dataplane, prefix)
+            chains[("filter", "FORWARD")].extend(spelled["forward"])
+            group_chains = spelled["chains"]
             for chain in ("PREROUTING", "OUTPUT", "POSTROUTING"):
-                if dataplane["nat"][chain.lower()]:
-                    chains.setdefault(("nat", chain), []).extend(dataplane["nat"][chain.lower()])
-        chains.setdefault(("nat", "POSTROUTING"), []).append("-s %s ! -d %s -j MASQUERADE" % (private, private))
+                if spelled["nat"][chain.lower()]:
+                    chains.setdefault(("nat", chain), []).extend(spelled["nat"][chain.lower()])
+        chains.setdefault(("nat", "POSTROUTING"), []).append("-s %s ! -d %s -j MASQUERADE" % (baseline, baseline))
 
     tables = {}
     for (table, chain), chain_rules in sorted(chains.items()):
@@ -108,8 +224,115 @@ def host_tables(services, networks, rules=None, eucalyptus=None, prefix="IAAS-",
         entry = tables.setdefault(table, {"chains": {}, "jumps": [], "policies": {}})
         entry["chains"][owned] = chain_rules
         entry["jumps"].append({"chain": chain, "target": owned, "position": 1})
-    for chain, chain_rules in sorted(group_chains.items()):
+    for chain, chain_rules in group_chains.items():
         tables.setdefault("filter", {"chains": {}, "jumps": [], "policies": {}})["chains"][chain] = chain_rules
     for table, table_policies in policies.items():
         tables.setdefault(table, {"chains": {}, "jumps": [], "policies": {}})["policies"].update(table_policies)
     return tables
+
+
+def _admin_rules(rules, add):
+    """{(table, builtin chain): [rule]} of iptables_rules; what is not a builtin chain's list of
+    one-line rules is recorded with ``add`` and left out."""
+    chains = {}
+    if not isinstance(rules, dict):
+        add("iptables_rules", rules, "is not a mapping of tables to builtin chains to rules")
+        return chains
+    for table, by_chain in rules.items():
+        if table not in BUILTIN_JUMPS or not isinstance(by_chain, dict):
+            add("iptables_rules.%s" % table, by_chain, "is not a table (%s) with a mapping of its builtin chains to "
+                "rules" % ", ".join(BUILTIN_JUMPS))
+            continue
+        for chain, chain_rules in by_chain.items():
+            where = "iptables_rules.%s.%s" % (table, chain)
+            if chain not in BUILTIN_JUMPS[table]:
+                add("iptables_rules.%s" % table, chain, "is not a builtin chain of table %s (%s)"
+                    % (table, ", ".join(BUILTIN_JUMPS[table])))
+            elif not isinstance(chain_rules, list):
+                add(where, chain_rules, "is not a list of rules")
+            else:
+                for index, rule in enumerate(chain_rules):
+                    if not isinstance(rule, str) or not ONE_LINE.match(rule):
+                        add("%s[%d]" % (where, index), rule, "is not one rule on one line (what follows -A <chain>)")
+                chains[(table, chain)] = [rule for rule in chain_rules if isinstance(rule, str) and ONE_LINE.match(rule)]
+    return chains
+
+
+def _check_settings(settings, add):
+    """Records what the role's options cannot be, each naming the option, its value and the rule."""
+    prefix = settings["iptables_prefix"]
+    if not isinstance(prefix, str) or not PREFIX.match(prefix):
+        add("iptables_prefix", prefix, "is not a chain prefix: a letter, then up to 15 letters, digits, '_' or '-' "
+                                       "(every chain that starts with it is the role's)")
+    path = settings["iptables_rules_file"]
+    if not isinstance(path, str) or not PATH.match(path):
+        add("iptables_rules_file", path, "is not an absolute path of letters, digits and _.@+-/")
+    if not isinstance(settings["iptables_persist"], bool):
+        add("iptables_persist", settings["iptables_persist"], "is not a boolean")
+    timeouts = {}
+    for name in ("iptables_rollback_timeout", "iptables_confirm_timeout"):
+        value = settings[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            add(name, value, "is not a number of seconds (0 or more)")
+        else:
+            timeouts[name] = value
+    if len(timeouts) == 2 and timeouts["iptables_rollback_timeout"] and \
+            timeouts["iptables_confirm_timeout"] >= timeouts["iptables_rollback_timeout"]:
+        add("iptables_confirm_timeout", timeouts["iptables_confirm_timeout"],
+            "must be below iptables_rollback_timeout (%d): a late answer must never keep a change the host is "
+            "undoing" % timeouts["iptables_rollback_timeout"])
+
+
+def baseline_cidr(baseline, add):
+    """The private subnet of {subnet, netmask} in CIDR form, or None (recorded) when it is not one."""
+    if not baseline:
+        return None
+    if not isinstance(baseline, dict):
+        add("iptables_eucalyptus_baseline", baseline, "is not a mapping of subnet and netmask")
+        return None
+    try:
+        return str(ipv4_subnet(baseline.get("subnet"), baseline.get("netmask"),
+                               "iptables_eucalyptus_baseline.subnet", "iptables_eucalyptus_baseline.netmask").cidr)
+    except (AddressError, AddressErrors) as error:
+        for one in getattr(error, "errors", [error]):
+            add(one.variable, one.value, one.rule)
+        return None
+
+
+def section(settings, networks, dataplane, add):
+    """The firewall part of a host's plan, from the role's options as the plan read them
+    (``settings``: OPTIONS with every None decided), the networks of each kind and the front-end's
+    data plane (None for none). ``add(variable, value, rule)`` records what is wrong."""
+    _check_settings(settings, add)
+    subnet = baseline_cidr(settings["iptables_eucalyptus_baseline"], add)
+    prefix = settings["iptables_prefix"]
+    tables = _tables(settings["iptables_services"], networks, settings["iptables_rules"], subnet, prefix,
+                     dataplane if subnet else None, add)
+    persist = settings["iptables_persist"] is True
+    preload = settings["iptables_eucalyptus_preload"] or ""
+    files = []
+    if subnet:
+        files.append({"path": FORWARD_FILE, "content": FORWARD_CONF})
+    if persist:
+        files.append({"path": "/etc/systemd/system/" + UNIT,
+                      "content": UNIT_FILE.format(rules_file=settings["iptables_rules_file"])})
+    return {
+        "services": settings["iptables_services"],
+        "prefix": prefix,
+        "tables": tables,
+        "persist_path": settings["iptables_rules_file"] if persist else None,
+        # The preload is written only where the CC's configuration directory exists.
+        "copies": [preload] if preload and persist else [],
+        "rollback_timeout": settings["iptables_rollback_timeout"],
+        "confirm_timeout": settings["iptables_confirm_timeout"],
+        # A front-end with a data plane ends the connections it no longer allows (iptables_chains' revoke).
+        "revoke": {"subnet": subnet, "dataplane": dataplane or {}} if subnet else None,
+        # conntrack ends what a revoked rule or elastic IP let in.
+        "packages": ["iptables"] + (["conntrack"] if subnet else []),
+        "files": files,
+        "sysctls": {"net.ipv4.ip_forward": "1"} if subnet else {},
+        # Kept on the host until done, so a run that dies after the unit changed still reloads systemd.
+        "actions": [{"name": "reload systemd's units", "command": ["systemctl", "daemon-reload"],
+                     "files": ["/etc/systemd/system/" + UNIT]}],
+        "units": [{"name": UNIT, "enabled": persist}],
+    }

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
-import re
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     cloudstack,
@@ -26,9 +25,12 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     dataplane,
     dhcpd,
     eucalyptus,
+    firewall,
     netconf,
     releases,
+    role_records,
 )
+from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
     AddressError,
     AddressErrors,
@@ -58,6 +60,10 @@ EUCA_DEFAULTS = {"euca_home": "/", "euca_user": "eucalyptus", "euca_hypervisor":
 PRELOAD = "etc/eucalyptus/iptables-preload"
 DB_PROPERTIES = "/etc/cloudstack/management/db.properties"
 DOMAIN = "cloud.internal"
+# The parts of the plan a role applies, and the role (whose record keeps what it was applied from).
+ROLE_PARTS = (("firewall", "iptables"), ("dhcpd", "dhcpd"))
+# Each role's options, as the plan reads them, with their defaults (None: decided per host).
+ROLE_OPTIONS = {"iptables": firewall.OPTIONS, "dhcpd": dhcpd.OPTIONS}
 # The tag of the documents' VLAN-clean test (they use 10); preflight_vlan_id in the inventory.
 PREFLIGHT_VLAN_ID = 10
 
@@ -67,13 +73,15 @@ class Inventory:
 
     ``read`` is called with a host name and returns that host's variables (a dict); only what the
     plans need is asked for, so a large inventory is not templated as a whole for each host.
-    ``facts``, when given, returns a host's facts (a dict, empty when none were read).
+    ``facts``, when given, returns a host's facts (a dict, empty when none were read); ``records``
+    what role_records_info read on the host at the start of the run (None when it was not read).
     """
 
-    def __init__(self, groups, read, facts=None):
+    def __init__(self, groups, read, facts=None, records=None):
         self.groups = {name: list(hosts or []) for name, hosts in (groups or {}).items()}
         self._read = read
         self._facts = facts or (lambda host: {})
+        self._records = records or (lambda host: None)
         self._variables = {}
 
     def hosts(self):
@@ -90,9 +98,19 @@ class Inventory:
             self._variables[host] = dict(self._read(host) or {})
         return self._variables[host]
 
+    def facts(self, host):
+        """The host's facts as playbooks/validate.yml read them (empty when none were)."""
+        return self._facts(host) or {}
+
+    def kept(self, host, role):
+        """What ``role`` kept on ``host`` with its record at its last full application ({} when none)."""
+        records = self._records(host)
+        record = ((records or {}).get("roles") or {}).get(role) if isinstance(records, dict) else None
+        return (record or {}).get("kept") or {} if isinstance(record, dict) else {}
+
     def release(self, host):
         """(distribution, major version) of the host, or None when its facts do not say."""
-        return releases.release_of(self._facts(host))
+        return releases.release_of(self.facts(host))
 
     def platform(self, host):
         """iaas_platform, else that of the host's groups: a front-end or node is a Eucalyptus one, a
@@ -118,29 +136,60 @@ def _set(value):
 
 
 class _Context:
-    """What one host's plan is built from: its variables, groups and the problems found."""
+    """What one host's plan is built from: its variables, groups and the problems found, each
+    also kept under the part of the plan being decided when it was found (``by_part``)."""
 
     def __init__(self, host, inventory, problems):
         self.host, self.inventory, self.problems = host, inventory, problems
         self.variables = inventory.variables(host)
         self.groups = inventory.groups_of(host)
+        self.part = "host"
+        self.by_part = {}
 
     def get(self, name, default=None):
         value = self.variables.get(name)
         return default if value is None else value
 
+    def options(self, defaults, decided=None):
+        """A role's options as this host has them: each one set, else what the plan decided for
+        this host (``decided``), else the role's default. The one place the plan reads them."""
+        decided = decided or {}
+        return {name: self.get(name, decided.get(name, default)) for name, default in defaults.items()}
+
     def add(self, variable, value, rule):
         self.problems.add(self.host, variable, value, rule)
+        self.by_part.setdefault(self.part, Problems()).add(self.host, variable, value, rule)
+
+    def deciding(self, part):
+        """Records the problems found from now on under ``part``; returns the part decided before."""
+        before, self.part = self.part, part
+        return before
 
 
-def plan_host(host, inventory, problems, served_dhcpd=None):
+# What each part of the plan is decided from, besides itself: a role used on its own fails on the
+# problems of these parts only (the Eucalyptus keys of a front-end do not stop its firewall).
+PART_NEEDS = {
+    "firewall": ("host", "dataplane", "interfaces"),
+    "dhcpd": ("host", "dataplane", "interfaces"),
+}
+
+
+def part_problems(found, part):
+    """The problems of ``part`` and of what it is decided from, as lines (``found``: plan_host's)."""
+    return [line for name in (part,) + PART_NEEDS.get(part, ("host",))
+            for line in (found.get(name) or Problems()).lines()]
+
+
+def plan_host(host, inventory, problems, code="", found=None):
     """The plan of one host. Problems of this host are recorded; the plan is returned regardless,
     with what could be decided (the roles never see a plan whose inventory had problems).
 
-    served_dhcpd: the dhcpd.conf a front-end serves now, whose host entries keep the instances'
-    private addresses (the data plane's stability rule)."""
+    code: the digest of the collection's code, part of each role's record (a new version of the
+    collection runs every role in full). found: a dict that gets the host's problems by part
+    ({part: Problems}), for part_problems()."""
     context = _Context(host, inventory, problems)
-    context.served = dataplane.served_addresses(served_dhcpd)
+    if found is not None:
+        context.by_part = found
     full_run = context.get("iaas_full_run")
     if full_run is not None and str(full_run).lower() not in BOOLEANS:
         context.add("iaas_full_run", full_run, "is not a boolean (true or false): true makes every role run in full, "
@@ -150,21 +199,27 @@ def plan_host(host, inventory, problems, served_dhcpd=None):
         context.add("iaas_platform", platform, "is not one of %s" % ", ".join(PLATFORMS))
         platform = None
     components = [component for group, component in COMPONENTS if group in context.groups]
-    plan = {
-        "platform": platform,
-        "components": components,
-        "eucalyptus": _eucalyptus(context) if platform == "eucalyptus" else None,
-        "cloudstack": _cloudstack(context) if platform == "cloudstack" else None,
-    }
+    plan = {"platform": platform, "components": components}
+    context.deciding("eucalyptus")
+    plan["eucalyptus"] = _eucalyptus(context) if platform == "eucalyptus" else None
+    context.deciding("cloudstack")
+    plan["cloudstack"] = _cloudstack(context) if platform == "cloudstack" else None
+    context.deciding("interfaces")
     plan["interfaces"] = _interfaces(context, plan)
     if plan["eucalyptus"] and plan["eucalyptus"]["dataplane"]:
         plan["eucalyptus"]["dataplane"]["addresses"] = _dataplane_addresses(context, plan)
     _hold_dataplane_networks(context, plan)
+    context.deciding("dhcpd")
     plan["dhcpd"] = _dhcpd(context, plan)
+    context.deciding("firewall")
     plan["firewall"] = _firewall(context, plan)
+    context.deciding("preflight")
     plan["preflight"] = _preflight(context, plan)
     plan["vlan_clean"] = _vlan_clean(context, plan) if "vlan_clean" in plan["preflight"] else []
     plan["diagnostics"] = _diagnostics(context, plan)
+    # What each role's record keeps: the digest of its part and the code, and what the part owns.
+    for part, role in ROLE_PARTS:
+        plan[part]["record"] = role_records.part_record(role, plan[part], code)
     return plan
 
 
@@ -183,7 +238,6 @@ def plan_inventory(inventory, problems, warnings=None):
                                                                variables.get("vlan_interfaces")):
             problems.add(host, variable, value, rule)
         entry = {"groups": inventory.groups_of(host), "vars": variables}
-        dhcpd.check_host(host, entry["groups"], variables, problems)
         uses_vnet = any(name.startswith("vnet_") for name in variables)
         if plan["platform"] == "eucalyptus" or (plan["platform"] is None and uses_vnet):
             eucalyptus_hosts[host] = entry
@@ -249,10 +303,12 @@ def _eucalyptus(context):
     if plan["cc"]:
         # The security groups, instances and elastic IPs the front-end realises itself.
         found, found_problems, plan["dataplane_warnings"] = dataplane.plan(
-            context.variables, context.inventory.group("nodes"), getattr(context, "served", None),
+            context.variables, context.inventory.group("nodes"), _served(context.inventory, context.host),
             _clustered(context.inventory, context.host))
+        before = context.deciding("dataplane")
         for variable, value, rule in found_problems:
             context.add(variable, value, rule)
+        context.deciding(before)
         plan["dataplane"] = found
     clusters = _clusters(context.inventory)
     if plan["nc"] and len(clusters) > 1 and context.get("euca_cluster") not in (None, *clusters):
@@ -303,6 +359,12 @@ def _clusters(inventory):
     """The Eucalyptus front-ends (each a cluster's CC) of the inventory; the first runs the CLC."""
     return [host for host in inventory.members("frontend", "eucalyptus")
             if inventory.variables(host).get("vnet_mode") is not None]
+
+
+def _served(inventory, frontend):
+    """{instance: private address} the front-end's DHCP server serves now, as the dhcpd role kept it
+    with its record: each instance keeps its address while others come and go."""
+    return inventory.kept(frontend, "dhcpd").get("addresses") or {}
 
 
 def _clustered(inventory, frontend):
@@ -485,7 +547,8 @@ def _group_devices(context, plan):
         for frontend in own:
             variables = context.inventory.variables(frontend)
             if variables.get("vnet_dataplane") == "ansible" and variables.get("vnet_instances"):
-                planes.append(dataplane.plan(variables, context.inventory.group("nodes"), None,
+                planes.append(dataplane.plan(variables, context.inventory.group("nodes"),
+                                             _served(context.inventory, frontend),
                                              _clustered(context.inventory, frontend))[0])
     for found, group in [(found, group) for found in planes if found for group in found["groups"]]:
         instances = [instance for instance in found["instances"] if instance["group"] == group["name"]]
@@ -555,29 +618,38 @@ def _dataplane_addresses(context, plan):
 
 
 def _dhcpd(context, plan):
+    """The dhcpd part (dhcpd.section): the role's options (dhcpd_*) as the host has them, else its
+    function from its groups and mode and the interfaces that face its clients; the security
+    groups' blocks and instances of a front-end whose data plane the collection owns, the STATIC
+    mode's MAC map (vnet_*), the CC's daemon."""
     found = (plan["eucalyptus"] or {}).get("dataplane")
     chosen = context.get("dhcpd_function")
     if chosen is None:
         # The data plane's own DHCP server once a group is active; until then the CC's binary, as today.
         chosen = "security_groups" if found and found["groups"] else dhcpd.function(
-            context.groups, context.get("vnet_mode"), context.get("vnet_dataplane"))
+            context.groups, context.get("vnet_mode"), context.get("vnet_dataplane"), context.get("dhcpd_subnets"))
+    elif chosen not in dhcpd.FUNCTIONS:
+        context.add("dhcpd_function", chosen, "is not one of %s" % ", ".join(dhcpd.FUNCTIONS))
+        chosen = "none"
     elif chosen == "security_groups" and not (found and found["groups"]):
         context.add("dhcpd_function", chosen, "serves the data plane's security groups, and this host has no "
                                               "active one (vnet_security_groups with vnet_instances, vnet_dataplane: "
                                               "ansible)")
-    interfaces = context.get("dhcpd_interfaces")
+    mode = context.get("vnet_mode")
+    if chosen == "lan_pool" and "frontend" in context.groups and mode in dhcpd.CC_DHCP_MODES:
+        context.add("dhcpd_function", chosen, "is a LAN pool server on a %s front-end, whose CC runs its own "
+                                              "dhcpd: the two would fight for port 67" % mode)
     group_bridges = {bridge["name"]: bridge["address"] for _vlan, bridge, _group in _group_devices(context, plan)
                      if bridge.get("address")}
-    if interfaces is None:
-        interfaces = []
-        private = context.get("vnet_privinterface")
-        if chosen == "security_groups" and group_bridges:
-            # MANAGED: each group's bridge holds its router, and dhcpd serves each there.
-            interfaces = sorted(group_bridges)
-        elif chosen in ("static_map", "security_groups") and private:
-            # A front-end that is also a node has moved its private interface into a bridge: the
-            # bridge carries the address now, so dhcpd listens there.
-            interfaces = [_carrier(private, plan["interfaces"]["bridges"])]
+    interfaces = None  # a LAN pool server names its own
+    private = context.get("vnet_privinterface")
+    if chosen == "security_groups" and group_bridges:
+        # MANAGED: each group's bridge holds its router, and dhcpd serves each there.
+        interfaces = sorted(group_bridges)
+    elif chosen in ("static_map", "security_groups") and private:
+        # A front-end that is also a node has moved its private interface into a bridge: the
+        # bridge carries the address now, so dhcpd listens there.
+        interfaces = [_carrier(private, plan["interfaces"]["bridges"])]
     groups, planned = {"subnets": [], "hosts": []}, {}
     if chosen == "security_groups" and found:
         groups = found["dhcp"]
@@ -586,7 +658,10 @@ def _dhcpd(context, plan):
                 planned.setdefault(entry["device"], []).append(entry["address"])
         for name, address in group_bridges.items():
             planned.setdefault(name, []).append(address)
-    return {"function": chosen, "interfaces": interfaces, "security_groups": groups, "planned_addresses": planned}
+    settings = context.options(dhcpd.OPTIONS, {"dhcpd_function": chosen, "dhcpd_interfaces": interfaces})
+    vnet = {key: context.get("vnet_" + key)
+            for key in ("subnet", "netmask", "broadcast", "router", "dns", "macmap", "dhcpdaemon", "dhcpuser")}
+    return dhcpd.section(settings, chosen, groups, vnet, planned, context.inventory.facts(context.host), context.add)
 
 
 def _carrier(interface, bridges):
@@ -598,6 +673,9 @@ def _carrier(interface, bridges):
 
 
 def _firewall(context, plan):
+    """The firewall part (firewall.section): the role's options (iptables_*) as the host has them,
+    else the port sets of the host's services, the inventory-wide networks, and on a routing
+    front-end whose data plane the collection owns the baseline, its groups and elastic IPs."""
     cloudstack_host = plan["platform"] == "cloudstack"
     services = []
     if cloudstack_host and "nodes" in context.groups:
@@ -612,22 +690,29 @@ def _firewall(context, plan):
         services.append("nfs")
     euca = plan["eucalyptus"] or {}
     routing = euca.get("cc", False) and euca.get("mode") in ROUTING_MODES
-    baseline = None
     owned, subnet = _dataplane_subnet(context, plan)
-    if owned:
-        baseline = {"subnet": context.get("vnet_subnet"), "netmask": context.get("vnet_netmask")}
-        if subnet is not None:  # else the mode's own checks name vnet_subnet and vnet_netmask
-            baseline["cidr"] = subnet
     home = (context.get("euca_home") or EUCA_DEFAULTS["euca_home"]).rstrip("/")
-    return {
-        "services": services,
-        # The Eucalyptus front-end baseline, where the collection owns the data plane.
-        "eucalyptus": baseline,
-        # Its security groups, elastic IPs and metadata on top of the baseline (dataplane.plan()).
-        "dataplane": euca.get("dataplane") if baseline else None,
+    # The controller keeps SSH even outside the management networks: its address as the host saw it.
+    client = (context.inventory.facts(context.host).get("env") or {}).get("SSH_CLIENT", "").split()
+    settings = context.options(firewall.OPTIONS, {
+        "iptables_services": services,
+        "iptables_management_networks": context.get("iaas_management_networks", []),
+        "iptables_storage_networks": context.get("iaas_storage_networks", []),
+        "iptables_database_networks": context.get("iaas_database_networks", []),
+        "iptables_controller_networks": client[:1],
+        # Where the collection owns the data plane; a broken subnet is named by the mode's own checks.
+        "iptables_eucalyptus_baseline": ({"subnet": context.get("vnet_subnet"), "netmask": context.get("vnet_netmask")}
+                                         if owned and subnet else {}),
         # Where a MANAGED CC reloads rules from after it flushes filter and nat at start.
-        "preload": "%s/%s" % (home, PRELOAD) if routing else "",
-    }
+        "iptables_eucalyptus_preload": "%s/%s" % (home, PRELOAD) if routing else "",
+    })
+    if not isinstance(settings["iptables_services"], list):
+        context.add("iptables_services", settings["iptables_services"], "is not a list of port sets (%s)"
+                    % ", ".join(sorted(firewall.SERVICES)))
+        settings["iptables_services"] = []
+    networks = {kind: settings["iptables_%s_networks" % kind] for kind in firewall.NETWORK_KINDS}
+    dataplane_part = euca.get("dataplane") if owned and subnet else None
+    return firewall.section(settings, networks, dataplane_part, context.add)
 
 
 def _preflight(context, plan):
@@ -727,15 +812,14 @@ def _diagnostics(context, plan):
     euca = plan["eucalyptus"] or {}
     plane = euca.get("dataplane") if euca.get("cc") else None
     if plane:
-        found += [{"name": slug(group["name"]) + "-chain", "command": "iptables -S %s" % group["chain"]}
+        prefix = plan["firewall"]["prefix"]
+        found += [{"name": slug(group["name"]) + "-chain",
+                   "command": "iptables -S %s" % firewall.chain_name(group["name"], prefix)}
                   for group in plane["groups"]]
-        prefix = context.get("iptables_prefix") or dataplane.CHAIN_PREFIX
-        for instance in plane["instances"]:
-            address = instance.get("public_ip")
-            for chain in ("PREROUTING", "OUTPUT", "POSTROUTING") if address else ():
-                found += [{"name": "elastic-ip-%s-%s" % (address, chain.lower()),
-                           "command": "iptables -t nat -C %s%s %s" % (prefix, chain, rule)}
-                          for rule in plane["nat"][chain.lower()] if re.search(r"\b%s\b" % re.escape(address), rule)]
+        for address, rules in firewall.dataplane_rules(plane, prefix)["elastic"].items():
+            found += [{"name": "elastic-ip-%s-%s" % (address, chain),
+                       "command": "iptables -t nat -C %s%s %s" % (prefix, chain.upper(), rule)}
+                      for chain, rule in rules.items()]
     if plan["dhcpd"]["function"] == "security_groups":
         found.append({"name": "dhcpd-interfaces", "command": "ps -o args= -C dhcpd"})
     return found

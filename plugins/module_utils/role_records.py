@@ -269,12 +269,14 @@ def check(record, host):
     differences = drift(record.get("observed"), observed)
     owed = sorted(name for name, present in observed.get("pending", {}).items() if present)
     differences += ["pending %s still owed" % name for name in owed if "pending %s" % name not in differences]
-    return {"inputs": record.get("inputs"), "in_step": not differences, "drift": differences}
+    return {"inputs": record.get("inputs"), "in_step": not differences, "drift": differences,
+            "kept": record.get("kept") or {}}
 
 
-def new_record(inputs, owned, host):
-    """The record of a role that has just finished on the host."""
-    return {"inputs": inputs, "owned": owned, "observed": observe(host, owned)}
+def new_record(inputs, owned, host, kept=None):
+    """The record of a role that has just finished on the host; ``kept``: what the role keeps for
+    the plans of later runs (the addresses the data plane's DHCP server serves)."""
+    return {"inputs": inputs, "owned": owned, "observed": observe(host, owned), "kept": kept or {}}
 
 
 class Records(pending.Records):
@@ -306,6 +308,7 @@ RECORD_OPTIONS = dict(
     role=dict(type="str", required=True),
     inputs=dict(type="str", required=True),
     owned=dict(type="dict", default={}, options=OWNED_OPTIONS),
+    kept=dict(type="dict", default={}),
     record_directory=dict(type="path", default=DIRECTORY),
 )
 
@@ -322,7 +325,7 @@ def write_record(module, spec):
     records = Records(spec.get("record_directory") or DIRECTORY)
     if module.check_mode:
         return records.path(spec["role"]), None
-    record = new_record(spec["inputs"], owned, Host(module_runner(module)))
+    record = new_record(spec["inputs"], owned, Host(module_runner(module)), spec.get("kept"))
     records.write(spec["role"], record)
     return records.path(spec["role"]), record["observed"]
 
@@ -370,6 +373,33 @@ def inputs_digest(options, plan, facts, code):
         "facts": dict((name, (facts or {}).get(name)) for name in FACTS),
         "code": code,
     })
+
+
+def part_owned(part):
+    """What a role applying ``part`` of a host's plan owns, derived from the part itself (the
+    arguments its apply calls are given): the files it writes or edits, its units, kernel settings,
+    actions still owed, packages, owned chains, devices and addresses."""
+    files = [spec["path"] for spec in part.get("files") or ()] + [spec["path"] for spec in part.get("settings") or ()]
+    files += [path for path in [part.get("persist_path")] + list(part.get("copies") or ()) if path]
+    owned = {
+        "files": files + list(part.get("watched_files") or ()),
+        "units": [unit["name"] for unit in part.get("units") or ()],
+        "sysctls": sorted(part.get("sysctls") or {}),
+        "pending": [action["name"] for action in part.get("actions") or ()],
+        "packages": list(part.get("packages") or ()),
+    }
+    if part.get("tables") is not None:
+        owned["iptables"] = {"prefix": part["prefix"], "tables": sorted(part["tables"])}
+    return dict((kind, value) for kind, value in owned.items() if value)
+
+
+def part_record(role, part, code):
+    """The ``record`` a role's last apply call writes (service_files' record option): the digest of
+    the part and the collection's code, and what the part owns. The role's first task compares the
+    digest with the record the host keeps (in_step)."""
+    applied = dict((key, value) for key, value in part.items() if key != "record")
+    return {"role": role, "inputs": digest({"part": applied, "code": code}), "owned": part_owned(applied),
+            "kept": part.get("kept") or {}}
 
 
 def in_step(host_records, role, inputs):

@@ -18,15 +18,20 @@ description:
   - The same code builds every host's plan in M(privatecloud.iaas.validate_inventory), which runs
     first and reports every broken rule of the inventory. This module fails only if the host's own
     part cannot be planned.
-  - Never contacts the host; what it needs from the host is given in O(served_dhcpd).
+  - Reads each role's options (C(iptables_*), C(dhcpd_*), ...) with the rest of the host's
+    variables, so every setting has one reader; a role applies the part of the plan that is its own.
+  - Never contacts the host. What it keeps from the host is what C(playbooks/validate.yml) read
+    there before - its facts, and the roles' records (M(privatecloud.iaas.role_records_info)), whose
+    dhcpd record keeps the addresses each instance is served, so adding or removing an instance
+    never moves another.
+  - Run without C(playbooks/validate.yml) (a role used in a play of one's own), the host's own
+    variables are those of the task, so what the play or the role gives counts too.
 options:
-  served_dhcpd:
+  part:
     description:
-      - The C(dhcpd.conf) the host serves now, if it is a front-end whose data plane the collection
-        owns. Its host entries keep each instance's private address, so adding or removing an
-        instance never moves another (C(playbooks/validate.yml) reads it from the host).
+      - Return only this part of the plan (C(firewall), C(dhcpd), ...) as RV(part), and set no fact.
+        A role used on its own plans its part so, from what its play gives it, each time it runs.
     type: str
-    default: ""
 
 attributes:
   check_mode:
@@ -64,9 +69,13 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+part:
+  description: The part of the plan O(part) names.
+  returned: with O(part)
+  type: dict
 ansible_facts:
   description: The fact C(iaas_plan).
-  returned: success
+  returned: without O(part)
   type: dict
   contains:
     iaas_plan:

@@ -285,6 +285,10 @@ def main():
     except DeclarationError as error:
         module.fail_json(msg=str(error))
 
+    if module.check_mode and not module.get_bin_path(COMMANDS[params["ip_version"]][0]):
+        # A fresh host in check mode: the run installs iptables first, then applies all of this.
+        module.exit_json(changed=True, msg="iptables is not installed yet: the whole declaration would be applied",
+                         diff={"before": "", "after": boot_script(declaration)})
     host = firewall(module)
     try:
         if declaration.tables:

@@ -75,6 +75,10 @@ options:
         description: Names of the role's M(privatecloud.iaas.pending_actions); one still owed makes the role run.
         type: list
         elements: str
+  kept:
+    description: What the role keeps for the plans of later runs.
+    type: dict
+    default: {}
   record_directory:
     description: Where the records are kept.
     type: path

@@ -98,7 +98,7 @@ def gated_roles():
 
 
 def test_the_cloud_roles_keep_records():
-    assert gated_roles() == ["bridge", "dhcpd", "frontend", "iptables", "node", "ntp", "vlan"]
+    assert gated_roles() == ["bridge", "frontend", "node", "ntp", "vlan"]
 
 
 @pytest.mark.parametrize("role", gated_roles())
@@ -114,12 +114,6 @@ def test_the_record_task_is_last_and_the_gate_first(role):
     assert "privatecloud.iaas.role_in_step('%s', __%s_inputs)" % (role, role) in tasks[0]["when"][1]
     recorded = os.path.join(ROLES, role, "tasks", "eucalyptus.yml" if role in ("frontend", "node") else "main.yml")
     assert records(load(recorded)[-1], role)
-
-
-def test_a_dhcpd_server_is_recorded_by_the_call_that_applies_it_and_every_other_function_at_the_end():
-    tasks = load(os.path.join(ROLES, "dhcpd", "tasks", "main.yml"))
-    serving = [task for task in tasks if task.get("when") == "__dhcpd_serves" and records(task, "dhcpd")]
-    assert len(serving) == 1 and tasks[-1]["when"] == "not __dhcpd_serves"
 
 
 def records(task, role):

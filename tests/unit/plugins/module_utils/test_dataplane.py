@@ -5,7 +5,7 @@ import re
 import pytest
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane, dhcpd
-from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import host_tables
+from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import chain_name, dataplane_rules, host_tables
 
 # The cloud of the Eucalyptus MANAGED-mode article's live dump (a CC with the CLC, subnet
 # 10.1.0.0/16, the group admin/default allowing tcp 22, two instances with elastic IPs). Its
@@ -74,8 +74,7 @@ def seed(text):
 
 
 def test_the_articles_cloud_renders_the_articles_rules():
-    tables = host_tables([], {}, eucalyptus={"subnet": "10.1.0.0", "netmask": "255.255.0.0"},
-                         dataplane=planned(SEED))
+    tables = host_tables([], {}, baseline="10.1.0.0/16", dataplane=planned(SEED))
     nat, filter_ = tables["nat"]["chains"], tables["filter"]["chains"]
     # In the dump these rules are in the builtin chains; here they are in the owned chains the
     # builtin ones jump to (IAAS-PREROUTING ...), so foreign rules beside them are never touched.
@@ -111,7 +110,7 @@ def test_the_articles_cloud_renders_the_articles_rules():
 def test_the_articles_instances_get_their_addresses_macs_and_router():
     found = planned(SEED)
     assert found["groups"] == [{
-        "name": "admin/default", "chain": "IAAS-admin-default", "tag": 18, "network": "10.1.2.0", "prefix": 27,
+        "name": "admin/default", "tag": 18, "network": "10.1.2.0", "prefix": 27,
         "netmask": "255.255.255.224", "router": "10.1.2.1", "broadcast": "10.1.2.31", "first": "10.1.2.2",
         "last": "10.1.2.30", "cidr": "10.1.2.0/27", "instances": ["i-410306FC", "i-4E8B07D1"], "gateway": "10.1.2.1",
         "allowed": [{"source": "0.0.0.0/0", "protocol": "tcp", "ports": "22", "icmp_type": None}]}]
@@ -136,13 +135,6 @@ def test_the_dhcp_server_serves_each_active_block_and_one_entry_per_instance():
     text = dhcpd.render(configuration)
     assert "range" not in text
     assert "host i-410306FC {\n  hardware ethernet D0:0D:0A:01:02:02;\n  fixed-address 10.1.2.2;\n}" in text
-    # What the front-end serves is what the next plan keeps.
-    assert dataplane.served_addresses(text) == {"i-410306FC": "10.1.2.2", "i-4E8B07D1": "10.1.2.3"}
-
-
-def test_nothing_is_served_from_a_missing_or_foreign_file():
-    assert dataplane.served_addresses(None) == {}
-    assert dataplane.served_addresses("subnet 10.0.0.0 netmask 255.0.0.0 {\n  range 10.0.0.5 10.0.0.9;\n}\n") == {}
 
 
 def with_changes(**changes):
@@ -182,23 +174,25 @@ def test_a_group_without_instances_is_not_active_and_a_rule_naming_it_is_reporte
     found, problems, warnings = dataplane.plan(variables, NODES)
     assert problems == []
     assert [group["name"] for group in found["groups"]] == ["admin/default"]
-    assert found["filter"]["chains"]["IAAS-admin-default"] == [
+    assert found["groups"][0]["allowed"] == [
+        {"source": "203.0.113.0/24", "protocol": "icmp", "ports": None, "icmp_type": "echo-request"}]
+    assert dataplane_rules(found, "IAAS-")["chains"]["IAAS-admin-default"] == [
         "-s 203.0.113.0/24 -d 10.1.2.0/27 -p icmp -m icmp --icmp-type echo-request -j ACCEPT"]
-    assert warnings[0] == ("vnet_security_groups[admin/default].ingress: the rule from admin/web (-m tcp --dport "
-                           "8080:8081) is not applied: admin/web has no instance, so it has no addresses yet")
+    assert warnings[0] == ("vnet_security_groups[admin/default].ingress: the rule from admin/web (tcp 8080:8081) "
+                           "is not applied: admin/web has no instance, so it has no addresses yet")
     # Once admin/web has an instance, the rule takes its block as the source.
     variables["vnet_instances"] = dict(SEED["vnet_instances"], **{"i-web1": {"group": "admin/web", "node": "node1"}})
-    found = planned(variables)
-    assert found["filter"]["chains"]["IAAS-admin-default"][0] == (
+    rules = dataplane_rules(planned(variables), "IAAS-")
+    assert rules["chains"]["IAAS-admin-default"][0] == (
         "-s 10.1.1.32/27 -d 10.1.2.0/27 -p tcp -m tcp --dport 8080:8081 -j ACCEPT")
-    assert found["filter"]["forward"][-2:] == ["-j IAAS-admin-web", "-j IAAS-admin-default"]
+    assert rules["forward"][-2:] == ["-j IAAS-admin-web", "-j IAAS-admin-default"]
 
 
 def test_a_long_group_name_makes_a_chain_of_at_most_28_characters():
-    name = dataplane.chain_name("engineering-department/web-frontends")
+    name = chain_name("engineering-department/web-frontends", "IAAS-")
     # The readable start, then a digest of the whole name: deterministic, and distinct.
     assert re.match(r"^IAAS-engineering-de-[0-9a-f]{8}$", name) and len(name) == 28
-    assert name != dataplane.chain_name("engineering-department/web-frontends-2")
+    assert name != chain_name("engineering-department/web-frontends-2", "IAAS-")
 
 
 def test_nothing_is_planned_without_groups_or_instances():
@@ -252,9 +246,9 @@ def test_each_bad_input_is_named_with_its_value_and_rule(changes, expected):
 
 
 def test_the_group_chains_take_the_firewalls_prefix():
-    found = planned(dict(SEED, iptables_prefix="CLOUD-"))
-    assert list(found["filter"]["chains"]) == ["CLOUD-admin-default"]
-    assert found["filter"]["forward"][-1] == "-j CLOUD-admin-default"
+    rules = dataplane_rules(planned(SEED), "CLOUD-")
+    assert list(rules["chains"]) == ["CLOUD-admin-default"]
+    assert rules["forward"][-1] == "-j CLOUD-admin-default"
 
 
 # --- Several clusters -----------------------------------------------------------------------------
@@ -300,11 +294,13 @@ def test_instances_follow_every_ccs_gateway_and_each_cc_plans_the_same_addresses
 def test_each_cc_holds_its_own_clusters_elastic_ips_and_routes_to_the_others_through_their_cc():
     first, second = clustered(0)[0], clustered(1)[0]
     assert first["public_addresses"] == ["198.51.100.10"] and second["public_addresses"] == ["198.51.100.11"]
-    assert first["nat"]["postrouting"] == ["-s 10.20.1.9/32 ! -d 10.20.0.0/16 -j SNAT --to-source 198.51.100.10"]
+    assert dataplane_rules(first, "IAAS-")["nat"]["postrouting"] == [
+        "-s 10.20.1.9/32 ! -d 10.20.0.0/16 -j SNAT --to-source 198.51.100.10"]
     assert first["routes"] == [{"to": "10.20.1.10/32", "via": "10.20.1.2"}, {"to": "10.20.1.41/32", "via": "10.20.1.34"}]
     assert second["routes"] == [{"to": "10.20.1.9/32", "via": "10.20.1.1"}]
     # The filter is the same on every CC: a connection is checked wherever it is routed.
-    assert first["filter"] == second["filter"]
+    assert [dataplane_rules(found, "IAAS-")["chains"] for found in (first, second)] == [
+        dataplane_rules(first, "IAAS-")["chains"]] * 2
 
 
 def test_each_cc_checks_its_own_clusters_elastic_ips_against_its_own_pool():

@@ -1,12 +1,9 @@
 """dhcpd declarations, checked and rendered; the files are checked by the real dhcpd -t in molecule/dhcpd."""
 
-import json
-
 import pytest
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import dhcpd
-from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError, AddressErrors
-from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
+from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressErrors
 
 LAN = [{"subnet": "192.168.1.0/24", "ranges": ["192.168.1.100-192.168.1.199"], "routers": ["192.168.1.1"],
         "dns": ["192.168.1.2"], "domain": "cloud.example.org"}]
@@ -201,60 +198,72 @@ def test_the_function_follows_groups_and_mode(groups, mode, dataplane, expected)
     assert dhcpd.function(groups, mode, dataplane) == expected
 
 
-def _addresses(**interfaces):
-    """``ip -j address show`` of a host with these {interface: [CIDR, ...]}."""
-    def info(address):
-        local, prefix = address.split("/")
-        return {"local": local, "prefixlen": int(prefix), "scope": "global"}
-    return json.dumps([{"ifname": name, "addr_info": [info(address) for address in addresses]}
-                       for name, addresses in interfaces.items()])
+FACTS_12 = {"os_family": "Debian", "distribution": "Debian", "distribution_major_version": "12"}
+UBUNTU = {"os_family": "Debian", "distribution": "Ubuntu", "distribution_major_version": "24"}
 
 
-def test_listening_interfaces_need_an_address_in_a_declared_subnet():
-    configuration = dhcpd.lan_declaration(LAN)
-    host = _addresses(eth0=["192.168.1.10/24"], eth1=["10.0.0.5/24"], br0=[])
-    assert dhcpd.listening_interfaces(["eth0"], configuration, host) == ["eth0"]
-    with pytest.raises(AddressErrors) as caught:
-        dhcpd.listening_interfaces(["eth1", "br0", "eth9"], configuration, host)
-    assert [str(error) for error in caught.value.errors] == [
-        "dhcpd_interfaces[0]: 'eth1' has no address in a declared subnet (192.168.1.0/24; it has 10.0.0.5): "
-        "dhcpd would refuse to start",
-        "dhcpd_interfaces[1]: 'br0' has no address in a declared subnet (192.168.1.0/24; it has none): "
-        "dhcpd would refuse to start",
-        "dhcpd_interfaces[2]: 'eth9' is not an interface of this host",
+def settings(**changes):
+    return dict(dhcpd.OPTIONS, **changes)
+
+
+def section(chosen, facts=None, vnet=None, **changes):
+    facts = FACTS_12 if facts is None else facts
+    problems = []
+    found = dhcpd.section(settings(dhcpd_function=chosen, **changes), chosen, {"subnets": [], "hosts": []},
+                          vnet or {}, {}, facts, lambda *problem: problems.append(problem))
+    return found, problems
+
+
+def test_a_lan_pool_server_is_its_files_restart_unit_and_listen_check():
+    found, problems = section("lan_pool", dhcpd_subnets=LAN, dhcpd_interfaces=["eth0"])
+    assert problems == []
+    assert [spec["path"] for spec in found["files"]] == ["/etc/dhcp/dhcpd.conf",
+                                                         "/etc/systemd/system/isc-dhcp-server.service"]
+    assert found["files"][0]["validate"] == "/usr/sbin/dhcpd -t -cf %s"
+    assert "range 192.168.1.100 192.168.1.199;" in found["files"][0]["content"]
+    assert "ExecStart=/usr/sbin/dhcpd -4 -q -cf /etc/dhcp/dhcpd.conf" in found["files"][1]["content"]
+    assert found["settings"] == [{"path": "/etc/default/isc-dhcp-server", "values": {"INTERFACESv4": "eth0"}}]
+    assert [action["name"] for action in found["actions"]] == ["reload systemd's units for dhcpd", "restart dhcpd"]
+    assert found["units"] == [{"name": "isc-dhcp-server", "enabled": True, "started": True}]
+    assert found["listen"] == {"interfaces": ["eth0"], "networks": ["192.168.1.0/24"], "planned": {},
+                               "variable": "dhcpd_interfaces"}
+    assert found["packages"] == ["isc-dhcp-server"]
+
+
+def test_ubuntu_keeps_its_packages_unit():
+    found, _problems = section("lan_pool", facts=UBUNTU, dhcpd_subnets=LAN, dhcpd_interfaces=["eth0"])
+    assert [spec["path"] for spec in found["files"]] == ["/etc/dhcp/dhcpd.conf"]
+    assert [action["name"] for action in found["actions"]] == ["restart dhcpd"]
+
+
+def test_a_host_that_serves_nothing_retires_only_a_server_the_role_set_up():
+    found, problems = section("none")
+    assert problems == [] and found["packages"] == []
+    assert found["files"] == [{"path": "/etc/systemd/system/isc-dhcp-server.service", "state": "absent"},
+                              {"path": "/etc/dhcp/dhcpd.conf", "state": "absent", "ours": dhcpd.OURS}]
+    assert found["units"] == [{"name": "isc-dhcp-server", "enabled": False, "started": False,
+                               "when_ours": "/etc/dhcp/dhcpd.conf"}]
+
+
+def test_the_ccs_daemon_keeps_the_service_off_and_needs_its_binary_and_user():
+    found, problems = section("cc_daemon", vnet={"dhcpdaemon": "/usr/sbin/dhcpd"})
+    assert problems == []
+    assert found["units"] == [{"name": "isc-dhcp-server", "enabled": False, "started": False}]
+    assert found["requires"] == {"executables": {"/usr/sbin/dhcpd": "vnet_dhcpdaemon (isc-dhcp-server installs "
+                                                                    "/usr/sbin/dhcpd)"},
+                                 "users": {"root": "vnet_dhcpuser"}}
+    _found, problems = section("cc_daemon", facts=UBUNTU, vnet={"dhcpuser": "root"})
+    assert problems == [("vnet_dhcpuser", "root", "is not the user dhcpd runs as on Ubuntu (dhcpd)")]
+
+
+def test_what_a_server_cannot_be_is_recorded_each_named():
+    _found, problems = section("lan_pool", dhcpd_interfaces=["eth0", "eth/1"])
+    assert problems == [
+        ("dhcpd_interfaces[1]", "eth/1", "is not a network interface name (1-15 letters, digits, '_', '.', '+' or '-')"),
+        ("dhcpd_subnets", [], "is empty: a LAN pool server needs the subnet it serves"),
     ]
-    with pytest.raises(AddressError, match="dhcpd_interfaces: \\[\\] is empty"):
-        dhcpd.listening_interfaces([], configuration, host)
-
-
-def test_check_mode_passes_an_interface_an_earlier_step_only_predicted():
-    configuration = dhcpd.lan_declaration(LAN)
-    host = _addresses(eth0=["10.0.0.5/24"])
-    assert dhcpd.listening_interfaces(["br0"], configuration, host, absent_ok=True) == ["br0"]
-    with pytest.raises(AddressErrors, match="'eth0' has no address in a declared subnet"):
-        dhcpd.listening_interfaces(["br0", "eth0"], configuration, host, absent_ok=True)
-    # An address an earlier step gives (a security group's router) counts in check mode only.
-    planned = {"eth0": ["192.168.1.1/24"]}
-    host = _addresses(eth0=["192.0.2.5/24"])
-    assert dhcpd.listening_interfaces(["eth0"], configuration, host, absent_ok=True, planned=planned) == ["eth0"]
-    with pytest.raises(AddressErrors, match="'eth0' has no address in a declared subnet"):
-        dhcpd.listening_interfaces(["eth0"], configuration, host, planned=planned)
-
-
-def test_inventory_check_of_a_host():
-    problems = Problems()
-    dhcpd.check_host("cloud1", ["frontend", "dhcpd"], {"vnet_mode": "MANAGED", "dhcpd_interfaces": ["eth0", "eth/1"]},
-                     problems)
-    assert problems.lines() == [
-        "cloud1: dhcpd_function: 'lan_pool' is a LAN pool server on a MANAGED front-end, whose CC runs its own "
-        "dhcpd: the two would fight for port 67",
-        "cloud1: dhcpd_subnets: None is empty: a LAN pool server needs the subnet it serves",
-        "cloud1: dhcpd_interfaces[1]: 'eth/1' is not a network interface name (1-15 characters, no '/', ':' or "
-        "white space)",
-    ]
-    clean = Problems()
-    dhcpd.check_host("node1", ["nodes"], {"vnet_mode": "STATIC"}, clean)
-    assert clean.lines() == []
+    _found, problems = section("lan_pool", dhcpd_subnets=LAN)
+    assert problems == [("dhcpd_interfaces", None, "is empty: dhcpd must listen on the interfaces that face its clients")]
 
 
 def test_the_security_groups_of_one_interface_are_one_shared_network():

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import host_tables
@@ -51,7 +53,7 @@ def test_admin_rules_come_first():
 
 
 def test_eucalyptus_managed_baseline():
-    tables = host_tables([], {}, eucalyptus={"subnet": "192.168.0.0", "netmask": "255.255.0.0"})
+    tables = host_tables([], {}, baseline="192.168.0.0/16")
     assert tables["filter"]["policies"] == {"FORWARD": "DROP"}
     assert tables["filter"]["chains"]["IAAS-FORWARD"] == ["-m conntrack --ctstate ESTABLISHED -j ACCEPT",
                                                           "! -d 192.168.0.0/16 -j ACCEPT"]
@@ -62,7 +64,9 @@ def test_eucalyptus_managed_baseline():
     (["ftp"], {}, None, "iptables_services: 'ftp' is not one of"),
     (["kvm"], {"management": ["10.1.0.5/24"]}, None, "iptables_management_networks[0]: '10.1.0.5/24' has host bits set"),
     ([], {}, {"filter": {"PREROUTING": []}}, "iptables_rules.filter: 'PREROUTING' is not a builtin chain of table filter"),
+    ([], {}, {"filter": {"INPUT": ["-j ACCEPT\n-A INPUT -j DROP"]}},
+     "iptables_rules.filter.INPUT[0]: '-j ACCEPT\\n-A INPUT -j DROP' is not one rule on one line"),
 ])
 def test_bad_input_names_the_variable(services, networks, rules, message):
-    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ValueError, match=re.escape(message)):
         host_tables(services, networks, rules)

@@ -23,20 +23,32 @@ MANAGED_FRONTEND = {
 EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "inventories", "cloudstack-advanced")
 with open(os.path.join(EXAMPLE, "group_vars", "all.yml")) as stream:
     ZONE = yaml.safe_load(stream)["cloudstack_zones"][0]
-NO_GROUPS = {"subnets": [], "hosts": []}
+
+
+def dhcp(plan):
+    """(function, interfaces) of a host's DHCP server."""
+    return plan["dhcpd"]["function"], plan["dhcpd"]["interfaces"]
+
+
+def dhcpd_conf(plan):
+    return plan["dhcpd"]["files"][0]["content"]
+
+
 CLOUD_BRIDGES = [{"name": "cloudbr1", "ports": ["eth0.200"]}, {"name": "cloudbr0", "ports": ["eth0.300"]}]
 
 
-def inventory(groups, variables, common=None, releases=None):
+def inventory(groups, variables, common=None, releases=None, records=None):
     """An Inventory from {group: [hosts]} and {host: variables} (plus variables every host has);
-    releases: {host: 'Debian 13'}, the facts validate.yml reads (none by default)."""
+    releases: {host: 'Debian 13'}, the facts validate.yml reads (none by default); records: {host:
+    what role_records_info read there}."""
     hosts = sorted({host for members in groups.values() for host in members} | set(variables))
 
     def facts(host):
         distribution, major = ((releases or {}).get(host) or " ").split(" ")
         return {"distribution": distribution, "distribution_major_version": major} if major else {}
 
-    return Inventory(dict(groups, all=hosts), lambda host: dict(common or {}, **variables.get(host, {})), facts)
+    return Inventory(dict(groups, all=hosts), lambda host: dict(common or {}, **variables.get(host, {})), facts,
+                     (records or {}).get)
 
 
 def plans(groups, variables, common=None, releases=None):
@@ -59,7 +71,7 @@ def test_system_mode_gives_the_node_its_bridge_and_the_front_end_no_dhcp_server(
                   {"nc1": {"vnet_bridge": "br0"}}, common={"vnet_mode": "SYSTEM"})
     assert found["fe"]["eucalyptus"]["settings"] == {
         "VNET_MODE": "SYSTEM", "EUCALYPTUS": "/", "EUCA_USER": "eucalyptus"}
-    assert found["fe"]["dhcpd"] == {"function": "none", "interfaces": [], "security_groups": NO_GROUPS, "planned_addresses": {}}
+    assert dhcp(found["fe"]) == ("none", [])
     assert found["fe"]["interfaces"]["bridges"] == []
     node = found["nc1"]
     assert node["eucalyptus"]["settings"] == {
@@ -68,7 +80,8 @@ def test_system_mode_gives_the_node_its_bridge_and_the_front_end_no_dhcp_server(
                                               "forward_delay": 1, "hello_time": 2}]
     assert node["eucalyptus"]["vm_bridge"] == "br0"
     assert node["preflight"] == ["bridge"]
-    assert node["firewall"] == {"services": [], "eucalyptus": None, "dataplane": None, "preload": ""}
+    assert (node["firewall"]["services"], node["firewall"]["tables"], node["firewall"]["revoke"],
+            node["firewall"]["copies"]) == ([], {}, None, [])
 
 
 def test_a_declared_vm_bridge_is_taken_as_declared():
@@ -84,17 +97,19 @@ def test_static_mode_with_the_collections_data_plane_serves_the_map_on_the_priva
                   common={"vnet_mode": "STATIC"})
     frontend = found["fe"]
     assert frontend["components"] == ["frontend"]
-    assert frontend["dhcpd"] == {"function": "static_map", "interfaces": ["eth0"], "security_groups": NO_GROUPS, "planned_addresses": {}}
+    assert dhcp(frontend) == ("static_map", ["eth0"])
+    assert "host vm-aa-dd-11-ce-ff-ed {\n  hardware ethernet AA:DD:11:CE:FF:ED;\n  fixed-address 192.168.1.3;" in (
+        dhcpd_conf(frontend))
     assert frontend["eucalyptus"]["settings"]["VNET_MACMAP"] == (
         "AA:DD:11:CE:FF:ED=192.168.1.3 AA:DD:11:CE:FF:EE=192.168.1.4")
     assert "VNET_BRIDGE" not in frontend["eucalyptus"]["settings"]
     assert frontend["preflight"] == ["dhcp_daemon"]
-    assert frontend["firewall"]["preload"] == ""
+    assert frontend["firewall"]["copies"] == []
 
 
 def test_static_mode_with_a_real_cc_keeps_only_the_daemon():
     found = plans({"frontend": ["fe"]}, {"fe": STATIC_FRONTEND}, common={"vnet_mode": "STATIC"})
-    assert found["fe"]["dhcpd"] == {"function": "cc_daemon", "interfaces": [], "security_groups": NO_GROUPS, "planned_addresses": {}}
+    assert dhcp(found["fe"]) == ("cc_daemon", [])
 
 
 def test_a_front_end_that_is_also_a_node_serves_the_map_on_the_bridge_that_took_its_interface():
@@ -107,7 +122,7 @@ def test_a_front_end_that_is_also_a_node_serves_the_map_on_the_bridge_that_took_
     host = found["cloud"]
     assert host["components"] == ["frontend", "node"]
     assert host["interfaces"]["bridges"] == [bridge]
-    assert host["dhcpd"] == {"function": "static_map", "interfaces": ["br0"], "security_groups": NO_GROUPS, "planned_addresses": {}}
+    assert dhcp(host) == ("static_map", ["br0"])
     # One file, both parts' keys: the CC's and the NC's.
     settings = host["eucalyptus"]["settings"]
     assert settings["VNET_PRIVINTERFACE"] == "eth0" and settings["VNET_BRIDGE"] == "br0"
@@ -153,9 +168,11 @@ def test_managed_mode_nodes_need_8021q_and_no_bridge():
     assert node["preflight"] == ["vlan_clean"]
     frontend = found["fe"]
     assert frontend["interfaces"]["vlan_8021q"] is False
-    assert frontend["firewall"] == {"services": [], "eucalyptus": {"subnet": "10.0.0.0", "netmask": "255.0.0.0",
-                                                                   "cidr": "10.0.0.0/8"},
-                                    "dataplane": None, "preload": "/etc/eucalyptus/iptables-preload"}
+    firewall = frontend["firewall"]
+    assert firewall["tables"]["filter"]["chains"]["IAAS-FORWARD"] == [
+        "-m conntrack --ctstate ESTABLISHED -j ACCEPT", "! -d 10.0.0.0/8 -j ACCEPT"]
+    assert firewall["copies"] == ["/etc/eucalyptus/iptables-preload"]
+    assert (firewall["revoke"]["subnet"], firewall["sysctls"]) == ("10.0.0.0/8", {"net.ipv4.ip_forward": "1"})
     assert frontend["dhcpd"]["function"] == "cc_daemon"
     assert frontend["preflight"] == ["vlan_clean", "dhcp_daemon"]
 
@@ -196,17 +213,43 @@ def test_a_managed_front_end_with_groups_gets_its_data_plane_and_bad_input_is_re
     # The router on the private interface, dhcpd serving the block there, the firewall with the groups.
     assert found["fe"]["eucalyptus"]["dataplane"]["addresses"] == [
         {"device": "eth0", "address": "10.0.4.1/25", "announce": False}]
-    assert found["fe"]["dhcpd"] == {"function": "security_groups", "interfaces": ["eth0"], "security_groups": {
-        "shared_network": "iaas",
-        "subnets": [{"subnet": "10.0.4.0/25", "routers": ["10.0.4.1"], "broadcast": "10.0.4.127", "dns": "192.0.2.2"}],
-        "hosts": [{"name": "i-1", "mac": "D0:0D:0A:00:04:02", "address": "10.0.4.2"}]},
-        "planned_addresses": {"eth0": ["10.0.4.1/25"]}}
-    assert found["fe"]["firewall"]["dataplane"]["filter"]["chains"] == {
-        "IAAS-admin-default": ["-s 0.0.0.0/0 -d 10.0.4.0/25 -p tcp -m tcp --dport 22 -j ACCEPT"]}
+    assert dhcp(found["fe"]) == ("security_groups", ["eth0"])
+    assert "shared-network iaas {\n\nsubnet 10.0.4.0 netmask 255.255.255.128 {" in dhcpd_conf(found["fe"])
+    assert "host i-1 {\n  hardware ethernet D0:0D:0A:00:04:02;\n  fixed-address 10.0.4.2;\n}" in dhcpd_conf(found["fe"])
+    assert found["fe"]["dhcpd"]["listen"]["planned"] == {"eth0": ["10.0.4.1/25"]}
+    # What keeps i-1's address in later runs, with the dhcpd role's record.
+    assert found["fe"]["dhcpd"]["kept"] == {"addresses": {"i-1": "10.0.4.2"}}
+    assert found["fe"]["firewall"]["tables"]["filter"]["chains"]["IAAS-admin-default"] == [
+        "-s 0.0.0.0/0 -d 10.0.4.0/25 -p tcp -m tcp --dport 22 -j ACCEPT"]
     front_end["vnet_instances"] = {"i-1": {"group": "admin/default", "node": "fe"}}
     assert problems_of({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": front_end, "nc1": {"vnet_bridge": "br0"}},
                        common={"vnet_mode": "MANAGED-NOVLAN"}) == [
         "fe: vnet_instances[i-1].node: 'fe' is not a host of group nodes"]
+
+
+def test_the_firewalls_prefix_names_every_owned_chain_the_groups_included():
+    groups = {"admin/default": {"vlan": 10}}
+    front_end = dict(MANAGED_FRONTEND, vnet_dataplane="ansible", vnet_security_groups=groups, iptables_prefix="CLOUD-",
+                     vnet_instances={"i-1": {"group": "admin/default", "node": "nc1"}})
+    firewall = plans({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": front_end, "nc1": {"vnet_bridge": "br0"}},
+                     common={"vnet_mode": "MANAGED-NOVLAN"})["fe"]["firewall"]
+    assert firewall["prefix"] == "CLOUD-"
+    assert sorted(firewall["tables"]["filter"]["chains"]) == ["CLOUD-FORWARD", "CLOUD-admin-default"]
+    assert firewall["tables"]["filter"]["chains"]["CLOUD-FORWARD"][-1] == "-j CLOUD-admin-default"
+    assert firewall["record"]["owned"]["iptables"] == {"prefix": "CLOUD-", "tables": ["filter", "nat"]}
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ({"iptables_prefix": "BAD PREFIX"}, "iptables_prefix: 'BAD PREFIX' is not a chain prefix"),
+    ({"iptables_confirm_timeout": 200}, "iptables_confirm_timeout: 200 must be below iptables_rollback_timeout (120)"),
+    ({"iptables_rules": {"filter": {"INPUT": ["-j ACCEPT\n-A INPUT -j DROP"]}}},
+     "iptables_rules.filter.INPUT[0]: '-j ACCEPT\\n-A INPUT -j DROP' is not one rule on one line"),
+    ({"iptables_rules_file": "/etc/rules\nx"}, "iptables_rules_file: '/etc/rules\\nx' is not an absolute path"),
+    ({"iptables_services": ["kvm", "ftp"]}, "iptables_services: 'ftp' is not one of"),
+])
+def test_the_firewalls_options_are_checked_in_the_plan(settings, expected):
+    found = problems_of({"nodes": ["nc1"]}, {"nc1": dict(settings, vnet_bridge="br0")}, common={"vnet_mode": "SYSTEM"})
+    assert [line for line in found if line.startswith("nc1: " + expected)], found
 
 
 def test_the_address_the_front_end_serves_is_kept_and_an_elastic_ip_goes_on_the_public_interface():
@@ -214,10 +257,11 @@ def test_the_address_the_front_end_serves_is_kept_and_an_elastic_ip_goes_on_the_
     front_end = dict(MANAGED_FRONTEND, vnet_dataplane="ansible", vnet_security_groups=groups,
                      vnet_publicips="192.0.2.200-192.0.2.201",
                      vnet_instances={"i-1": {"group": "admin/default", "node": "nc1", "public_ip": "192.0.2.201"}})
-    served = "host i-1 {\n  hardware ethernet D0:0D:0A:00:04:09;\n  fixed-address 10.0.4.9;\n}\n"
+    # What the dhcpd role kept with its record on the front-end (role_records_info at the start of the run).
+    served = {"fe": {"roles": {"dhcpd": {"in_step": True, "kept": {"addresses": {"i-1": "10.0.4.9"}}}}}}
     problems = Problems()
     plan = plan_host("fe", inventory({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": front_end, "nc1": {}},
-                                     common={"vnet_mode": "MANAGED-NOVLAN"}), problems, served_dhcpd=served)
+                                     common={"vnet_mode": "MANAGED-NOVLAN"}, records=served), problems)
     assert problems.lines() == []
     assert plan["eucalyptus"]["dataplane"]["instances"][0]["private_ip"] == "10.0.4.9"
     assert plan["eucalyptus"]["dataplane"]["addresses"][1] == {"device": "eth1", "address": "192.0.2.201/32",
@@ -230,8 +274,8 @@ def test_managed_novlan_without_the_collections_data_plane_has_the_preload_but_n
                    "nc1": {"vnet_bridge": "br0"}},
                   common={"vnet_mode": "MANAGED-NOVLAN"})
     frontend = found["fe"]
-    assert frontend["firewall"] == {"services": [], "eucalyptus": None, "dataplane": None,
-                                    "preload": "/opt/eucalyptus/etc/eucalyptus/iptables-preload"}
+    assert (frontend["firewall"]["tables"], frontend["firewall"]["copies"]) == (
+        {}, ["/opt/eucalyptus/etc/eucalyptus/iptables-preload"])
     assert frontend["eucalyptus"]["cc_init"] == "/opt/eucalyptus/etc/init.d/eucalyptus-cc"
     assert frontend["preflight"] == ["public_ips", "dhcp_daemon"]
     assert found["nc1"]["interfaces"]["vlan_8021q"] is False
@@ -521,8 +565,8 @@ def test_managed_gives_each_active_group_its_vlan_device_and_bridge_where_it_is_
     assert found["fe"]["eucalyptus"]["dataplane"]["addresses"] == [
         {"device": "eth1", "address": "192.0.2.200/32", "announce": True}]
     assert found["fe"]["dhcpd"]["interfaces"] == ["eucabr10", "eucabr11"]
-    assert found["fe"]["dhcpd"]["planned_addresses"] == {"eucabr10": ["10.0.4.1/25"], "eucabr11": ["10.0.4.129/25"]}
-    assert found["fe"]["dhcpd"]["security_groups"]["shared_network"] is None
+    assert found["fe"]["dhcpd"]["listen"]["planned"] == {"eucabr10": ["10.0.4.1/25"], "eucabr11": ["10.0.4.129/25"]}
+    assert "shared-network" not in dhcpd_conf(found["fe"])
     # Each node: the devices of the groups it runs, no address.
     assert found["nc1"]["interfaces"]["bridges"] == [{"stp": True, "forward_delay": 2, "hello_time": 2,
                                                       "name": "eucabr10", "ports": ["eth0.10"], "method": "manual"}]

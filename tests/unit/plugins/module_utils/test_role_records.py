@@ -119,7 +119,7 @@ def test_a_record_is_in_step_until_something_it_owns_changes(tmp_path):
     record = rr.new_record("digest-1", owned, host)
     assert record["observed"]["files"][str(tmp_path / "gone.conf")] is None
     assert record["observed"]["packages"] == {"chrony": True}
-    assert rr.check(record, host) == {"inputs": "digest-1", "in_step": True, "drift": []}
+    assert rr.check(record, host) == {"inputs": "digest-1", "in_step": True, "drift": [], "kept": {}}
 
     conf.write_text("server 10.0.0.2 iburst\n")
     assert rr.check(record, host)["drift"] == ["files %s" % conf]
@@ -150,7 +150,31 @@ def test_a_restart_an_interrupted_run_still_owes_takes_the_role_out_of_step(tmp_
     record = rr.new_record("digest-1", {"pending": ["restart chrony"]}, host)
     (tmp_path / "pending").mkdir()
     (tmp_path / "pending" / "restart_chrony.json").write_text("{}")
-    assert rr.check(record, host) == {"inputs": "digest-1", "in_step": False, "drift": ["pending restart chrony"]}
+    assert rr.check(record, host) == {"inputs": "digest-1", "in_step": False, "drift": ["pending restart chrony"],
+                                      "kept": {}}
+
+
+def test_what_a_role_keeps_comes_back_with_its_record(tmp_path):
+    host = FakeHost(tmp_path)
+    record = rr.new_record("digest-1", {}, host, kept={"addresses": {"i-1": "10.0.4.2"}})
+    assert rr.check(record, host)["kept"] == {"addresses": {"i-1": "10.0.4.2"}}
+
+
+def test_a_parts_record_derives_what_it_owns_from_the_part_itself():
+    part = {"files": [{"path": "/etc/a.conf", "content": "x"}], "settings": [{"path": "/etc/default/a", "values": {}}],
+            "units": [{"name": "a.service", "enabled": True}], "sysctls": {"net.ipv4.ip_forward": "1"},
+            "actions": [{"name": "restart a"}], "packages": ["a"], "prefix": "IAAS-", "tables": {"filter": {}},
+            "persist_path": "/etc/a.rules", "copies": ["/etc/b.rules"], "kept": {"addresses": {}}}
+    record = rr.part_record("a", part, "code-1")
+    assert record["owned"] == {
+        "files": ["/etc/a.conf", "/etc/default/a", "/etc/a.rules", "/etc/b.rules"], "units": ["a.service"],
+        "sysctls": ["net.ipv4.ip_forward"], "pending": ["restart a"], "packages": ["a"],
+        "iptables": {"prefix": "IAAS-", "tables": ["filter"]}}
+    assert record["kept"] == {"addresses": {}}
+    # Any change of the part or of the code is a change of the inputs; a record already there is not.
+    assert record["inputs"] == rr.part_record("a", dict(part, record=record), "code-1")["inputs"]
+    assert record["inputs"] != rr.part_record("a", dict(part, packages=["b"]), "code-1")["inputs"]
+    assert record["inputs"] != rr.part_record("a", part, "code-2")["inputs"]
 
 
 def test_a_shell_pattern_counts_every_match_and_a_new_one(tmp_path):
