@@ -27,6 +27,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     eucalyptus,
     firewall,
     netconf,
+    ntp,
     releases,
     role_records,
 )
@@ -61,9 +62,9 @@ PRELOAD = "etc/eucalyptus/iptables-preload"
 DB_PROPERTIES = "/etc/cloudstack/management/db.properties"
 DOMAIN = "cloud.internal"
 # The parts of the plan a role applies, and the role (whose record keeps what it was applied from).
-ROLE_PARTS = (("firewall", "iptables"), ("dhcpd", "dhcpd"))
+ROLE_PARTS = (("firewall", "iptables"), ("dhcpd", "dhcpd"), ("ntp", "ntp"))
 # Each role's options, as the plan reads them, with their defaults (None: decided per host).
-ROLE_OPTIONS = {"iptables": firewall.OPTIONS, "dhcpd": dhcpd.OPTIONS}
+ROLE_OPTIONS = {"iptables": firewall.OPTIONS, "dhcpd": dhcpd.OPTIONS, "ntp": ntp.OPTIONS}
 # The tag of the documents' VLAN-clean test (they use 10); preflight_vlan_id in the inventory.
 PREFLIGHT_VLAN_ID = 10
 
@@ -171,6 +172,7 @@ class _Context:
 PART_NEEDS = {
     "firewall": ("host", "dataplane", "interfaces"),
     "dhcpd": ("host", "dataplane", "interfaces"),
+    "ntp": ("host",),
 }
 
 
@@ -209,6 +211,8 @@ def plan_host(host, inventory, problems, code="", found=None):
     if plan["eucalyptus"] and plan["eucalyptus"]["dataplane"]:
         plan["eucalyptus"]["dataplane"]["addresses"] = _dataplane_addresses(context, plan)
     _hold_dataplane_networks(context, plan)
+    context.deciding("ntp")
+    plan["ntp"] = _ntp(context)
     context.deciding("dhcpd")
     plan["dhcpd"] = _dhcpd(context, plan)
     context.deciding("firewall")
@@ -615,6 +619,22 @@ def _dataplane_addresses(context, plan):
     return ([{"device": private, "address": router, "announce": False} for router in routers]
             + [{"device": public, "address": address + "/32", "announce": True}
                for address in found["public_addresses"]])
+
+
+def _ntp(context):
+    """The ntp part (ntp.section): the role's options (ntp_*) as the host has them, else a time
+    server for the hosts of ntp_server_group (the front-end) following the upstream servers, and a
+    client of those servers (at their addresses) for every other host."""
+    group = context.get("ntp_server_group", ntp.OPTIONS["ntp_server_group"])
+    serving = context.inventory.group(group) if isinstance(group, str) else []
+    role = context.get("ntp_role", "server" if context.host in serving else "client")
+    servers = (context.get("ntp_upstream_servers", ntp.OPTIONS["ntp_upstream_servers"]) if role == "server"
+               else list(dict.fromkeys(_address(context.inventory, host) for host in serving)))
+    settings = context.options(ntp.OPTIONS, {"ntp_role": role, "ntp_servers": servers})
+    # playbooks/ntp.yml keeps the front-ends, nodes, database and storage hosts in time.
+    follows = bool(set(context.groups) & {"frontend", "nodes", "db", "nfs"}) or any(
+        name in context.variables for name in ntp.OPTIONS)
+    return ntp.section(settings, context.inventory.facts(context.host), context.add, follows)
 
 
 def _dhcpd(context, plan):

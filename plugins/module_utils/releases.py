@@ -1,10 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: privatecloud.iaas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What differs between the operating system releases the collection supports, where the
-difference decides what an inventory may ask for. What only changes how a role does its work
-(a file's directive, a package's name) is in that role's vars/, chosen by distribution and
-release.
+"""What differs between the operating system releases the collection supports: where the
+difference decides what an inventory may ask for (RELEASES), and how a part of a host's plan
+picks the names and directives of the host's system (``variant``).
 
 A release is known from the host's facts (distribution, distribution_major_version), which
 playbooks/validate.yml reads before it plans; a host whose release is not known (facts not read,
@@ -39,3 +38,17 @@ def has(release, feature):
     """True or False when the release is known, None when it is not."""
     known = RELEASES.get(release)
     return None if known is None else known[feature]
+
+
+def variant(table, facts):
+    """What ``table`` says for the host of ``facts``: its family's entry ("Debian"), updated by its
+    distribution's ("Ubuntu") and its release's ("Debian 12"). Debian's where the facts do not say
+    (a host not read yet is planned as the collection's own platform)."""
+    facts = facts or {}
+    family = facts.get("os_family") or "Debian"
+    distribution = facts.get("distribution") or family
+    found = dict(table.get(family) or table["Debian"])
+    for key in (distribution, "%s %s" % (distribution, facts.get("distribution_major_version"))):
+        if key != family:
+            found.update(table.get(key) or {})
+    return found

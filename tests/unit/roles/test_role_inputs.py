@@ -98,7 +98,7 @@ def gated_roles():
 
 
 def test_the_cloud_roles_keep_records():
-    assert gated_roles() == ["bridge", "frontend", "node", "ntp", "vlan"]
+    assert gated_roles() == ["bridge", "frontend", "node", "vlan"]
 
 
 @pytest.mark.parametrize("role", gated_roles())

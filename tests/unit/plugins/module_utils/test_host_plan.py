@@ -512,7 +512,9 @@ def test_a_management_server_that_is_also_a_kvm_host_is_colocated():
 
 
 def test_a_database_or_storage_host_without_a_platform_is_a_cloudstack_one():
-    found = plans({"db": ["db1"], "nfs": ["nfs1"]}, {"nfs1": {"nfs_firewall": False}})
+    # Without a front-end, the hosts follow the time servers the inventory names.
+    found = plans({"db": ["db1"], "nfs": ["nfs1"]}, {"nfs1": {"nfs_firewall": False}},
+                  common={"ntp_servers": ["192.0.2.123"]})
     assert (found["db1"]["platform"], found["nfs1"]["platform"]) == ("cloudstack", "cloudstack")
     assert found["nfs1"]["firewall"]["services"] == []
 
