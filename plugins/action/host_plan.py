@@ -37,9 +37,12 @@ class ActionModule(ActionBase):
         part = options["part"]
         if part:
             # A role used on its own: the problems of its part, and of what that part is decided from.
-            if not isinstance(plan.get(part), dict):
-                return dict(result, failed=True, msg="part: %r is not a part of the plan (%s)"
-                            % (part, ", ".join(sorted(name for name, value in plan.items() if isinstance(value, dict)))))
+            if part not in plan:
+                return dict(result, failed=True, msg="part: %r is not a part of the plan (%s)" % (
+                    part, ", ".join(sorted(name for name, value in plan.items() if isinstance(value, dict)))))
+            if plan[part] is None:
+                return dict(result, failed=True, msg="%s has no %s part: its groups and variables give it none (see "
+                                                     "the role's README)" % (host, part))
             lines = part_problems(found, part)
             if lines:
                 return dict(result, failed=True, msg="%s cannot be planned:\n%s" % (host, "\n".join(lines)))

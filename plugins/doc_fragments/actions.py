@@ -53,4 +53,11 @@ options:
         description: Fail when O(actions[].command) writes to standard error (C(exportfs) reports refused lines there and exits 0).
         type: bool
         default: false
+      revert_on_failure:
+        description:
+          - When the action fails, put back what this call changed of its files and do it again, so the
+            daemon keeps running with its previous files (a refused C(exports) line leaves the previous
+            exports loaded); the call still fails, naming both. For files no command can check alone.
+        type: bool
+        default: false
 """

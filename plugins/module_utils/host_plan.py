@@ -27,6 +27,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     eucalyptus,
     firewall,
     netconf,
+    nfs,
     ntp,
     releases,
     role_records,
@@ -62,9 +63,9 @@ PRELOAD = "etc/eucalyptus/iptables-preload"
 DB_PROPERTIES = "/etc/cloudstack/management/db.properties"
 DOMAIN = "cloud.internal"
 # The parts of the plan a role applies, and the role (whose record keeps what it was applied from).
-ROLE_PARTS = (("firewall", "iptables"), ("dhcpd", "dhcpd"), ("ntp", "ntp"))
+ROLE_PARTS = (("firewall", "iptables"), ("dhcpd", "dhcpd"), ("ntp", "ntp"), ("nfs", "nfs"))
 # Each role's options, as the plan reads them, with their defaults (None: decided per host).
-ROLE_OPTIONS = {"iptables": firewall.OPTIONS, "dhcpd": dhcpd.OPTIONS, "ntp": ntp.OPTIONS}
+ROLE_OPTIONS = {"iptables": firewall.OPTIONS, "dhcpd": dhcpd.OPTIONS, "ntp": ntp.OPTIONS, "nfs": nfs.OPTIONS}
 # The tag of the documents' VLAN-clean test (they use 10); preflight_vlan_id in the inventory.
 PREFLIGHT_VLAN_ID = 10
 
@@ -173,6 +174,7 @@ PART_NEEDS = {
     "firewall": ("host", "dataplane", "interfaces"),
     "dhcpd": ("host", "dataplane", "interfaces"),
     "ntp": ("host",),
+    "nfs": ("host",),
 }
 
 
@@ -213,6 +215,8 @@ def plan_host(host, inventory, problems, code="", found=None):
     _hold_dataplane_networks(context, plan)
     context.deciding("ntp")
     plan["ntp"] = _ntp(context)
+    context.deciding("nfs")
+    plan["nfs"] = _nfs(context)
     context.deciding("dhcpd")
     plan["dhcpd"] = _dhcpd(context, plan)
     context.deciding("firewall")
@@ -223,7 +227,8 @@ def plan_host(host, inventory, problems, code="", found=None):
     plan["diagnostics"] = _diagnostics(context, plan)
     # What each role's record keeps: the digest of its part and the code, and what the part owns.
     for part, role in ROLE_PARTS:
-        plan[part]["record"] = role_records.part_record(role, plan[part], code)
+        if plan[part] is not None:
+            plan[part]["record"] = role_records.part_record(role, plan[part], code)
     return plan
 
 
@@ -635,6 +640,19 @@ def _ntp(context):
     follows = bool(set(context.groups) & {"frontend", "nodes", "db", "nfs"}) or any(
         name in context.variables for name in ntp.OPTIONS)
     return ntp.section(settings, context.inventory.facts(context.host), context.add, follows)
+
+
+def _nfs(context):
+    """The nfs part (nfs.section) of a storage server (group nfs, or a host given nfs_* options):
+    the role's options as the host has them, else the storage networks as the exports' clients
+    (iaas_storage_networks, else iaas_management_networks) and iaas_nfs_domain for NFSv4."""
+    if "nfs" not in context.groups and not any(name in context.variables for name in nfs.OPTIONS):
+        return None
+    settings = context.options(nfs.OPTIONS, {
+        "nfs_export_clients": context.get("iaas_storage_networks") or context.get("iaas_management_networks", []),
+        "nfs_idmap_domain": context.get("iaas_nfs_domain", "localdomain"),
+    })
+    return nfs.section(settings, context.add)
 
 
 def _dhcpd(context, plan):

@@ -6,7 +6,8 @@
 Apache CloudStack 4.1.0 Installation Guide, section 4.5.6.
 
 exports() checks the declared exports with every broken rule at once; exports_file(),
-ports_conf() and lockd_conf() render what the nfs role writes.
+ports_conf() and lockd_conf() render what the nfs role writes; section() is the nfs part of a
+host's plan, which the role applies with service_files.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ VALUE_OPTIONS = frozenset(("fsid", "anonuid", "anongid", "sec", "refer", "replic
 OPPOSITES = (("rw", "ro"), ("sync", "async"), ("root_squash", "no_root_squash"), ("secure", "insecure"),
              ("subtree_check", "no_subtree_check"), ("hide", "nohide"))
 EVERYONE = "*"
+# An option's value (fsid=1, sec=krb5p:sys): nothing that could close the option list or start a line.
+OPTION_VALUE = re.compile(r"[A-Za-z0-9_.:/@-]+\Z")
+# An exported path: absolute, of the characters paths of storage use, no '.' or '..' component.
+EXPORT_PATH = re.compile(r"/(?!.*(^|/)\.{1,2}(/|$))[A-Za-z0-9_.@+/-]*\Z")
 
 # The fixed ports of the guide's /etc/sysconfig/nfs (section 4.5.6.2), as nfs.conf sections and
 # keys, so the firewall can restrict them (the iptables role's 'nfs' port set).
@@ -50,7 +55,10 @@ def _options(value, variable, errors):
     options = []
     for option in value:
         name, _equals, argument = str(option).partition("=")
-        if (argument and name not in VALUE_OPTIONS) or (not argument and name not in FLAG_OPTIONS):
+        if argument and not OPTION_VALUE.match(argument):
+            errors.append(AddressError(variable, value, "has %r, whose value is not one word of letters, digits "
+                                       "and _.:/@- (it lands inside an exports line)" % option))
+        elif (argument and name not in VALUE_OPTIONS) or (not argument and name not in FLAG_OPTIONS):
             errors.append(AddressError(variable, value, "has %r, which is not an export option of exports(5)"
                                        % option))
         options.append(str(option))
@@ -97,8 +105,9 @@ def exports(declared, clients, options=DEFAULT_OPTIONS):
             errors.append(AddressError(where, entry, "is not a mapping with a path"))
             continue
         path = entry.get("path")
-        if not isinstance(path, str) or not path.startswith("/") or re.search(r"\s", path) or "//" in path:
-            errors.append(AddressError(where + ".path", path, "is not an absolute path without blanks"))
+        if not isinstance(path, str) or not EXPORT_PATH.match(path) or "//" in path:
+            errors.append(AddressError(where + ".path", path, "is not an absolute path of letters, digits and _.@+-/ "
+                                                              "without '.' or '..' components"))
             continue
         path = path.rstrip("/") or "/"
         if path in result:
@@ -156,3 +165,88 @@ def lockd_sysctl_command():
     """The command giving a loaded lockd the same ports (it takes them when it next starts);
     sysctl -e: no fs.nfs keys while lockd is not loaded, and then the module file applies."""
     return ["sysctl", "-q", "-e", "-w"] + ["fs.nfs.%s=%d" % pair for pair in lockd_parameters()]
+
+
+# The role's options and their defaults (None: decided per host, see section()).
+OPTIONS = {
+    "nfs_exports": [{"path": "/export/primary"}, {"path": "/export/secondary"}],
+    "nfs_export_clients": None,
+    "nfs_export_options": list(DEFAULT_OPTIONS),
+    "nfs_exports_file": "/etc/exports.d/cloudstack.exports",
+    "nfs_ports_file": "/etc/nfs.conf.d/60-cloudstack.conf",
+    "nfs_lockd_file": "/etc/modprobe.d/privatecloud-iaas-lockd.conf",
+    "nfs_idmap_domain": None,
+    "nfs_packages": ["nfs-kernel-server"],
+    "nfs_service": "nfs-kernel-server",
+    "nfs_server_start": True,
+}
+IDMAPD_CONF = "/etc/idmapd.conf"
+# A file the role writes, or a word of a package or unit name.
+PATH = re.compile(r"/[A-Za-z0-9_.@+/-]*\Z")
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]*\Z")
+DOMAIN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\Z")
+
+
+def section(settings, add):
+    """The nfs part of a host's plan from the role's options (``settings``, clients and idmap domain
+    decided); ``add(variable, value, rule)`` records what is wrong. The exported directories, the
+    fixed ports (an nfs.conf drop-in checked by nfsconf, and lockd's module parameters where the
+    server runs), the NFSv4 id mapping domain, the exports (exportfs -ra, the previous ones put
+    back when it refuses a line), what their change obliges, and the server running."""
+    for name in ("nfs_exports_file", "nfs_ports_file", "nfs_lockd_file"):
+        if not isinstance(settings[name], str) or not PATH.match(settings[name]):
+            add(name, settings[name], "is not an absolute path of letters, digits and _.@+-/")
+    for name in ("nfs_service",):
+        if not isinstance(settings[name], str) or not NAME.match(settings[name]):
+            add(name, settings[name], "is not a unit name")
+    packages = settings["nfs_packages"]
+    if not isinstance(packages, list) or not all(isinstance(package, str) and NAME.match(package)
+                                                 for package in packages):
+        add("nfs_packages", packages, "is not a list of package names")
+        packages = []
+    domain = settings["nfs_idmap_domain"]
+    if not isinstance(domain, str) or not DOMAIN.match(domain):
+        add("nfs_idmap_domain", domain, "is not a domain name")
+    start = settings["nfs_server_start"]
+    if not isinstance(start, bool):
+        add("nfs_server_start", start, "is not a boolean")
+    try:
+        found = exports(settings["nfs_exports"], settings["nfs_export_clients"], settings["nfs_export_options"] or [])
+    except (AddressError, AddressErrors) as error:
+        for one in getattr(error, "errors", [error]):
+            add(one.variable, one.value, one.rule)
+        found = []
+    exports_file_path, ports, lockd = settings["nfs_exports_file"], settings["nfs_ports_file"], settings["nfs_lockd_file"]
+    service = settings["nfs_service"]
+    files = [{"path": ports, "content": ports_conf(),
+              # nfsconf reports a broken file on stderr but exits 0.
+              "validate": "/bin/sh -c '! nfsconf --file %s --dump 2>&1 >/dev/null | grep .'"}]
+    actions = []
+    if start is True:
+        # rpc.nfsd passes nfs.conf's lockd ports to the kernel; nfsdctl (Debian 13) does not. Only
+        # where the server runs: a container's lockd is its host's.
+        files.append({"path": lockd, "content": lockd_conf()})
+        actions.append({"name": "give lockd its ports", "command": lockd_sysctl_command(), "files": [lockd]})
+    files.append({"path": exports_file_path, "content": exports_file(found)})
+    # Kept on the host until done. lockd takes its ports when the server starts it again; statd reads
+    # its port when it starts; exportfs -r re-reads every exports file and drops what is no longer
+    # listed, and reports a refused line on stderr while it exits 0.
+    actions += [
+        {"name": "restart the NFS server", "service": service, "files": [ports] + ([lockd] if start is True else [])},
+        {"name": "restart the status monitor", "service": "rpc-statd", "files": [ports]},
+        {"name": "restart the NFSv4 id mapper", "service": "nfs-idmapd", "files": [IDMAPD_CONF]},
+        {"name": "load the exports", "command": ["exportfs", "-ra"], "files": [exports_file_path],
+         "fail_on_stderr": True, "revert_on_failure": True},
+    ]
+    directory = exports_file_path.rsplit("/", 1)[0] or "/"
+    return {
+        "exports": [path for path, _clients in found],
+        "packages": packages,
+        # The exported directories, and the exports file's (exportfs also reads /etc/exports, left alone).
+        "directories": [{"path": path} for path, _clients in found] + [{"path": directory}],
+        "files": files,
+        # In [General], where Debian's file has the commented '# Domain = localdomain' line.
+        "settings": [{"path": IDMAPD_CONF, "section": "General", "values": {"Domain": domain}}],
+        "actions": actions,
+        "units": [{"name": service, "enabled": True, "started": True}] if start is True else [],
+    }

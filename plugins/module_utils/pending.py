@@ -35,6 +35,7 @@ ACTION_OPTIONS = dict(
     command=dict(type="list", elements="str"),
     supersedes=dict(type="list", elements="str", default=[]),
     fail_on_stderr=dict(type="bool", default=False),
+    revert_on_failure=dict(type="bool", default=False),
 )
 
 
@@ -59,6 +60,7 @@ class Action:
         self.command = list(spec.get("command") or [])
         self.state = spec.get("state") or "restarted"
         self.fail_on_stderr = bool(spec.get("fail_on_stderr"))
+        self.revert_on_failure = bool(spec.get("revert_on_failure"))
 
     def fingerprint(self, read):
         """{path: digest or {key: value}} of the files as they are; ``read(path)`` is None when absent."""
@@ -205,11 +207,13 @@ def _not_ready(module, action):
     return None
 
 
-def do_owed(module, actions, records, predicted=None):
+def do_owed(module, actions, records, predicted=None, on_failure=None):
     """Does (in check mode, reports) the actions owed now and clears their records; fails the module on an action that fails.
 
     ``predicted``: in check mode, what this run would change per action (nothing is written, so the
-    records cannot show it). Returns {"actions": done, "left_undone": owed but not ready}.
+    records cannot show it). ``on_failure(action)``: for an action that reverts on failure, puts its
+    files back and returns what to add to the message. Returns {"actions": done, "left_undone":
+    owed but not ready}.
     """
     result = dict(actions=[], left_undone=[])
     owed, superseded = due(actions, records, read_text, predicted if module.check_mode else None)
@@ -221,7 +225,10 @@ def do_owed(module, actions, records, predicted=None):
         if not module.check_mode:
             rc, out, err = module.run_command(action.argv(module.get_bin_path("systemctl") or "systemctl"))
             if rc or (action.fail_on_stderr and err.strip()):
-                module.fail_json(msg="%s (%s) failed: %s" % (action.name, reason, (err or out).strip()),
+                reverted = on_failure(action) if on_failure and action.revert_on_failure else ""
+                if reverted:
+                    records.remove(action.name)
+                module.fail_json(msg="%s (%s) failed: %s%s" % (action.name, reason, (err or out).strip(), reverted),
                                  rc=rc, stdout=out, stderr=err, **result)
             records.remove(action.name)
         result["actions"].append(dict(name=action.name, reason=reason))

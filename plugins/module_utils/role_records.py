@@ -379,7 +379,7 @@ def part_owned(part):
     """What a role applying ``part`` of a host's plan owns, derived from the part itself (the
     arguments its apply calls are given): the files it writes or edits, its units, kernel settings,
     actions still owed, packages, owned chains, devices and addresses."""
-    files = [spec["path"] for spec in part.get("files") or ()] + [spec["path"] for spec in part.get("settings") or ()]
+    files = [spec["path"] for key in ("directories", "files", "settings") for spec in part.get(key) or ()]
     files += [path for path in [part.get("persist_path")] + list(part.get("copies") or ()) if path]
     owned = {
         "files": files + list(part.get("watched_files") or ()),

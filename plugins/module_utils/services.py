@@ -23,7 +23,7 @@ import ipaddress
 import os
 import pwd
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils import eucaconf, files, pending
+from ansible_collections.privatecloud.iaas.plugins.module_utils import eucaconf, files, inifile, pending
 from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
 
 PAST = {"enable": "enabled", "disable": "disabled", "start": "started", "stop": "stopped"}
@@ -40,11 +40,11 @@ def _attributes(spec):
     try:
         mode = int(spec["mode"], 8)
     except ValueError:
-        raise Failure("files[%s].mode: %r is not an octal mode" % (spec["path"], spec["mode"]))
+        raise Failure("%s: mode %r is not an octal mode" % (spec["path"], spec["mode"]))
     try:
         return mode, pwd.getpwnam(spec["owner"]).pw_uid, grp.getgrnam(spec["group"]).gr_gid
     except KeyError as error:
-        raise Failure("files[%s]: no such user or group on this host: %s" % (spec["path"], error))
+        raise Failure("%s: no such user or group on this host: %s" % (spec["path"], error))
 
 
 def serving_problems(interfaces, networks, addresses, variable="interfaces", absent_ok=False, planned=None):
@@ -102,6 +102,27 @@ class Service:
     def __init__(self, module, params):
         self.module, self.params = module, params
         self.diff = []
+        self.previous = {}
+
+    def revert(self, action):
+        """Puts back what this call changed of an action's files and runs the action again (the
+        daemon reads its previous files once more); returns what to add to the failure's message."""
+        restored = []
+        for path in action.files:
+            if path not in self.previous:
+                continue
+            content, attributes = self.previous[path]
+            if content is None:
+                files.remove(path)
+            else:
+                mode, uid, gid = attributes
+                files.replace(files.stage(path, content), path, mode, uid, gid)
+            restored.append(path)
+        if not restored:
+            return ""
+        rc, out, err = self.run(action.argv(self.module.get_bin_path("systemctl") or "systemctl"))
+        again = "" if rc == 0 else " (and it fails on them too: %s)" % (err or out).strip()
+        return "; the previous %s %s back%s" % (", ".join(restored), "is" if len(restored) == 1 else "are", again)
 
     def run(self, argv):
         return self.module.run_command(argv)
@@ -134,7 +155,20 @@ class Service:
             if found:
                 raise Failure("nothing was changed: %s" % "; ".join("%s: %r %s" % problem for problem in found))
 
-    # 2. Files, settings and kernel settings.
+    # 2. Directories, files, settings and kernel settings.
+    def directory_changes(self):
+        """The directories to make, or whose mode or owner to set: [(path, (mode, uid, gid))]."""
+        found = []
+        for spec in self.params["directories"]:
+            wanted = _attributes(spec)
+            now = files.attributes(spec["path"])
+            if now != wanted:
+                found.append((spec["path"], wanted))
+                self.diff.append(dict(before_header=spec["path"], after_header=spec["path"],
+                                      before="absent\n" if now is None else "directory, mode %04o, owner %d:%d\n" % now,
+                                      after="directory, mode %04o, owner %d:%d\n" % wanted))
+        return found
+
     def file_changes(self):
         """([spec whose content changes], [spec whose mode or owner alone does], [path to remove])."""
         content, attributes, absent = [], [], []
@@ -166,8 +200,11 @@ class Service:
         for spec in self.params["settings"]:
             before = files.read_text(spec["path"])
             try:
-                after, keys = eucaconf.plan(before or "", spec["values"], spec.get("owned") or ())
-            except eucaconf.ConfError as error:
+                if spec.get("section"):
+                    after, keys = inifile.plan(before or "", spec["section"], spec["values"])
+                else:
+                    after, keys = eucaconf.plan(before or "", spec["values"], spec.get("owned") or ())
+            except ValueError as error:
                 raise Failure("settings[%s]: %s" % (spec["path"], error))
             if keys:
                 changes.append((spec, after))
@@ -191,9 +228,17 @@ class Service:
                                   after="".join("%s = %s\n" % (name, self.params["sysctls"][name]) for name in found)))
         return found
 
+    def make_directories(self, changes):
+        for path, (mode, uid, gid) in changes:
+            if not os.path.isdir(path):
+                os.makedirs(path, mode)
+            os.chmod(path, mode)
+            os.chown(path, uid, gid)
+
     def write(self, content, attributes, absent, settings, sysctls, actions, records):
         """Every file staged and checked before any replaces a working one; then the actions' files
-        noted, the files put in place and removed, the kernel settings set."""
+        noted, the files put in place and removed, the kernel settings set. What each replaced or
+        removed file held before is kept (``previous``) for an action that reverts on failure."""
         staged = []
         try:
             for spec in content:
@@ -207,6 +252,8 @@ class Service:
                 os.remove(temporary)
             raise Failure(str(error))
         pending.record_before(actions, records, files.read_text)
+        self.previous = {path: (files.read_text(path), files.attributes(path))
+                         for path in [path for _temporary, path, _wanted in staged] + list(absent)}
         for temporary, path, (mode, uid, gid) in staged:
             files.replace(temporary, path, mode, uid, gid)
         for spec in attributes:
@@ -258,18 +305,21 @@ def apply(module):
     service = Service(module, params)
     service.check_requirements()
     ours = [unit["when_ours"] for unit in params["units"] if unit.get("when_ours") and _ours(unit["when_ours"])]
+    directories = service.directory_changes()
     content, attributes, absent = service.file_changes()
     settings, settings_changed = service.settings_changes()
     sysctls = service.sysctl_changes()
 
     records = pending.Records(params["record_directory"])
     if not module.check_mode:
+        service.make_directories(directories)
         service.write(content, attributes, absent, settings, sysctls, actions, records)
-    written = sorted(set(spec["path"] for spec in content + attributes) | set(settings_changed) | set(absent))
+    written = sorted(set(spec["path"] for spec in content + attributes) | set(settings_changed) | set(absent)
+                     | set(path for path, _wanted in directories))
 
     guess = predicted(actions, [spec["path"] for spec in content] + absent, settings_changed) if module.check_mode \
         else None
-    done = pending.do_owed(module, actions, records, guess)
+    done = pending.do_owed(module, actions, records, guess, on_failure=service.revert)
     if done["actions"]:
         service.diff.append(dict(before_header="pending actions", before="", after_header="pending actions",
                                  after="".join("%s: %s\n" % (action["name"], action["reason"])

@@ -66,8 +66,32 @@ options:
           - A command that checks the new content, C(%s) standing for a temporary copy of it;
             the file is not replaced when the command fails.
         type: str
+  directories:
+    description: Directories made where missing, their mode and owner kept as declared.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      path:
+        description: The directory; its parents are made too.
+        type: path
+        required: true
+      mode:
+        description: Its permissions, in octal.
+        type: str
+        default: "0755"
+      owner:
+        description: Its owner.
+        type: str
+        default: root
+      group:
+        description: Its group.
+        type: str
+        default: root
   settings:
-    description: Shell assignments (C(KEY="value")) set in a file the service shares with its package.
+    description:
+      - Shell assignments (C(KEY="value")) set in a file the service shares with its package, or with
+        O(settings[].section) the keys of one section of an INI file (C(Key = value)).
     type: list
     elements: dict
     default: []
@@ -80,8 +104,11 @@ options:
         description: The keys and their values; other lines of the file are kept as they are.
         type: dict
         required: true
+      section:
+        description: The INI section the keys are in (the file is then an INI file, not shell assignments).
+        type: str
       owned:
-        description: Further keys the caller owns; those not in O(settings[].values) are removed.
+        description: Further keys the caller owns; those not in O(settings[].values) are removed (shell assignments only).
         type: list
         elements: str
         default: []
@@ -264,8 +291,15 @@ def main():
             settings=dict(type="list", elements="dict", default=[], options=dict(
                 path=dict(type="path", required=True),
                 values=dict(type="dict", required=True),
+                section=dict(type="str"),
                 owned=dict(type="list", elements="str", default=[]),
                 validate=dict(type="str"),
+            )),
+            directories=dict(type="list", elements="dict", default=[], options=dict(
+                path=dict(type="path", required=True),
+                mode=dict(type="str", default="0755"),
+                owner=dict(type="str", default="root"),
+                group=dict(type="str", default="root"),
             )),
             requires=dict(type="dict", options=dict(
                 executables=dict(type="dict", default={}),

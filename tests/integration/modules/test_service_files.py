@@ -181,3 +181,52 @@ def test_an_interface_without_a_servable_address_fails_before_anything_is_writte
     assert predicted["changed"] is True and predicted["written"] == [str(conf)] and not conf.exists()
     served = namespace.module(listen={"interfaces": ["d0"], "networks": ["10.9.0.0/24"]}, files=files)
     assert served["changed"] is True and conf.read_text() == "served\n"
+
+
+def test_an_action_that_reverts_puts_the_previous_file_back_and_does_it_again(host):
+    # The "daemon" refuses a file holding 'bad' (as exportfs does a line it cannot read, exit 0 and
+    # stderr): the previous file comes back and is loaded again.
+    host.conf.write_text("setting = good\n")
+    load = {"name": "load the file", "files": [str(host.conf)], "fail_on_stderr": True, "revert_on_failure": True,
+            "command": ["/bin/sh", "-c", "echo load >> %s; if grep -q bad %s; then echo refused >&2; fi"
+                        % (host.log, host.conf)]}
+    done = host.run(files=[host.conf_spec("setting = bad\n")], actions=[load])
+    assert done.get("failed") is True, done
+    assert "load the file" in done["msg"] and "refused" in done["msg"], done["msg"]
+    assert "the previous %s is back" % host.conf in done["msg"], done["msg"]
+    assert host.conf.read_text() == "setting = good\n"
+    # Loaded twice: the refused file, then the previous one; nothing is owed afterwards.
+    assert host.ran() == ["load", "load"]
+    assert host.run(files=[host.conf_spec("setting = good\n")], actions=[load])["changed"] is False
+
+
+def test_a_file_declared_absent_goes_only_when_the_collection_wrote_it(host, tmp_path):
+    ours, theirs = tmp_path / "ours.conf", tmp_path / "theirs.conf"
+    ours.write_text("# Managed by privatecloud.iaas (dhcpd role)\nsubnet\n")
+    theirs.write_text("# the admin's own\nsubnet\n")
+    marker = "# Managed by privatecloud.iaas"
+    arguments = dict(files=[{"path": str(ours), "state": "absent", "ours": marker},
+                            {"path": str(theirs), "state": "absent", "ours": marker}])
+    predicted = host.run(check=True, **arguments)
+    assert (predicted["changed"], predicted["removed"], ours.exists()) == (True, [str(ours)], True)
+    done = host.run(**arguments)
+    assert done["removed"] == [str(ours)] and not ours.exists() and theirs.exists()
+    assert host.run(**arguments)["changed"] is False
+
+
+def test_directories_ini_keys_and_what_the_host_must_have(host, tmp_path):
+    idmapd = tmp_path / "idmapd.conf"
+    idmapd.write_text("[General]\n\nVerbosity = 0\n# Domain = localdomain\n\n[Mapping]\nNobody-User = nobody\n")
+    exported = tmp_path / "export" / "primary"
+    arguments = dict(directories=[{"path": str(exported), "mode": "0750", "owner": _me(), "group": _my_group()}],
+                     settings=[{"path": str(idmapd), "section": "General", "values": {"Domain": "cloud.example.org"}}])
+    done = host.run(**arguments)
+    assert done["changed"] is True and exported.is_dir() and exported.stat().st_mode & 0o777 == 0o750
+    assert idmapd.read_text() == ("[General]\n\nVerbosity = 0\nDomain = cloud.example.org\n\n[Mapping]\n"
+                                  "Nobody-User = nobody\n")
+    assert host.run(**arguments)["changed"] is False
+    missing = host.run(requires={"executables": {str(tmp_path / "no-dhcpd"): "vnet_dhcpdaemon"},
+                                 "users": {"no-such-user-here": "vnet_dhcpuser"}}, **arguments)
+    assert missing.get("failed") is True
+    assert missing["msg"] == ("nothing was changed: vnet_dhcpdaemon: %s is not an executable on this host; "
+                              "vnet_dhcpuser: no user no-such-user-here exists on this host" % (tmp_path / "no-dhcpd"))

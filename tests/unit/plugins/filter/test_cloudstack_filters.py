@@ -25,17 +25,6 @@ def test_errors_name_the_filter_and_the_variable(name, args, message):
         FILTERS[name](*args)
 
 
-def test_the_nfs_filters_wrap_exports_and_ports():
-    from ansible_collections.privatecloud.iaas.plugins.filter.nfs import FilterModule as NfsFilters
-
-    filters = NfsFilters().filters()
-    assert filters["nfs_exports"]([{"path": "/export/primary"}], ["10.0.0.0/24"]) == (
-        "/export/primary 10.0.0.0/24(rw,async,no_root_squash,no_subtree_check)\n")
-    assert filters["nfs_ports_conf"](None).startswith("[lockd]\nport = 32803\n")
-    with pytest.raises(AnsibleFilterError, match=r"nfs_exports: nfs_exports\[0\].path: 'relative'"):
-        filters["nfs_exports"]([{"path": "relative"}], ["10.0.0.0/24"])
-
-
 def test_the_set_up_command_lines_as_lists():
     assert FILTERS["cloudstack_setup_databases_argv"]("db1", "pw", deploy_as=["root", "rpw"], region_id=1) == [
         "cloudstack-setup-databases", "cloud:pw@db1", "--deploy-as=root:rpw", "-e", "file", "-m", "password",

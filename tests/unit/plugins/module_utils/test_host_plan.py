@@ -434,7 +434,8 @@ def cloudstack_plans(extra=None, groups=None):
     for host, more in (extra or {}).items():
         variables.setdefault(host, {}).update(more)
     return plans(groups or CLOUDSTACK_GROUPS, variables,
-                 common={"iaas_platform": "cloudstack", "db_root_password": "x"})
+                 common={"iaas_platform": "cloudstack", "db_root_password": "x",
+                         "iaas_storage_networks": ["192.0.2.0/24"]})
 
 
 def test_each_cloudstack_host_kind_gets_its_port_sets():
@@ -456,7 +457,7 @@ def test_the_first_management_server_deploys_to_the_database_primary():
 def test_database_servers_of_two_releases_are_refused_on_each():
     variables = {"mgmt1": {"cloudstack_zones": [ZONE]}, "kvm1": {"bridge_interfaces": CLOUD_BRIDGES},
                  "db1": {"db_replication_password": "x"}, "db2": {"db_replication_password": "x"}}
-    common = {"iaas_platform": "cloudstack", "db_root_password": "x"}
+    common = {"iaas_platform": "cloudstack", "db_root_password": "x", "iaas_storage_networks": ["192.0.2.0/24"]}
     mixed = problems_of(CLOUDSTACK_GROUPS, variables, common,
                         releases={"db1": "Debian 12", "db2": "Debian 13", "mgmt1": "Debian 12"})
     assert mixed == ["%s: groups.db: {'db1': 'Debian 12', 'db2': 'Debian 13'} mixes releases: the database servers "
@@ -514,7 +515,7 @@ def test_a_management_server_that_is_also_a_kvm_host_is_colocated():
 def test_a_database_or_storage_host_without_a_platform_is_a_cloudstack_one():
     # Without a front-end, the hosts follow the time servers the inventory names.
     found = plans({"db": ["db1"], "nfs": ["nfs1"]}, {"nfs1": {"nfs_firewall": False}},
-                  common={"ntp_servers": ["192.0.2.123"]})
+                  common={"ntp_servers": ["192.0.2.123"], "nfs_export_clients": ["192.0.2.0/24"]})
     assert (found["db1"]["platform"], found["nfs1"]["platform"]) == ("cloudstack", "cloudstack")
     assert found["nfs1"]["firewall"]["services"] == []
 
