@@ -11,7 +11,7 @@ pin every argument.
 
 from __future__ import annotations
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import ipv4_cidr
+from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError, ipv4_cidr
 from ansible_collections.privatecloud.iaas.plugins.module_utils.cloudstack import (
     CONNECTIONS_PER_MANAGEMENT_SERVER,
     ENCRYPTION_TYPES,
@@ -27,8 +27,8 @@ SYSTEMVM_TEMPLATES = {
 SYSTEMVM_SCRIPT = "/usr/share/cloudstack-common/scripts/storage/secondary/cloud-install-sys-tmplt"
 
 
-class InstallError(ValueError):
-    """A setting the installation step cannot take; the message names it."""
+class InstallError(AddressError):
+    """A setting the installation step cannot take: its variable, its value and the rule."""
 
 
 def mysqld_settings(management_servers, server_id=None, bind_address=None, max_connections=None,
@@ -42,8 +42,8 @@ def mysqld_settings(management_servers, server_id=None, bind_address=None, max_c
     needed = CONNECTIONS_PER_MANAGEMENT_SERVER * count
     connections = needed if max_connections is None else int(max_connections)
     if connections < needed:
-        raise InstallError("db_max_connections: %d is below %d: %d for each of the %d management servers"
-                           % (connections, needed, CONNECTIONS_PER_MANAGEMENT_SERVER, count))
+        raise InstallError("db_max_connections", connections, "is below %d: %d for each of the %d management servers"
+                           % (needed, CONNECTIONS_PER_MANAGEMENT_SERVER, count))
     settings = [("innodb_rollback_on_timeout", "1"), ("innodb_lock_wait_timeout", "600"),
                 ("max_connections", str(connections)), ("log-bin", log_bin), ("binlog-format", binlog_format)]
     if server_id is not None:
@@ -67,8 +67,7 @@ def setup_databases_argv(db_host, db_password, encryption_type="file", managemen
     the others configure the client without it. ``region_id`` only for a region other than 1.
     """
     if encryption_type not in ENCRYPTION_TYPES:
-        raise InstallError("cloudstack_encryption_type: %r is not one of %s" % (encryption_type,
-                                                                                ", ".join(ENCRYPTION_TYPES)))
+        raise InstallError("cloudstack_encryption_type", encryption_type, "is not one of %s" % ", ".join(ENCRYPTION_TYPES))
     argv = [command, "%s:%s@%s" % (db_user, db_password or "", db_host)]
     if deploy_as:
         argv.append("--deploy-as=%s:%s" % tuple(deploy_as))
@@ -88,12 +87,13 @@ def systemvm_template_argv(hypervisor, mount_point="/mnt/secondary", url=None, l
     ``local_file`` replaces the download for a site without the Internet.
     """
     if hypervisor not in SYSTEMVM_TEMPLATES:
-        raise InstallError("hypervisor: %r is not one of %s" % (hypervisor, ", ".join(sorted(SYSTEMVM_TEMPLATES))))
+        raise InstallError("hypervisor", hypervisor, "is not one of %s" % ", ".join(sorted(SYSTEMVM_TEMPLATES)))
     argv = [script, "-m", mount_point]
     argv += ["-f", local_file] if local_file else ["-u", url or SYSTEMVM_TEMPLATES[hypervisor]]
     argv += ["-h", hypervisor]
     if encryption_type == "web" and not secret_key:
-        raise InstallError("cloudstack_mgmt_key: the 'web' encryption type needs the key for the template (-s)")
+        raise InstallError("cloudstack_mgmt_key", "(not set)", "is needed: the 'web' encryption type needs the key "
+                                                               "for the template (-s)")
     if secret_key:
         argv += ["-s", secret_key]
     if force:

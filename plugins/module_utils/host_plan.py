@@ -22,6 +22,7 @@ import itertools
 from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     cloudstack,
     cloudstack_install,
+    database,
     dataplane,
     dhcpd,
     eucalyptus,
@@ -63,9 +64,10 @@ PRELOAD = "etc/eucalyptus/iptables-preload"
 DB_PROPERTIES = "/etc/cloudstack/management/db.properties"
 DOMAIN = "cloud.internal"
 # The parts of the plan a role applies, and the role (whose record keeps what it was applied from).
-ROLE_PARTS = (("firewall", "iptables"), ("dhcpd", "dhcpd"), ("ntp", "ntp"), ("nfs", "nfs"))
+ROLE_PARTS = (("firewall", "iptables"), ("dhcpd", "dhcpd"), ("ntp", "ntp"), ("nfs", "nfs"), ("db", "db"))
 # Each role's options, as the plan reads them, with their defaults (None: decided per host).
-ROLE_OPTIONS = {"iptables": firewall.OPTIONS, "dhcpd": dhcpd.OPTIONS, "ntp": ntp.OPTIONS, "nfs": nfs.OPTIONS}
+ROLE_OPTIONS = {"iptables": firewall.OPTIONS, "dhcpd": dhcpd.OPTIONS, "ntp": ntp.OPTIONS, "nfs": nfs.OPTIONS,
+                "db": database.OPTIONS}
 # The tag of the documents' VLAN-clean test (they use 10); preflight_vlan_id in the inventory.
 PREFLIGHT_VLAN_ID = 10
 
@@ -175,6 +177,7 @@ PART_NEEDS = {
     "dhcpd": ("host", "dataplane", "interfaces"),
     "ntp": ("host",),
     "nfs": ("host",),
+    "db": ("host",),
 }
 
 
@@ -217,6 +220,8 @@ def plan_host(host, inventory, problems, code="", found=None):
     plan["ntp"] = _ntp(context)
     context.deciding("nfs")
     plan["nfs"] = _nfs(context)
+    context.deciding("db")
+    plan["db"] = _db(context)
     context.deciding("dhcpd")
     plan["dhcpd"] = _dhcpd(context, plan)
     context.deciding("firewall")
@@ -402,8 +407,12 @@ def _is_ipv4(value):
     return True
 
 
-def _address(inventory, host):
-    return inventory.variables(host).get("ansible_host") or host
+def _address(inventory, host, facts_first=False):
+    """Where a host is reached: ansible_host, else its name. With ``facts_first``, the address of its
+    default route's interface comes first when its facts were read: the one its peers on the LAN
+    reach it at, where ansible_host names a container or a jump."""
+    found = ((inventory.facts(host).get("default_ipv4") or {}).get("address")) if facts_first else None
+    return found or inventory.variables(host).get("ansible_host") or host
 
 
 def _cluster_keys(context, mode):
@@ -433,8 +442,9 @@ def _cloudstack(context):
     if context.host in databases:
         _check_database_releases(context, databases)
     return {
-        # The database the management servers deploy to: the primary, else a local one.
+        # The database the management servers deploy to: the primary, else a local one, and its socket.
         "db_primary": primary or context.host,
+        "db_socket": inventory.variables(primary or context.host).get("db_socket") or database.OPTIONS["db_socket"],
         "db_local": (primary or context.host) == context.host,
         # The first management server deploys the schema; the others only configure their client.
         "first_management_server": bool(management) and management[0] == context.host,
@@ -653,6 +663,39 @@ def _nfs(context):
         "nfs_idmap_domain": context.get("iaas_nfs_domain", "localdomain"),
     })
     return nfs.section(settings, context.add)
+
+
+def _db(context):
+    """The db part (database.section) of a database server (group db, or a host given db_* options):
+    the role's options as the host has them, else the primary (db_replication_primary, else the
+    first of group db), the other database servers its replicas, each server's id its place in the
+    group, the address beyond loopback when a management server or a replica is on another host,
+    the root account for the management networks while a management server deploys from another
+    host, the replication account for the database networks."""
+    if "db" not in context.groups and not any(name in context.variables for name in database.OPTIONS):
+        return None
+    inventory = context.inventory
+    databases = inventory.group("db") or [context.host]
+    entries = {host: {"groups": inventory.groups_of(host), "vars": inventory.variables(host)} for host in databases}
+    primary = cloudstack_install.database_roles(entries)[0] or databases[0]
+    primary = context.get("db_replication_primary", primary)
+    remote_management = [host for host in inventory.group("frontend") if host != context.host]
+    remote_clients = remote_management + [host for host in databases if host != context.host]
+    management = context.get("iaas_management_networks", [])
+    settings = context.options(database.OPTIONS, {
+        "db_management_servers": len(inventory.group("frontend")),
+        "db_server_id": databases.index(context.host) + 1 if context.host in databases else 1,
+        "db_bind_address": "0.0.0.0" if remote_clients else "127.0.0.1",
+        "db_remote_root": bool(remote_management),
+        "db_remote_root_networks": management,
+        "db_replication_primary": primary,
+        "db_replication_networks": context.get("iaas_database_networks") or management,
+        "db_replication_primary_address": _address(inventory, primary, facts_first=True),
+    })
+    replicas = [host for host in databases if host != settings["db_replication_primary"]]
+    hostname = inventory.facts(context.host).get("hostname")
+    return database.section(settings, context.host, replicas, hostname, inventory.release(context.host), context.add,
+                            remote_management)
 
 
 def _dhcpd(context, plan):
