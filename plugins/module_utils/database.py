@@ -110,8 +110,8 @@ def section(settings, host, replicas, hostname, release, add, remote_management=
             "root_hosts": root_hosts,
             "replication_user": user,
             "replication_hosts": replication_hosts,
-            "declared": ["root@%s" % name for name in local_root + root_hosts]
-                        + ["%s@%s" % (user, name) for name in replication_hosts],
+            "declared": (["root@%s" % name for name in local_root + root_hosts]
+                         + ["%s@%s" % (user, name) for name in replication_hosts]),
             "replication_tls": REPLICATION_TLS.get(release, True),
         },
         "replica": {"primary": settings["db_replication_primary"],

@@ -28,6 +28,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     eucalyptus,
     firewall,
     netconf,
+    network,
     nfs,
     ntp,
     releases,
@@ -64,10 +65,11 @@ PRELOAD = "etc/eucalyptus/iptables-preload"
 DB_PROPERTIES = "/etc/cloudstack/management/db.properties"
 DOMAIN = "cloud.internal"
 # The parts of the plan a role applies, and the role (whose record keeps what it was applied from).
-ROLE_PARTS = (("firewall", "iptables"), ("dhcpd", "dhcpd"), ("ntp", "ntp"), ("nfs", "nfs"), ("db", "db"))
+ROLE_PARTS = (("vlan", "vlan"), ("bridge", "bridge"), ("firewall", "iptables"), ("dhcpd", "dhcpd"), ("ntp", "ntp"),
+              ("nfs", "nfs"), ("db", "db"))
 # Each role's options, as the plan reads them, with their defaults (None: decided per host).
-ROLE_OPTIONS = {"iptables": firewall.OPTIONS, "dhcpd": dhcpd.OPTIONS, "ntp": ntp.OPTIONS, "nfs": nfs.OPTIONS,
-                "db": database.OPTIONS}
+ROLE_OPTIONS = {"vlan": network.VLAN_OPTIONS, "bridge": network.BRIDGE_OPTIONS, "iptables": firewall.OPTIONS,
+                "dhcpd": dhcpd.OPTIONS, "ntp": ntp.OPTIONS, "nfs": nfs.OPTIONS, "db": database.OPTIONS}
 # The tag of the documents' VLAN-clean test (they use 10); preflight_vlan_id in the inventory.
 PREFLIGHT_VLAN_ID = 10
 
@@ -173,6 +175,8 @@ class _Context:
 # What each part of the plan is decided from, besides itself: a role used on its own fails on the
 # problems of these parts only (the Eucalyptus keys of a front-end do not stop its firewall).
 PART_NEEDS = {
+    "vlan": ("host", "dataplane", "interfaces"),
+    "bridge": ("host", "dataplane", "interfaces"),
     "firewall": ("host", "dataplane", "interfaces"),
     "dhcpd": ("host", "dataplane", "interfaces"),
     "ntp": ("host",),
@@ -216,6 +220,7 @@ def plan_host(host, inventory, problems, code="", found=None):
     if plan["eucalyptus"] and plan["eucalyptus"]["dataplane"]:
         plan["eucalyptus"]["dataplane"]["addresses"] = _dataplane_addresses(context, plan)
     _hold_dataplane_networks(context, plan)
+    plan["vlan"], plan["bridge"] = _network_parts(context, plan)
     context.deciding("ntp")
     plan["ntp"] = _ntp(context)
     context.deciding("nfs")
@@ -248,9 +253,6 @@ def plan_inventory(inventory, problems, warnings=None):
         if plan["eucalyptus"]:
             warnings.extend("%s: %s" % (host, warning) for warning in plan["eucalyptus"]["dataplane_warnings"])
         variables = inventory.variables(host)
-        for variable, value, rule in netconf.check_declaration(variables.get("bridge_interfaces"),
-                                                               variables.get("vlan_interfaces")):
-            problems.add(host, variable, value, rule)
         entry = {"groups": inventory.groups_of(host), "vars": variables}
         uses_vnet = any(name.startswith("vnet_") for name in variables)
         if plan["platform"] == "eucalyptus" or (plan["platform"] is None and uses_vnet):
@@ -537,6 +539,23 @@ def _interfaces(context, plan):
         "vxlans": [{key: tunnel[key] for key in ("name", "id", "local", "peers")} for tunnel in tunnels],
         "vlan_8021q": bool(vlans) or (euca.get("nc", False) and euca.get("mode") in VLAN_MODES),
     }
+
+
+def _network_parts(context, plan):
+    """The vlan and bridge parts (network.parts): every device of the host in one ordered list, with
+    the roles' options (vlan_*, bridge_*) as the host has them; 802.1Q support where there are VLAN
+    devices or a MANAGED node's NC makes them."""
+    interfaces = plan["interfaces"]
+    tunnels = context.get("vlan_tunnels", [])
+    tunnels = list(tunnels) if isinstance(tunnels, list) else []
+    vxlans = tunnels + interfaces["vxlans"]
+    # The inventory's own declarations (what the plan adds to them is its own to get right).
+    for variable, value, rule in netconf.check_declaration(context.get("bridge_interfaces"),
+                                                           context.get("vlan_interfaces"), tunnels):
+        context.add(variable, value, rule)
+    return network.parts(interfaces["vlans"], vxlans, interfaces["bridges"],
+                         context.options(network.VLAN_OPTIONS, {"vlan_8021q": interfaces["vlan_8021q"]}),
+                         context.options(network.BRIDGE_OPTIONS), context.inventory.facts(context.host), context.add)
 
 
 def _group_devices(context, plan):

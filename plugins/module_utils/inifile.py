@@ -5,7 +5,8 @@
 
 The key's line in the section - set, or commented out as the shipped file has it - takes the value;
 a key the section does not have goes right below its header, and a missing section is added at the
-end. Every other line is kept as it is.
+end. Section "" is the file's own keys before any header (libvirtd.conf, qemu.conf, which have no
+sections); a key it does not have goes at the end of those. Every other line is kept as it is.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ _KEY = r"^\s*#?\s*%s\s*="
 
 def parse(text, section):
     """{key: value} of ``section`` (the last assignment of a key wins)."""
-    found, inside = {}, False
+    found, inside = {}, section == ""
     for line in (text or "").splitlines():
         header = SECTION.match(line)
         if header:
@@ -40,14 +41,20 @@ def plan(text, section, values):
     if not changes:
         return text, {}
     lines = (text or "").splitlines()
-    start = next((index for index, line in enumerate(lines)
-                  if SECTION.match(line) and SECTION.match(line).group(1).strip() == section), None)
+    if section == "":
+        start = -1
+        end = next((index for index, line in enumerate(lines) if SECTION.match(line)), len(lines))
+    else:
+        start = next((index for index, line in enumerate(lines)
+                      if SECTION.match(line) and SECTION.match(line).group(1).strip() == section), None)
+        end = None
     if start is None:
         if lines and lines[-1].strip():
             lines.append("")
         lines += ["[%s]" % section] + ["%s = %s" % (key, values[key]) for key in values]
         return "\n".join(lines) + "\n", changes
-    end = next((index for index in range(start + 1, len(lines)) if SECTION.match(lines[index])), len(lines))
+    if end is None:
+        end = next((index for index in range(start + 1, len(lines)) if SECTION.match(lines[index])), len(lines))
     for key in changes:
         pattern = re.compile(_KEY % re.escape(key))
         found = [index for index in range(start + 1, end) if pattern.match(lines[index])]
@@ -56,6 +63,7 @@ def plan(text, section, values):
         if set_lines or found:
             lines[(set_lines or found)[-1 if set_lines else 0]] = "%s = %s" % (key, values[key])
         else:
-            lines.insert(start + 1, "%s = %s" % (key, values[key]))
+            # Below the section's header; the file's own keys at the end of them.
+            lines.insert(end if section == "" else start + 1, "%s = %s" % (key, values[key]))
             end += 1
     return "\n".join(lines) + "\n", changes

@@ -15,6 +15,10 @@ ROLLBACK_OPTIONS = dict(
 )
 
 
+class BatchError(Exception):
+    """An ip -batch that failed; the message says why."""
+
+
 class IpRoute:
     """iproute2 on the managed host, through an AnsibleModule."""
 
@@ -40,6 +44,26 @@ class IpRoute:
     def snapshot(self):
         """(links, addresses, routes) of the host now."""
         return self.links(), self.addresses(), self.routes()
+
+    def run_batch(self, commands, snapshot, touched, explain=None):
+        """Run the commands as one batch; return the lines that put the ``touched`` interfaces back
+        as ``snapshot`` shows them. Raises BatchError (``explain(stderr)`` may word it plainer)."""
+        rc, out, err = self.module.run_command([self.ip, "-batch", "-"], data="\n".join(commands) + "\n")
+        if rc:
+            raise BatchError((explain and explain(err)) or "ip -batch failed: %s" % err.strip())
+        return restore_commands(list(touched), snapshot, self.snapshot())
+
+    def arm_rollback(self, undo, timeout, journal, previous_files=None):
+        """Put ``undo`` first in the journal, arming its timer; returns the cookie to remove to keep
+        the change. ``previous_files`` ({path: content, or None}) are put back with it. Fails the
+        module when no timer could be left on the host."""
+        if previous_files:
+            Journal(journal).keep_files(previous_files)
+        cookie, error = Journal(journal).record(self.module, self.ip, undo, timeout)
+        if error:
+            self.module.fail_json(msg="the change is made but no rollback timer could be left on the host",
+                                  rc=error[0], stdout=error[1], stderr=error[2], rollback_commands=undo)
+        return cookie
 
     def apply(self, commands, before, after, describe, explain=None, snapshot=None, touched=(), then=()):
         """Run the commands as one batch (not in check mode) and exit with changed, commands and diff.

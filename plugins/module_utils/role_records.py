@@ -387,6 +387,8 @@ def part_owned(part):
         "sysctls": sorted(part.get("sysctls") or {}),
         "pending": [action["name"] for action in part.get("actions") or ()],
         "packages": list(part.get("packages") or ()),
+        "links": list(part.get("links") or ()),
+        "fdb": list(part.get("fdb") or ()),
     }
     if part.get("tables") is not None:
         owned["iptables"] = {"prefix": part["prefix"], "tables": sorted(part["tables"])}

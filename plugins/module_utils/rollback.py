@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 import shlex
+import tempfile
 
+from ansible_collections.privatecloud.iaas.plugins.module_utils import files
 from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import route_command
 
 DIRECTORY = "/run/privatecloud-iaas"
@@ -108,20 +110,45 @@ def start_timer(module, timeout, cookie, command, cleanup=()):
     moment either wins (no rollback) or finds it gone (rolled back), never both.
     """
     claimed = cookie + ".fired"
-    files = " ".join(shlex.quote(path) for path in (cookie, claimed) + tuple(cleanup))
-    timer = "sleep %d; if mv %s %s 2>/dev/null; then %s; fi; rm -f %s" % (
-        int(timeout), shlex.quote(cookie), shlex.quote(claimed), command, files)
+    leftovers = " ".join(shlex.quote(path) for path in (cookie, claimed) + tuple(cleanup))
+    timer = "sleep %d; if mv %s %s 2>/dev/null; then %s; fi; rm -rf %s" % (
+        int(timeout), shlex.quote(cookie), shlex.quote(claimed), command, leftovers)
     return module.run_command([module.get_bin_path("setsid", required=True), "--fork", "/bin/sh", "-c",
                                "exec </dev/null >/dev/null 2>&1; " + timer])
 
 
 class Journal:
-    """The ip -batch lines that undo this run's interface changes, newest first, under one timer."""
+    """What undoes this run's interface changes, newest first, under one timer: the ip -batch lines,
+    and the files (the boot files written with the change) put back as they were."""
 
     def __init__(self, name, directory=DIRECTORY):
         self.directory = directory
         self.path = os.path.join(directory, "%s.batch" % name)
         self.cookie = os.path.join(directory, "%s.cookie" % name)
+        self.restore = os.path.join(directory, "%s.restore" % name)
+        self.backups = os.path.join(directory, "%s.files" % name)
+
+    def _prepend(self, path, lines, armed):
+        recorded = ""
+        if armed and os.path.exists(path):
+            with open(path) as stream:
+                recorded = stream.read()
+        files.write(path, "".join(line + "\n" for line in lines) + recorded, mode=0o600)
+
+    def keep_files(self, previous):
+        """Back up what each file held before this change ({path: content, or None where there was
+        none}); the timer puts them back after the ip lines."""
+        os.makedirs(self.backups, 0o700, exist_ok=True)
+        lines = []
+        for path, content in sorted(previous.items()):
+            if content is None:
+                lines.append("rm -f %s" % shlex.quote(path))
+                continue
+            handle, backup = tempfile.mkstemp(dir=self.backups)
+            with os.fdopen(handle, "w") as stream:
+                stream.write(content)
+            lines.append("cat %s > %s" % (shlex.quote(backup), shlex.quote(path)))
+        self._prepend(self.restore, lines, os.path.exists(self.cookie))
 
     def record(self, module, ip_bin, commands, timeout):
         """Put ``commands`` before those already recorded; arm the timer on the first record.
@@ -130,18 +157,14 @@ class Journal:
         """
         os.makedirs(self.directory, 0o700, exist_ok=True)
         armed = os.path.exists(self.cookie)
-        recorded = ""
-        if armed and os.path.exists(self.path):
-            with open(self.path) as stream:
-                recorded = stream.read()
-        with open(self.path + ".new", "w") as stream:
-            stream.write("".join(line + "\n" for line in commands) + recorded)
-        os.rename(self.path + ".new", self.path)
+        self._prepend(self.path, commands, armed)
         if armed:
             return self.cookie, None
         with open(self.cookie, "w") as stream:
             stream.write("remove this file to keep the interface changes\n")
         # -force: one line that no longer applies must not stop the lines after it.
-        result = start_timer(module, timeout, self.cookie, "%s -force -batch %s" % (
-            shlex.quote(ip_bin), shlex.quote(self.path)), cleanup=(self.path,))
+        command = "%s -force -batch %s; if [ -f %s ]; then /bin/sh %s; fi" % (
+            shlex.quote(ip_bin), shlex.quote(self.path), shlex.quote(self.restore), shlex.quote(self.restore))
+        result = start_timer(module, timeout, self.cookie, command,
+                             cleanup=(self.path, self.restore, self.backups))
         return self.cookie, (result if result[0] else None)

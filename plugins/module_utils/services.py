@@ -200,7 +200,7 @@ class Service:
         for spec in self.params["settings"]:
             before = files.read_text(spec["path"])
             try:
-                if spec.get("section"):
+                if spec.get("section") is not None:
                     after, keys = inifile.plan(before or "", spec["section"], spec["values"])
                 else:
                     after, keys = eucaconf.plan(before or "", spec["values"], spec.get("owned") or ())

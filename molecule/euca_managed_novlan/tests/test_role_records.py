@@ -77,8 +77,9 @@ def test_only_the_roles_whose_state_drifted_run_in_full(repaired):
 def test_the_drift_is_put_right(repaired):
     before, run, _after = repaired
     changed = changes(run, "novlan-fe")
-    assert "Keep chrony running and enabled at boot" in changed
-    assert "Configure dhcpd, restart it if its files changed, keep it running and enabled at boot" in changed
+    assert "Configure chrony, restart it if its file changed, keep it running and enabled at boot" in changed
+    assert "Configure dhcpd, restart it if its files changed, keep it running (or off, where it does not serve)" \
+        in changed
     assert "Apply the owned chains, and end the connections the front-end's data plane no longer allows" in changed
     assert FRONTEND.service("chrony").is_running
     assert FRONTEND.file("/etc/dhcp/dhcpd.conf").content_string == before["dhcpd.conf"]

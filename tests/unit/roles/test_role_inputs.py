@@ -98,7 +98,7 @@ def gated_roles():
 
 
 def test_the_cloud_roles_keep_records():
-    assert gated_roles() == ["bridge", "frontend", "node", "vlan"]
+    assert gated_roles() == ["frontend", "node"]
 
 
 @pytest.mark.parametrize("role", gated_roles())

@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A host's network devices: the vlan and bridge parts of its plan.
+
+The plan decides the host's devices from every source (the bridges and VLAN devices the inventory
+declares, a node's VM bridge, the data plane's group devices and tunnels) as one ordered list -
+VLAN devices, VXLAN devices, bridges, the order they are made in. Each role's part holds the whole
+list and the kinds it applies (the vlan role its VLAN and VXLAN devices, the bridge role its
+bridges) with the interfaces module, the boot files' format of the host, the packages, and what its
+record watches.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.devices import MODULES_LOAD
+from ansible_collections.privatecloud.iaas.plugins.module_utils.releases import variant
+
+BRIDGE_OPTIONS = {
+    "bridge_interfaces": [],
+    "bridge_persist": True,
+    "bridge_rollback_timeout": 120,
+    "bridge_confirm_timeout": 30,
+}
+VLAN_OPTIONS = {
+    "vlan_interfaces": [],
+    "vlan_tunnels": [],
+    "vlan_8021q": None,
+    "vlan_persist": True,
+    "vlan_rollback_timeout": 120,
+    "vlan_confirm_timeout": 30,
+}
+DISTRIBUTIONS = {
+    "Debian": {
+        "format": "ifupdown",
+        # ifupdown reads the files; bridge-utils gives it its bridge_* options and brctl; the DHCP
+        # client ifupdown runs for a bridge by DHCP (on Debian 13, dhcpcd); vlan adds the 802.1Q tools.
+        "bridge_packages": ["ifupdown", "bridge-utils", "dhcpcd-base"],
+        "vlan_packages": ["ifupdown", "vlan"],
+        # The roles' files, which their records compare: the file that reads the directory (the
+        # bridge role's: it changes it after the vlan role, in the same run) and each role's own,
+        # by their boot-order weight (module_utils/netconf.py).
+        "bridge_files": ["/etc/network/interfaces", "/etc/network/interfaces.d/20-*",
+                         "/etc/network/interfaces.d/60-*"],
+        "vlan_files": ["/etc/network/interfaces.d/40-*", "/etc/network/interfaces.d/50-*"],
+    },
+    # Debian 12: ifupdown runs ISC dhclient, the release's DHCP client, for a bridge by DHCP.
+    "Debian 12": {"bridge_packages": ["ifupdown", "bridge-utils", "isc-dhcp-client"]},
+    "RedHat": {"format": "ifcfg", "bridge_packages": ["bridge-utils"], "vlan_packages": [],
+               "bridge_files": ["/etc/sysconfig/network-scripts/ifcfg-*"],
+               "vlan_files": ["/etc/sysconfig/network-scripts/ifcfg-*"]},
+}
+
+
+def _timeouts(settings, role, add):
+    """(rollback, confirm) seconds of a role's options; what they cannot be is recorded."""
+    found = []
+    for name in ("%s_rollback_timeout" % role, "%s_confirm_timeout" % role):
+        value = settings[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            add(name, value, "is not a number of seconds (0 or more)")
+            value = 0
+        found.append(value)
+    rollback, confirm = found
+    if rollback and confirm >= rollback:
+        add("%s_confirm_timeout" % role, confirm, "must be below %s_rollback_timeout (%d): a late answer must never "
+                                                  "keep a change the host is undoing" % (role, rollback))
+    return rollback, confirm
+
+
+def _persist(settings, name, add):
+    if not isinstance(settings[name], bool):
+        add(name, settings[name], "is not a boolean")
+        return True
+    return settings[name]
+
+
+def parts(vlans, vxlans, bridges, vlan_settings, bridge_settings, facts, add):
+    """(vlan part, bridge part) from the host's devices (``vlans``, ``vxlans``, ``bridges``: the
+    declarations the plan gathered) and the roles' options."""
+    names = variant(DISTRIBUTIONS, facts)
+    devices = ([dict(entry, kind="vlan") for entry in vlans] + [dict(entry, kind="vxlan") for entry in vxlans]
+               + [dict(entry, kind="bridge") for entry in bridges])
+    vlan_names = [entry.get("name") or "%s.%s" % (entry.get("parent"), entry.get("id")) for entry in vlans]
+    tunnels = [entry.get("name") for entry in vxlans]
+    load_8021q = vlan_settings["vlan_8021q"]
+    if not isinstance(load_8021q, bool):
+        add("vlan_8021q", load_8021q, "is not a boolean")
+        load_8021q = bool(vlans)
+    rollback, confirm = _timeouts(vlan_settings, "vlan", add)
+    persist = _persist(vlan_settings, "vlan_persist", add)
+    vlan = {
+        "devices": devices,
+        "kinds": ["vlan", "vxlan"],
+        "format": names["format"] if persist else "none",
+        "kernel_modules": ["8021q"] if load_8021q else [],
+        "rollback_timeout": rollback,
+        "confirm_timeout": confirm,
+        "packages": names["vlan_packages"] if vlans else [],
+        "watched_files": names["vlan_files"] + [MODULES_LOAD],
+        "links": vlan_names + tunnels,
+        "fdb": tunnels,
+    }
+    rollback, confirm = _timeouts(bridge_settings, "bridge", add)
+    persist = _persist(bridge_settings, "bridge_persist", add)
+    bridge = {
+        "devices": devices,
+        "kinds": ["bridge"],
+        "format": names["format"] if persist else "none",
+        "kernel_modules": None,
+        "rollback_timeout": rollback,
+        "confirm_timeout": confirm,
+        "packages": names["bridge_packages"] if bridges else [],
+        "watched_files": names["bridge_files"],
+        # Not the bridges' addresses: the front-end's data plane adds its own to them later in the run.
+        "links": [entry.get("name") for entry in bridges] + [port for entry in bridges for port in entry.get("ports") or []],
+    }
+    return vlan, bridge
