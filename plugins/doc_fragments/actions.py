@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """The actions a change of configuration files obliges (pending_actions, service_files)."""
+    """The actions a change of configuration files obliges (service_files)."""
 
     DOCUMENTATION = r"""
 options:

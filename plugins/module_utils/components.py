@@ -142,14 +142,14 @@ def frontend_part(plan, settings, variables, facts, add):
             # longer has removed, and the routes to other clusters' instances; none on a node.
             "addresses": {"addresses": addresses, "routes": routes, "record": ADDRESSES_RECORD} if euca["cc"] else None,
             "files": [{"path": unit_file, "content": ADDRESSES_UNIT_FILE.format(record=ADDRESSES_RECORD)} if held
-                      else {"path": unit_file, "state": "absent"}],
+                      else {"path": unit_file, "state": "absent"}, {"path": OLD_EUCALYPTUS_LIST, "state": "absent"}],
             # Eucalyptus Network Configuration (1.6): a new VNET_MODE needs 'eucalyptus-cc cleanrestart',
             # any other networking key a restart; only where the CC is installed.
             "actions": [{"name": "reload systemd's units for the addresses", "command": ["systemctl", "daemon-reload"],
                          "files": [unit_file]}] + euca["actions"],
             # Enabled, not started: the addresses are already there.
             "units": [{"name": ADDRESSES_UNIT, "enabled": held}],
-            "watched_files": [OLD_EUCALYPTUS_LIST, ADDRESSES_RECORD, "/etc/apt/keyrings/eucalyptus.asc",
+            "watched_files": [ADDRESSES_RECORD, "/etc/apt/keyrings/eucalyptus.asc",
                               "/etc/apt/sources.list.d/eucalyptus.sources"],
             "watched_addresses": sorted(set(entry["device"] for entry in addresses)),
             "watched_routes": [route["to"] for route in routes],
@@ -200,9 +200,10 @@ def node_part(plan, settings, variables, facts, add):
             # What the NC refuses to start without (vnetInit): VNET_BRIDGE is a bridge.
             "requires": {"bridges": {euca["vm_bridge"]: "vnet_bridge"}} if euca["vm_bridge"] else None,
             "settings": eucalyptus_settings(euca) if euca["mode"] else [],
+            "files": [{"path": OLD_EUCALYPTUS_LIST, "state": "absent"}],
             "actions": euca["actions"],
-            "watched_files": ["/etc/apt/sources.list.d/eucalyptus.sources", "/etc/apt/keyrings/eucalyptus.asc"]
-                             + (["/etc/libvirt/qemu/networks/default.xml"] if remove_default else []),
+            "watched_files": (["/etc/apt/sources.list.d/eucalyptus.sources", "/etc/apt/keyrings/eucalyptus.asc"]
+                              + (["/etc/libvirt/qemu/networks/default.xml"] if remove_default else [])),
             "links": [euca["vm_bridge"]] if euca["vm_bridge"] else [],
         }
     if plan["platform"] != "cloudstack":

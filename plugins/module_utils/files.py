@@ -4,8 +4,8 @@
 """The collection's one way of writing a file on a host: staged beside its target, checked, then
 renamed over it, so a reader never sees half a file and a refused file never replaces a working one.
 
-Every module that writes a file (service_files, iptables_chains, interface_files, eucalyptus_conf,
-owned_addresses, the rollback timers, the records) goes through ``write`` or ``stage``/``replace``.
+Every module that writes a file (service_files, interfaces, iptables_chains, owned_addresses, the
+rollback journals, the records) goes through ``write`` or ``stage``/``replace``.
 The standard library only: this runs on the hosts.
 """
 

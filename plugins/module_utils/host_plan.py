@@ -22,6 +22,7 @@ import itertools
 from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     cloudstack,
     cloudstack_install,
+    components,
     database,
     dataplane,
     dhcpd,
@@ -66,10 +67,11 @@ DB_PROPERTIES = "/etc/cloudstack/management/db.properties"
 DOMAIN = "cloud.internal"
 # The parts of the plan a role applies, and the role (whose record keeps what it was applied from).
 ROLE_PARTS = (("vlan", "vlan"), ("bridge", "bridge"), ("firewall", "iptables"), ("dhcpd", "dhcpd"), ("ntp", "ntp"),
-              ("nfs", "nfs"), ("db", "db"))
+              ("nfs", "nfs"), ("db", "db"), ("frontend", "frontend"), ("node", "node"))
 # Each role's options, as the plan reads them, with their defaults (None: decided per host).
 ROLE_OPTIONS = {"vlan": network.VLAN_OPTIONS, "bridge": network.BRIDGE_OPTIONS, "iptables": firewall.OPTIONS,
-                "dhcpd": dhcpd.OPTIONS, "ntp": ntp.OPTIONS, "nfs": nfs.OPTIONS, "db": database.OPTIONS}
+                "dhcpd": dhcpd.OPTIONS, "ntp": ntp.OPTIONS, "nfs": nfs.OPTIONS, "db": database.OPTIONS,
+                "frontend": components.FRONTEND_OPTIONS, "node": components.NODE_OPTIONS}
 # The tag of the documents' VLAN-clean test (they use 10); preflight_vlan_id in the inventory.
 PREFLIGHT_VLAN_ID = 10
 
@@ -182,6 +184,8 @@ PART_NEEDS = {
     "ntp": ("host",),
     "nfs": ("host",),
     "db": ("host",),
+    "frontend": ("host", "eucalyptus", "dataplane", "interfaces", "cloudstack"),
+    "node": ("host", "eucalyptus", "dataplane", "interfaces", "cloudstack"),
 }
 
 
@@ -227,6 +231,10 @@ def plan_host(host, inventory, problems, code="", found=None):
     plan["nfs"] = _nfs(context)
     context.deciding("db")
     plan["db"] = _db(context)
+    context.deciding("frontend")
+    plan["frontend"] = _frontend(context, plan) if "frontend" in context.groups else None
+    context.deciding("node")
+    plan["node"] = _node(context, plan) if "nodes" in context.groups else None
     context.deciding("dhcpd")
     plan["dhcpd"] = _dhcpd(context, plan)
     context.deciding("firewall")
@@ -352,7 +360,7 @@ def _eucalyptus(context):
 
 
 def _eucalyptus_actions(plan):
-    """What the host's components need when eucalyptus.conf changes (the pending_actions module's list).
+    """What the host's components need when eucalyptus.conf changes (service_files' actions).
 
     Eucalyptus Network Configuration (1.6): a new VNET_MODE needs the CC's cleanrestart, another
     networking key a restart; the NC reads every key it has when it starts.
@@ -409,12 +417,41 @@ def _is_ipv4(value):
     return True
 
 
-def _address(inventory, host, facts_first=False):
-    """Where a host is reached: ansible_host, else its name. With ``facts_first``, the address of its
-    default route's interface comes first when its facts were read: the one its peers on the LAN
-    reach it at, where ansible_host names a container or a jump."""
+def _address(inventory, host, facts_first=False, name=True):
+    """Where a host is reached: ansible_host, else its name (with ``name``; else ""). With
+    ``facts_first``, the address of its default route's interface comes first when its facts were
+    read: the one its peers on the LAN reach it at, where ansible_host names a container or a jump."""
     found = ((inventory.facts(host).get("default_ipv4") or {}).get("address")) if facts_first else None
-    return found or inventory.variables(host).get("ansible_host") or host
+    return found or inventory.variables(host).get("ansible_host") or (host if name else "")
+
+
+def _frontend(context, plan):
+    """The frontend part (components.frontend_part): a Eucalyptus CLC and CC, or a CloudStack
+    management server, with the role's options (frontend_*) as the host has them, else the first
+    zone's first secondary storage and the hypervisors of the zones' clusters."""
+    zones = [zone for zone in zones_of(context.inventory) or () if isinstance(zone, dict)]
+    storage = [entry for entry in (zones[0].get("secondary_storage") or ()) if isinstance(entry, dict)] if zones else []
+    hypervisors = [str(cluster.get("hypervisor")).lower() for zone in zones for pod in zone.get("pods") or ()
+                   if isinstance(pod, dict) for cluster in pod.get("clusters") or ()
+                   if isinstance(cluster, dict) and cluster.get("hypervisor")]
+    settings = context.options(components.FRONTEND_OPTIONS, {
+        "frontend_cloudstack_secondary_storage": storage[0] if storage else {},
+        "frontend_cloudstack_systemvm_hypervisors": list(dict.fromkeys(hypervisors)),
+    })
+    return components.frontend_part(plan, settings, context.variables, context.inventory.facts(context.host),
+                                    context.add)
+
+
+def _node(context, plan):
+    """The node part (components.node_part): a Eucalyptus NC, or a CloudStack KVM host, with the
+    role's options (node_*) as the host has them, else its default IPv4 address mapped to its name
+    and libvirt's AppArmor profiles disabled on Ubuntu as the guide does."""
+    facts = context.inventory.facts(context.host)
+    settings = context.options(components.NODE_OPTIONS, {
+        "node_cloudstack_address": _address(context.inventory, context.host, facts_first=True, name=False),
+        "node_cloudstack_disable_apparmor_libvirt": facts.get("distribution") == "Ubuntu",
+    })
+    return components.node_part(plan, settings, context.variables, facts, context.add)
 
 
 def _cluster_keys(context, mode):
@@ -443,6 +480,9 @@ def _cloudstack(context):
     primary = cloudstack_install.database_roles(entries)[0] if databases else None
     if context.host in databases:
         _check_database_releases(context, databases)
+    fqdn = context.get("cloudstack_fqdn") or (
+        context.host if "." in context.host else "%s.%s" % (context.host, context.get("cloudstack_domain", DOMAIN)))
+    management_ip = context.get("cloudstack_mgmt_ip") or _address(inventory, context.host, facts_first=True, name=False)
     return {
         # The database the management servers deploy to: the primary, else a local one, and its socket.
         "db_primary": primary or context.host,
@@ -454,10 +494,25 @@ def _cloudstack(context):
         # The name `hostname --fqdn` must answer on management servers and KVM hosts alike (guide
         # sections 4.5.2 and 8.1.3): cloudstack_fqdn, else the inventory name completed with
         # cloudstack_domain when it has no dot.
-        "fqdn": context.get("cloudstack_fqdn") or (
-            context.host if "." in context.host else "%s.%s" % (context.host, context.get("cloudstack_domain",
-                                                                                          DOMAIN))),
+        "fqdn": fqdn,
         "manage_etc_hosts": context.get("cloudstack_manage_etc_hosts", True),
+        # On a management server, the address it is reached on (-i of cloudstack-setup-databases, /etc/hosts).
+        "host_name": {"fqdn": fqdn, "address": management_ip,
+                      "manage_etc_hosts": context.get("cloudstack_manage_etc_hosts", True)},
+        # cloudstack-setup-databases (guide section 4.5.4.1): the database host (localhost on the
+        # primary, else its address), the encryption type, the region; the passwords and keys are
+        # the frontend role's to hand over.
+        "database": {
+            "host": context.get("cloudstack_db_host") or ("localhost" if (primary or context.host) == context.host
+                                                          else _address(inventory, primary, facts_first=True)),
+            "primary": primary or context.host,
+            "socket": inventory.variables(primary or context.host).get("db_socket") or database.OPTIONS["db_socket"],
+            "first": bool(management) and management[0] == context.host,
+            "properties": context.get("cloudstack_db_properties", DB_PROPERTIES),
+            "management_ip": management_ip,
+            "encryption_type": context.get("cloudstack_encryption_type", "file"),
+            "region_id": context.get("cloudstack_region_id", 1),
+        },
         "traffic_labels": _traffic_labels(inventory) if "nodes" in context.groups else [],
         # The management server's database client settings (the guide's /etc/cloud/management is
         # the 3.x path): the frontend role and playbooks/db-failover.yml both write it.

@@ -291,7 +291,7 @@ class Records(pending.Records):
         return dict((role, record) for role, record in ((role, self.read(role)) for role in roles) if record is not None)
 
 
-# The argument spec of a record (role_record's options, service_files' record option).
+# The argument spec of a record (the record option of service_files and interfaces).
 OWNED_OPTIONS = dict(
     files=dict(type="list", elements="str"),
     units=dict(type="list", elements="str"),
@@ -389,6 +389,8 @@ def part_owned(part):
         "packages": list(part.get("packages") or ()),
         "links": list(part.get("links") or ()),
         "fdb": list(part.get("fdb") or ()),
+        "addresses": list(part.get("watched_addresses") or ()),
+        "routes": list(part.get("watched_routes") or ()),
     }
     if part.get("tables") is not None:
         owned["iptables"] = {"prefix": part["prefix"], "tables": sorted(part["tables"])}

@@ -142,6 +142,10 @@ class Service:
                 pwd.getpwnam(name)
             except KeyError:
                 problems.append("%s: no user %s exists on this host" % (variable, name))
+        links = IpRoute(self.module).links() if required.get("bridges") else {}
+        for name, variable in sorted((required.get("bridges") or {}).items()):
+            if ((links.get(name) or {}).get("linkinfo") or {}).get("info_kind") != "bridge":
+                problems.append("%s: %s is not a bridge on this host" % (variable, name))
         if problems and self.module.check_mode:
             # A package this run installs first may bring them: check mode can only say so.
             self.module.warn("; ".join(problems) + " (yet: a package this run installs may bring it)")

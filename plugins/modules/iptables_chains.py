@@ -67,9 +67,9 @@ options:
     description:
       - On a Eucalyptus MANAGED front-end whose data plane the collection owns - once the chains are
         in place, end the tracked connections into O(revoke.subnet) that the data plane no longer
-        allows, as M(privatecloud.iaas.revoked_connections) does, in the same call (in check mode,
-        list them). The FORWARD chain accepts an established connection before any group rule, so
-        without this a connection a revoked rule or elastic IP let in would outlive it.
+        allows (in check mode, list them). The FORWARD chain accepts an established connection
+        before any group rule, so without this a connection a revoked rule or elastic IP let in
+        would outlive it.
     type: dict
     suboptions:
       subnet:

@@ -11,7 +11,8 @@ module: role_records_info
 short_description: Reads what the collection's roles recorded on a host, and whether the host is still so
 version_added: 0.1.0
 description:
-  - Reads every record M(privatecloud.iaas.role_record) wrote on the host and observes again what
+  - Reads every record a role's last apply call wrote on the host (the C(record) option of
+    M(privatecloud.iaas.service_files), M(privatecloud.iaas.interfaces)) and observes again what
     each names. For each role, returns the digest of the inputs it was last applied from and
     whether everything it owns is still as it left it; if not, what differs.
   - Also returns the packages installed (dpkg), which the roles' install tasks compare with their
@@ -34,7 +35,7 @@ attributes:
     support: full
     platforms: posix
 seealso:
-  - module: privatecloud.iaas.role_record
+  - module: privatecloud.iaas.service_files
 author:
   - privatecloud.iaas contributors (!UNKNOWN)
 """

@@ -130,6 +130,10 @@ options:
         description: User names, each mapped to the setting that names it.
         type: dict
         default: {}
+      bridges:
+        description: Interfaces that must be bridges (a daemon attaches to them), each mapped to the setting that names it.
+        type: dict
+        default: {}
   listen:
     description:
       - Interfaces the service serves on, each of which must carry an IPv4 address in one of
@@ -304,6 +308,7 @@ def main():
             requires=dict(type="dict", options=dict(
                 executables=dict(type="dict", default={}),
                 users=dict(type="dict", default={}),
+                bridges=dict(type="dict", default={}),
             )),
             listen=dict(type="dict", options=dict(
                 interfaces=dict(type="list", elements="str", required=True),

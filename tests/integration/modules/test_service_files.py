@@ -230,3 +230,42 @@ def test_directories_ini_keys_and_what_the_host_must_have(host, tmp_path):
     assert missing.get("failed") is True
     assert missing["msg"] == ("nothing was changed: vnet_dhcpdaemon: %s is not an executable on this host; "
                               "vnet_dhcpuser: no user no-such-user-here exists on this host" % (tmp_path / "no-dhcpd"))
+
+
+def test_eucalyptus_confs_keys_a_clean_restart_replaces_the_restart_and_other_keys_do_nothing(host):
+    # eucalyptus.conf's case: owned keys set in place, a new VNET_MODE a clean restart instead of a
+    # restart, a key no action watches nothing.
+    host.conf.write_text('# shipped\nVNET_MODE="STATIC"\nVNET_DNS="192.0.2.1"\nNODES=""\nVNET_OLD="x"\n')
+    conf = str(host.conf)
+
+    def keyed(name, keys, supersedes=()):
+        return dict(host.action(name, files=[conf]), keys=keys, supersedes=list(supersedes))
+
+    actions = [keyed("clean-restart", ["VNET_MODE"], ["restart"]), keyed("restart", ["VNET_*"])]
+    settings = {"path": conf, "values": {"VNET_MODE": "STATIC", "VNET_DNS": "192.0.2.1"}, "owned": ["VNET_OLD"],
+                "validate": "sh -n %s"}
+    done = host.run(settings=[settings], actions=actions)
+    # An owned key no longer declared leaves the file, which restarts (a VNET_* key changed).
+    assert host.conf.read_text() == '# shipped\nVNET_MODE="STATIC"\nVNET_DNS="192.0.2.1"\nNODES=""\n'
+    assert [action["name"] for action in done["actions"]] == ["restart"]
+    moved = dict(settings, values={"VNET_MODE": "SYSTEM", "VNET_DNS": "192.0.2.9"})
+    predicted = host.run(check=True, settings=[moved], actions=actions)
+    assert [action["name"] for action in predicted["actions"]] == ["clean-restart"]
+    done = host.run(settings=[moved], actions=actions)
+    assert [action["name"] for action in done["actions"]] == ["clean-restart"]
+    assert done["actions"][0]["reason"].startswith('VNET_MODE "STATIC" -> "SYSTEM" since ')
+    assert host.ran() == ["restart", "clean-restart"]
+    assert host.run(settings=[moved], actions=actions)["changed"] is False
+
+
+def test_an_action_of_something_not_installed_or_not_running_is_left_undone(host):
+    host.conf.write_text("setting = 1\n")
+    actions = [dict(host.action("absent"), command=["/nonexistent/init.d/eucalyptus-cc", "restart"]),
+               {"name": "stopped", "service": "privatecloud-iaas-no-such.service", "files": [str(host.conf)]}]
+    result = host.run(files=[host.conf_spec("setting = 2\n")], actions=actions)
+    # Not under "skipped", which Ansible reads as "the task was skipped".
+    assert result["actions"] == [] and "skipped" not in result
+    assert [(undone["name"], undone["because"]) for undone in result["left_undone"]] == [
+        ("absent", "/nonexistent/init.d/eucalyptus-cc is not installed"),
+        ("stopped", "privatecloud-iaas-no-such.service does not run; it reads its files when it starts")]
+    assert list(host.records.iterdir()) == []

@@ -1,9 +1,11 @@
-"""revoked_connections on a real front-end namespace routing between a client and a "VM".
+"""iptables_chains' revocation on a real front-end namespace routing between a client and a "VM".
 
 The front-end namespace forwards between a client (198.51.100.2) and a VM (10.10.1.2 in the block
 10.10.1.0/26 of the subnet 10.10.0.0/16), with the FORWARD chain of a MANAGED front-end: the
 established accept first, then the group's rule. A TCP connection is opened from the client to the
-VM's port 22 and stays open while the rule is revoked.
+VM's port 22 and stays open while the rule is revoked. The chains the module is given own nothing
+here (the FORWARD chain is the test's): what is under test is the revocation the same call does
+after it applies them.
 """
 
 import shutil
@@ -53,7 +55,7 @@ def plane(allowed):
 
 @pytest.fixture
 def cloud(module_namespace, tmp_path):
-    fe = module_namespace("revoked_connections", defaults={"subnet": SUBNET})
+    fe = module_namespace("iptables_chains", defaults={"tables": {}})
     others = {role: "pc%s-%s" % (role, uuid.uuid4().hex[:6]) for role in ("vm", "client")}
     for role, name in others.items():
         subprocess.run(["ip", "netns", "add", name], check=True)
@@ -98,9 +100,13 @@ def cloud(module_namespace, tmp_path):
         subprocess.run(["ip", "netns", "delete", name], check=False)
 
 
+def revoke(allowed=(), groups=True):
+    return {"subnet": SUBNET, "dataplane": plane(list(allowed)) if groups else {"groups": [], "instances": []}}
+
+
 def test_an_allowed_connection_is_left_alone(cloud):
     assert cloud.send("one")
-    result = cloud.module(dataplane=plane([RULE]))
+    result = cloud.module(revoke=revoke([RULE]))
     assert result["changed"] is False and result["ended"] == [], result
     assert cloud.send("two")
 
@@ -112,37 +118,19 @@ def test_revoking_the_rule_ends_the_open_connection(cloud):
               "-j", "ACCEPT")
     # Without this module the established accept keeps the connection alive: the CC's fault.
     assert cloud.send("still")
-    predicted = cloud.module(check=True, dataplane=plane([]))
+    predicted = cloud.module(check=True, revoke=revoke())
     assert predicted["changed"] is True
     assert len(predicted["ended"]) == 1 and predicted["ended"][0].startswith("tcp 198.51.100.2 -> 10.10.1.2:22: ")
     assert predicted["ended"][0].endswith("no rule of admin/default allows it any more")
     assert cloud.send("check mode ended nothing")
-    result = cloud.module(dataplane=plane([]))
+    assert predicted["diff"][-1]["before_header"] == "tracked connections"
+    result = cloud.module(revoke=revoke())
     assert result["ended"] == predicted["ended"]
     assert not cloud.send("after"), "the revoked connection still delivers"
-    assert cloud.module(dataplane=plane([]))["changed"] is False
+    assert cloud.module(revoke=revoke())["changed"] is False
 
 
 def test_an_instance_that_leaves_the_plan_loses_its_connections(cloud):
     assert cloud.send("one")
-    result = cloud.module(dataplane={"groups": [], "instances": []})
+    result = cloud.module(revoke=revoke(groups=False))
     assert result["ended"][0].endswith("goes to 10.10.1.2, which is in no active security group")
-
-
-def test_iptables_chains_with_revoke_ends_it_in_the_same_call(cloud):
-    """The iptables role's one call: iptables_chains applies the owned chains (none owned here), then
-    ends what the plan no longer allows, as revoked_connections does."""
-    assert cloud.send("one")
-    cloud.run("iptables", "-D", "FORWARD", "-d", "10.10.1.0/26", "-p", "tcp", "-m", "tcp", "--dport", "22",
-              "-j", "ACCEPT")
-    cloud.module_name = "ansible_collections.privatecloud.iaas.plugins.modules.iptables_chains"
-    cloud.defaults = {}
-    revoke = {"subnet": SUBNET, "dataplane": plane([])}
-    predicted = cloud.module(check=True, tables={}, revoke=revoke)
-    assert predicted.get("changed") is True, predicted
-    assert predicted["ended"][0].startswith("tcp 198.51.100.2 -> 10.10.1.2:22: ")
-    assert predicted["diff"][-1]["before_header"] == "tracked connections"
-    assert cloud.send("check mode ended nothing")
-    assert cloud.module(tables={}, revoke=revoke)["ended"] == predicted["ended"]
-    assert not cloud.send("after"), "the revoked connection still delivers"
-    assert cloud.module(tables={}, revoke=revoke)["changed"] is False
