@@ -1,19 +1,20 @@
 """Runs killed half way, then rerun: every daemon ends on the inventory's configuration.
 
-The controller is killed with SIGKILL (tests/harness/callback_plugins/kill_after.py) right after a
-configuration write and before the action it obliges: chrony's sources, the NFS exports, a new
-VNET_MODE for the CC. dhcpd's MAC map moves too, but its file and its restart are one task (the
-service_files module), with no task boundary between them to kill at: the rerun writes and restarts
-in that one task, and a module that fails between them is tests/integration/modules/
-test_service_files.py's case. The daemons are read back (a lease, chronyc sources, exportfs -v, the
-CC stand-in's log) after the kill, after the rerun and after a third run; then site.yml is killed
-at random points (fixed seeds) and rerun, and the host must match the inventory each time.
+A role writes a configuration and does the action it obliges in one call (the service_files
+module), which notes on the host what the files held before it replaces them. The call is killed
+on the host right between the two: the CC's restart is held (its stand-in init script waits while
+/run/privatecloud-test-hold exists) and the module running it is killed, as a lost controller's
+session takes it down. The daemons are read back (a lease, chronyc sources, exportfs -v, the CC
+stand-in's log) after the kill, after a check, after the rerun and after a third run; then site.yml
+is killed at random points (fixed seeds) and rerun, and the host must match the inventory each time.
 """
 
 import json
 import os
 import random
 import sys
+import threading
+import time
 
 import pytest
 import testinfra
@@ -32,10 +33,12 @@ MAC = "02:00:00:00:06:01"
 LOG = os.path.join(ROOT, ".cache", "results", "interrupted-kills.txt")
 SEEDS = (1, 2, 3)
 
-CONFIGURE_DHCPD = "Configure dhcpd, restart it if its files changed, keep it running and enabled at boot"
-RESTART_CHRONY = "Restart chrony if its file changed, in this run or in one that did not finish"
-LOAD_EXPORTS = "Load the exports if they changed, in this run or in one that did not finish"
-RESTART_CC = "Restart the CC (and NC) for the keys that changed, in this run or in one that did not finish"
+CONFIGURE_DHCPD = "Configure dhcpd, restart it if its files changed, keep it running (or off, where it does not serve)"
+CONFIGURE_CHRONY = "Configure chrony, restart it if its file changed, keep it running and enabled at boot"
+EXPORT = "Export the storage on its fixed ports, restart what its files changed, keep the server running"
+RESTART_CC = "Set the host's keys of eucalyptus.conf, restart the CC (and NC) for those that changed"
+HOLD, HELD = "/run/privatecloud-test-hold", "/run/privatecloud-test-held"
+STAND_IN = "/etc/init.d/eucalyptus-cc"
 
 
 def playbook(name, *arguments, kill_after=None, kill_at_result=None):
@@ -58,6 +61,24 @@ def killed(run):
     """The kill_after line of a run that was killed (and fail if it was not)."""
     assert run.returncode == -9, run
     return [line for line in run.stderr.splitlines() if line.startswith("kill_after:")][-1]
+
+
+def killed_between_write_and_restart(*arguments):
+    """frontends.yml with the CC's restart held; the module that wrote eucalyptus.conf and runs the
+    restart is killed on the host, with the stand-in it waits for. Returns the run."""
+    FRONTEND.check_output("rm -f %s; touch %s" % (HELD, HOLD))
+    done = []
+    runner = threading.Thread(target=lambda: done.append(playbook("frontends.yml", *arguments)))
+    runner.start()
+    # Until the restart is held - or the run ended without reaching it, which the assert below names.
+    while runner.is_alive() and not FRONTEND.file(HELD).exists:
+        time.sleep(0.2)
+    assert FRONTEND.file(HELD).exists, "the run ended without asking the CC for its restart: %r" % done
+    stand_in = FRONTEND.check_output("pgrep -f '^/bin/sh %s'" % STAND_IN).split()[0]
+    module = FRONTEND.check_output("ps -o ppid= -p %s" % stand_in).strip()
+    FRONTEND.check_output("kill -9 %s %s; rm -f %s %s" % (module, stand_in, HOLD, HELD))
+    runner.join()
+    return done[0]
 
 
 def task_name(task):
@@ -93,14 +114,10 @@ def cc_actions():
 
 @pytest.fixture(scope="module")
 def interrupted():
-    """Kill ntp.yml, storage.yml and frontends.yml right after their writes; read the host; check and rerun."""
+    """Kill frontends.yml's module between eucalyptus.conf's write and the CC's restart (the moved
+    MAC map pair is a VNET_MACMAP change); read the host; check and rerun site.yml."""
     seen = {"before": {"lease": lease(), "sources": sources(), "exports": exports(), "cc": cc_actions()}}
-    seen["kills"] = [
-        killed(playbook("ntp.yml", "-e", CHANGES, kill_after="Configure chrony")),
-        killed(playbook("storage.yml", "-e", CHANGES, kill_after="Write the exports")),
-        # The moved pair is a VNET_MACMAP change too: the CC owes a restart.
-        killed(playbook("frontends.yml", "-e", CHANGES, kill_after="Set the host's keys of eucalyptus.conf")),
-    ]
+    seen["killed"] = killed_between_write_and_restart("-e", CHANGES)
     seen["files"] = {
         "dhcpd.conf": FRONTEND.file("/etc/dhcp/dhcpd.conf").content_string,
         "chrony.conf": FRONTEND.file("/etc/chrony/chrony.conf").content_string,
@@ -108,6 +125,7 @@ def interrupted():
         "eucalyptus.conf": FRONTEND.file("/etc/eucalyptus/eucalyptus.conf").content_string,
     }
     seen["after kill"] = {"lease": lease(), "sources": sources(), "exports": exports(), "cc": cc_actions()}
+    seen["owed"] = sorted(FRONTEND.check_output("ls /run/privatecloud-iaas/pending").split())
     seen["check"] = playbook("site.yml", "--check", "-e", CHANGES)
     seen["rerun"] = playbook("site.yml", "-e", CHANGES)
     seen["after rerun"] = {"lease": lease(), "sources": sources(), "exports": exports(), "cc": cc_actions()}
@@ -115,35 +133,35 @@ def interrupted():
     return seen
 
 
-def test_each_run_died_right_after_its_write(interrupted):
-    assert [line.split(": ", 2)[2] for line in interrupted["kills"]] == [
-        "Configure chrony on intr-fe",
-        "Write the exports on intr-fe",
-        "Set the host's keys of eucalyptus.conf on intr-fe"]
-    # dhcpd's file is as before: its run was not started.
-    assert "fixed-address 198.18.6.151;" in interrupted["files"]["dhcpd.conf"]
+def test_the_run_died_between_the_write_and_the_restart(interrupted):
+    assert interrupted["killed"].returncode != 0 and [task_name(task) for task, _result in
+                                                      interrupted["killed"].failures()] == [RESTART_CC]
     assert 'VNET_MACMAP="02:00:00:00:06:01=198.18.6.161"' in interrupted["files"]["eucalyptus.conf"]
-    assert "server 192.0.2.123" in interrupted["files"]["chrony.conf"]
-    assert "/export/secondary" in interrupted["files"]["exports"]
+    # The other roles' files are as before: their runs have not started.
+    assert "fixed-address 198.18.6.151;" in interrupted["files"]["dhcpd.conf"]
+    assert "server 192.0.2.123" not in interrupted["files"]["chrony.conf"]
+    assert "/export/secondary" not in interrupted["files"]["exports"]
 
 
-def test_after_the_kills_the_daemons_still_run_the_old_configuration(interrupted):
-    # What the issue saw: the files are new, the daemons are not.
+def test_after_the_kill_the_cc_still_runs_the_old_configuration(interrupted):
+    # The file is new, the daemon is not: its restart is owed, noted on the host.
     assert interrupted["before"] == interrupted["after kill"]
     assert interrupted["before"]["lease"] == "198.18.6.151/26"
     assert (interrupted["before"]["sources"], interrupted["before"]["exports"]) == ([], ["/export/primary"])
+    assert "restart_the_CC.json" in interrupted["owed"]
 
 
-# The actions the kills left owed, and dhcpd's change with its restart.
-OWED = sorted([CONFIGURE_DHCPD, RESTART_CHRONY, LOAD_EXPORTS, RESTART_CC])
+# The restart the kill left owed, and the other roles' changes with theirs.
+OWED = sorted([CONFIGURE_DHCPD, CONFIGURE_CHRONY, EXPORT, RESTART_CC])
 
 
 def test_check_mode_shows_the_owed_actions_with_their_reasons(interrupted):
     assert changed_tasks(interrupted["check"]) == OWED
     reasons = {task: result["msg"] for task, result in results(interrupted["check"]) if result.get("changed")}
     assert "restart dhcpd (this run changes /etc/dhcp/dhcpd.conf" in reasons[CONFIGURE_DHCPD]
-    assert reasons[RESTART_CHRONY].startswith("restart chrony (/etc/chrony/chrony.conf changed since ")
-    assert reasons[LOAD_EXPORTS].startswith("load the exports (/etc/exports.d/cloudstack.exports changed since ")
+    assert "restart chrony (this run changes /etc/chrony/chrony.conf)" in reasons[CONFIGURE_CHRONY]
+    assert "load the exports (this run changes /etc/exports.d/cloudstack.exports)" in reasons[EXPORT]
+    # What the killed run noted on the host: owed since then, though the file is already written.
     assert reasons[RESTART_CC].startswith(
         'restart the CC (VNET_MACMAP "02:00:00:00:06:01=198.18.6.151" -> "02:00:00:00:06:01=198.18.6.161" since ')
 
@@ -200,11 +218,9 @@ def test_a_kill_at_a_random_point_then_a_rerun_ends_in_the_inventorys_state(rand
         assert changed_tasks(following) == [], (seed, line)
 
 
-def test_a_cleanrestart_lost_with_the_controller_is_done_by_the_next_run(random_kills):
+def test_a_cleanrestart_lost_with_the_module_is_done_by_the_next_run(random_kills):
     before = cc_actions()
-    line = killed(playbook("frontends.yml", "-e", CHANGES, "-e", SYSTEM_MODE,
-                           kill_after="Set the host's keys of eucalyptus.conf"))
-    assert line.endswith(": Set the host's keys of eucalyptus.conf on intr-fe")
+    assert killed_between_write_and_restart("-e", CHANGES, "-e", SYSTEM_MODE).returncode != 0
     assert 'VNET_MODE="SYSTEM"' in FRONTEND.file("/etc/eucalyptus/eucalyptus.conf").content_string
     assert cc_actions() == before
     rerun = playbook("frontends.yml", "-e", CHANGES, "-e", SYSTEM_MODE)
