@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import fnmatch
 import ipaddress
-import json
-import re
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import route_command
 
 # libvirt's NAT bridge: its dnsmasq answers DHCP; the collection never manages it.
 LIBVIRT_BRIDGE = "virbr0"
@@ -32,66 +32,6 @@ class BridgeError(ValueError):
 
 def centiseconds(seconds):
     return int(round(float(seconds) * 100))
-
-
-def read_links(links_json):
-    """{name: link} from ``ip -j -d link show``."""
-    return {link["ifname"]: link for link in json.loads(links_json or "[]")}
-
-
-def read_addresses(addresses_json):
-    """{name: ["192.0.2.1/24", ...]} (global scope, IPv4 and IPv6) from ``ip -j addr show``."""
-    found = {}
-    for link in json.loads(addresses_json or "[]"):
-        found[link["ifname"]] = ["%s/%s" % (info["local"], info["prefixlen"]) for info in link.get("addr_info", [])
-                                 if info.get("scope") == "global"]
-    return found
-
-
-_INTERFACE_NAME = re.compile(r"^(?!\.{1,2}$)[^/\s:]{1,15}$")
-
-
-def serving_problems(interfaces, networks, addresses, variable="interfaces", absent_ok=False, planned=None):
-    """[(where, value, rule)] for each interface a daemon serves on without an IPv4 address in ``networks``.
-
-    dhcpd refuses to start when a listening interface has no address in a declared subnet ("No
-    subnet declaration for ..."), which would take a working server down: this finds it first.
-    ``addresses`` is read_addresses() of the host. ``absent_ok`` passes an interface the host does
-    not have yet (check mode, where an earlier step only predicted the bridge that will carry the
-    address) and, with it, counts ``planned`` ({interface: [CIDR]}, the addresses an earlier step
-    of the run gives, such as the security groups' routers) as present. The standard library only:
-    this runs on the hosts too.
-    """
-    if isinstance(interfaces, str):
-        interfaces = interfaces.split()
-    if not isinstance(interfaces, (list, tuple)) or not interfaces:
-        return [(variable, interfaces, "is empty: dhcpd must listen on the interfaces that face its clients")]
-    networks = [ipaddress.IPv4Network(network) for network in networks]
-    present = dict(addresses)
-    if absent_ok:
-        for name, cidrs in (planned or {}).items():
-            present[name] = list(present.get(name, [])) + list(cidrs)
-    problems = []
-    for index, name in enumerate(interfaces):
-        where = "%s[%d]" % (variable, index)
-        if not isinstance(name, str) or not _INTERFACE_NAME.match(name):
-            problems.append((where, name, "is not a network interface name (1-15 characters, no '/', ':' or white "
-                                          "space)"))
-        elif name not in present:
-            if not absent_ok:
-                problems.append((where, name, "is not an interface of this host"))
-        else:
-            carried = [address.split("/")[0] for address in present[name] if ":" not in address]
-            if not any(ipaddress.IPv4Address(address) in network for address in carried for network in networks):
-                problems.append((where, name, "has no address in a declared subnet (%s; it has %s): dhcpd would "
-                                              "refuse to start" % (", ".join(str(network) for network in networks),
-                                                                   ", ".join(carried) or "none")))
-    return problems
-
-
-def read_routes(routes_json):
-    """Routes from ``ip -j route show`` as dicts (dst, gateway, dev, ...)."""
-    return json.loads(routes_json or "[]")
 
 
 def check_name_length(name, error=BridgeError):
@@ -284,17 +224,6 @@ def _moved_routes(routes, source, target):
     """Routes through ``source`` (the default route among them), re-pointed at ``target``."""
     return [route_command(route, dev=target) for route in routes
             if route.get("dev") == source and route.get("protocol") != "kernel" and route.get("scope") != "link"]
-
-
-def route_command(route, dev=None):
-    """``route replace`` for a route as ``ip -j route`` shows it, optionally through another device."""
-    spec = "route replace %s" % route.get("dst", "default")
-    if route.get("gateway"):
-        spec += " via %s" % route["gateway"]
-    spec += " dev %s" % (dev or route["dev"])
-    if route.get("metric") is not None:
-        spec += " metric %s" % route["metric"]
-    return spec
 
 
 def describe(state):

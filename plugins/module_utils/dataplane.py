@@ -39,7 +39,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
     ip_network,
     ipv4_address,
 )
-from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import ManagedPlan, dotted, public_ips
+from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import ManagedPlan, dotted, mode_is, public_ips
 
 METADATA_PORT = 8773
 # "<owner>/<name>": what euca-* tools and the documents' troubleshooting call a group.
@@ -72,7 +72,6 @@ def icmp_match(spelling):
     return parts[0], parts[1] if len(parts) == 2 else None
 
 
-MODES = ("MANAGED", "MANAGED-NOVLAN")
 # Several clusters: each CC's gateway in a group's block is the router plus the CC's index, and
 # the first instance address follows the gateways of the most CCs a cloud may have (net/vnetwork.c:
 # vnetInit's addrIndexMin = NUMBER_OF_CCS + 1, vnetAddGatewayIP).
@@ -142,7 +141,7 @@ def plan(variables, nodes, previous=None, clusters=None):
     if groups_value in (None, {}) and instances_value in (None, {}):
         return None, problems, warnings
     mode = variables.get("vnet_mode")
-    if mode not in MODES:
+    if not mode_is(mode, "routing"):
         for name, value in (("vnet_security_groups", groups_value), ("vnet_instances", instances_value)):
             if value not in (None, {}):
                 problems.append((name, "(%d declared)" % len(value) if isinstance(value, dict) else value,

@@ -25,8 +25,15 @@ import os
 import shutil
 import tempfile
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils import bridge, dhcp_client, files, netconf, vlan, vxlan
-from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import BatchError
+from ansible_collections.privatecloud.iaas.plugins.module_utils import (
+    bridge,
+    dhcp_client,
+    files,
+    netconf,
+    rollback,
+    vlan,
+    vxlan,
+)
 
 KINDS = ("vlan", "vxlan", "bridge")
 # Whose boot files a kind's devices are (the roles that write them).
@@ -287,8 +294,8 @@ def change(module, host, kind, name, wanted):
             return vlan.unsupported(stderr) and "this kernel has no 802.1Q VLAN support (the 8021q module): cannot " \
                 "create %s" % name
     try:
-        result["undo"] = host.ip.run_batch(commands, snapshot, touched, explain)
-    except BatchError as error:
+        result["undo"] = rollback.run_batch(host.ip, commands, snapshot, touched, explain)
+    except rollback.BatchError as error:
         raise DeviceError("%s: %s" % (name, error))
     for what, argv in then:
         rc, out, err = module.run_command(argv)
@@ -381,7 +388,7 @@ def apply(module, ip, devices, kinds, file_format=None, rollback_timeout=0, dire
         if undo and rollback_timeout > 0:
             # The boot files written with a change that may cut the controller off go back with it.
             previous = boot.previous() if boot and boot.changed and not module.check_mode else None
-            result["rollback_cookie"] = ip.arm_rollback(undo, rollback_timeout, journal or owner, previous)
+            result["rollback_cookie"] = rollback.arm(ip, undo, rollback_timeout, journal or owner, previous)
             result["rollback_commands"] = undo
     if boot and boot.changed:
         result["changed"] = True

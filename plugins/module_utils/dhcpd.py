@@ -29,14 +29,12 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import (
     USER_NAME,
     interface_name,
+    mode_is,
     mac_map,
     static_network,
 )
 
 FUNCTIONS = ("lan_pool", "static_map", "security_groups", "cc_daemon", "none")
-# Modes in which the Eucalyptus CC runs dhcpd itself (Eucalyptus Network Configuration (1.6), the
-# sections of those modes).
-CC_DHCP_MODES = ("STATIC", "MANAGED", "MANAGED-NOVLAN")
 # A dhcpd.conf host name: letters, digits, '-', '_' and '.', as dhcpd's lexer reads a name.
 _HOST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}\Z")
 # Domain names as option domain-name takes them.
@@ -57,7 +55,7 @@ def function(group_names, vnet_mode=None, vnet_dataplane=None, subnets=None):
     """
     if "dhcpd" in group_names:
         return "lan_pool"
-    if "frontend" in group_names and vnet_mode in CC_DHCP_MODES:
+    if "frontend" in group_names and mode_is(vnet_mode, "cc_dhcp"):
         return "static_map" if vnet_mode == "STATIC" and vnet_dataplane == "ansible" else "cc_daemon"
     return "lan_pool" if subnets else "none"
 

@@ -25,6 +25,27 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
 )
 
 MODES = ("SYSTEM", "STATIC", "MANAGED", "MANAGED-NOVLAN")
+# What each networking mode is (Eucalyptus Network Configuration (1.6), each mode's section), asked
+# through mode_is() wherever a decision depends on the mode, never listed again:
+#   bridged  the VMs attach to VNET_BRIDGE on the node (in MANAGED the NC makes eucabr<vlan> bridges
+#            itself over <privinterface>.<vlan> devices)
+#   vlans    each security group is a VLAN, so nodes need the kernel's 802.1Q support
+#   routing  the CC routes the VMs: security groups, elastic IPs, and it owns the front-end's
+#            netfilter tables (flushes them at start, reloads the iptables-preload)
+#   cc_dhcp  the CC runs dhcpd itself
+MODE_TRAITS = {
+    "SYSTEM": frozenset(["bridged"]),
+    "STATIC": frozenset(["bridged", "cc_dhcp"]),
+    "MANAGED": frozenset(["vlans", "routing", "cc_dhcp"]),
+    "MANAGED-NOVLAN": frozenset(["bridged", "routing", "cc_dhcp"]),
+}
+
+
+def mode_is(mode, trait):
+    """Whether the networking mode ``mode`` has ``trait`` (MODE_TRAITS); False for no mode or an unknown one."""
+    return trait in MODE_TRAITS.get(mode, ())
+
+
 # The CC numbers VLANs up to this bound (exclusive) unless the subnet holds fewer blocks.
 NUMBER_OF_VLANS = 4096
 FIRST_VLAN = 2

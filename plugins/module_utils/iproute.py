@@ -1,22 +1,53 @@
 # -*- coding: utf-8 -*-
 # Copyright: privatecloud.iaas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The module side of the interface modules: read ``ip -j``, run one ``ip -batch``, report."""
+"""iproute2 on a managed host: the collection's one reader of ``ip -j`` (links, addresses, routes)
+and one way to spell a route. The standard library only: this runs on the hosts.
+"""
 
 from __future__ import annotations
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import read_addresses, read_links, read_routes
-from ansible_collections.privatecloud.iaas.plugins.module_utils.rollback import Journal, restore_commands
-
-# Options every interface module shares: the change rolls itself back unless confirmed.
-ROLLBACK_OPTIONS = dict(
-    rollback_timeout=dict(type="int", default=0),
-    rollback_journal=dict(type="str", default="interfaces"),
-)
+import json
 
 
-class BatchError(Exception):
-    """An ip -batch that failed; the message says why."""
+def read_links(links_json):
+    """{name: link} from ``ip -j -d link show``."""
+    return {link["ifname"]: link for link in json.loads(links_json or "[]")}
+
+
+def read_addresses(addresses_json):
+    """{name: ["192.0.2.1/24", ...]} (global scope, IPv4 and IPv6) from ``ip -j addr show``."""
+    found = {}
+    for link in json.loads(addresses_json or "[]"):
+        found[link["ifname"]] = ["%s/%s" % (info["local"], info["prefixlen"]) for info in link.get("addr_info", [])
+                                 if info.get("scope") == "global"]
+    return found
+
+
+def read_routes(routes_json):
+    """Routes from ``ip -j route show`` as dicts (dst, gateway, dev, ...)."""
+    return json.loads(routes_json or "[]")
+
+
+def read_fdb(fdb_json):
+    """{device: ["<mac> <dst>", ...]} of the forwarding entries with a destination (a VXLAN device's
+    remote ends) from ``bridge -j fdb show``."""
+    found = {}
+    for entry in json.loads(fdb_json or "[]"):
+        if entry.get("dst") and entry.get("ifname"):
+            found.setdefault(entry["ifname"], []).append("%s %s" % (entry.get("mac"), entry["dst"]))
+    return {device: sorted(set(entries)) for device, entries in found.items()}
+
+
+def route_command(route, dev=None):
+    """``route replace`` for a route as ``ip -j route`` shows it, optionally through another device."""
+    spec = "route replace %s" % route.get("dst", "default")
+    if route.get("gateway"):
+        spec += " via %s" % route["gateway"]
+    spec += " dev %s" % (dev or route["dev"])
+    if route.get("metric") is not None:
+        spec += " metric %s" % route["metric"]
+    return spec
 
 
 class IpRoute:
@@ -44,56 +75,3 @@ class IpRoute:
     def snapshot(self):
         """(links, addresses, routes) of the host now."""
         return self.links(), self.addresses(), self.routes()
-
-    def run_batch(self, commands, snapshot, touched, explain=None):
-        """Run the commands as one batch; return the lines that put the ``touched`` interfaces back
-        as ``snapshot`` shows them. Raises BatchError (``explain(stderr)`` may word it plainer)."""
-        rc, out, err = self.module.run_command([self.ip, "-batch", "-"], data="\n".join(commands) + "\n")
-        if rc:
-            raise BatchError((explain and explain(err)) or "ip -batch failed: %s" % err.strip())
-        return restore_commands(list(touched), snapshot, self.snapshot())
-
-    def arm_rollback(self, undo, timeout, journal, previous_files=None):
-        """Put ``undo`` first in the journal, arming its timer; returns the cookie to remove to keep
-        the change. ``previous_files`` ({path: content, or None}) are put back with it. Fails the
-        module when no timer could be left on the host."""
-        if previous_files:
-            Journal(journal).keep_files(previous_files)
-        cookie, error = Journal(journal).record(self.module, self.ip, undo, timeout)
-        if error:
-            self.module.fail_json(msg="the change is made but no rollback timer could be left on the host",
-                                  rc=error[0], stdout=error[1], stderr=error[2], rollback_commands=undo)
-        return cookie
-
-    def apply(self, commands, before, after, describe, explain=None, snapshot=None, touched=(), then=()):
-        """Run the commands as one batch (not in check mode) and exit with changed, commands and diff.
-
-        ``explain(stderr, after)`` may turn a failure into a plainer message. With the module's
-        rollback_timeout above 0, the lines that put the ``touched`` interfaces back as ``snapshot``
-        shows them go into the rollback journal, and the result names the cookie to remove.
-        ``then``: [(what, argv)] run after the batch, each a change too (returned as ``then``).
-        """
-        result = {"changed": bool(commands or then), "commands": commands,
-                  "diff": {"before": describe(before), "after": describe(after)}}
-        if then:
-            result["then"] = [what for what, _argv in then]
-        if commands and not self.module.check_mode:
-            rc, out, err = self.module.run_command([self.ip, "-batch", "-"], data="\n".join(commands) + "\n")
-            if rc:
-                message = (explain and explain(err, after)) or "ip -batch failed: %s" % err.strip()
-                self.module.fail_json(msg=message, commands=commands, stdout=out, stderr=err)
-            timeout = self.module.params.get("rollback_timeout") or 0
-            if timeout > 0 and snapshot is not None:
-                undo = restore_commands(list(touched), snapshot, self.snapshot())
-                cookie, error = Journal(self.module.params["rollback_journal"]).record(self.module, self.ip, undo,
-                                                                                       timeout)
-                if error:
-                    self.module.fail_json(msg="the change is made but no rollback timer could be left on the host",
-                                          rc=error[0], stdout=error[1], stderr=error[2], commands=commands)
-                result.update(rollback_cookie=cookie, rollback_commands=undo)
-        for what, argv in then if not self.module.check_mode else ():
-            rc, out, err = self.module.run_command(argv)
-            if rc:
-                self.module.fail_json(msg="%s failed: %s" % (what, (err or out).strip()), commands=commands,
-                                      cmd=argv, rc=rc, stdout=out, stderr=err)
-        self.module.exit_json(**result)

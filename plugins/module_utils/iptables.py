@@ -23,6 +23,8 @@ import re
 import shlex
 import tempfile
 
+from ansible_collections.privatecloud.iaas.plugins.module_utils import files
+
 TABLES = ("filter", "nat", "mangle", "raw")
 BUILTIN_CHAINS = {
     "filter": ("INPUT", "FORWARD", "OUTPUT"),
@@ -76,6 +78,22 @@ def parse_save(text):
         else:
             raise ValueError("unexpected iptables-save line in table %s: %r" % (table.name, line))
     return tables
+
+
+def owned_lines(saved, prefix):
+    """The lines of ``iptables-save`` output a firewall of ``prefix`` owns: its chains and their rules,
+    the jumps into them, and the built-in chains' policies (counters left out) - what a role's record
+    watches."""
+    lines = []
+    for line in (saved or "").splitlines():
+        if line.startswith(":"):
+            name, policy = (line[1:].split() + ["", ""])[:2]
+            if name.startswith(prefix) or policy != "-":
+                lines.append(":%s %s" % (name, policy))
+        elif line.startswith("-A ") and (line.split()[1].startswith(prefix) or (" -j %s" % prefix) in line
+                                         or (" -g %s" % prefix) in line):
+            lines.append(line)
+    return lines
 
 
 def jump_target(rule):
@@ -361,10 +379,7 @@ class Iptables:
         declaration.canonicalise(result[1])
         if cache and write_cache:
             os.makedirs(os.path.dirname(cache), 0o700, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(cache))
-            with os.fdopen(handle, "w") as stream:
-                json.dump({"saved": result[1]}, stream)
-            os.replace(temporary, cache)
+            files.write(cache, json.dumps({"saved": result[1]}), mode=0o600)
 
     def _cache_path(self, script):
         if not self.cache_dir:

@@ -21,6 +21,7 @@ import os
 import re
 import time
 
+from ansible_collections.privatecloud.iaas.plugins.module_utils import files
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucaconf import parse
 
 DIRECTORY = "/run/privatecloud-iaas/pending"
@@ -37,15 +38,6 @@ ACTION_OPTIONS = dict(
     fail_on_stderr=dict(type="bool", default=False),
     revert_on_failure=dict(type="bool", default=False),
 )
-
-
-def read_text(path):
-    """A file's text, or None when it is absent."""
-    try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as stream:
-            return stream.read()
-    except FileNotFoundError:
-        return None
 
 
 class Action:
@@ -148,10 +140,7 @@ class Records:
 
     def write(self, name, record):
         os.makedirs(self.directory, 0o700, exist_ok=True)
-        temporary = self.path(name) + ".new"
-        with open(temporary, "w") as stream:
-            json.dump(record, stream, sort_keys=True)
-        os.rename(temporary, self.path(name))
+        files.write(self.path(name), json.dumps(record, sort_keys=True), mode=0o600)
 
     def remove(self, name):
         try:
@@ -216,7 +205,7 @@ def do_owed(module, actions, records, predicted=None, on_failure=None):
     owed but not ready}.
     """
     result = dict(actions=[], left_undone=[])
-    owed, superseded = due(actions, records, read_text, predicted if module.check_mode else None)
+    owed, superseded = due(actions, records, files.read_text, predicted if module.check_mode else None)
     for action, reason in owed:
         why_not = _not_ready(module, action)
         if why_not:

@@ -20,6 +20,8 @@ import json
 import os
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import pending
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import read_addresses, read_fdb, read_links, read_routes
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import owned_lines
 from ansible_collections.privatecloud.iaas.plugins.module_utils.packages import installed_names
 
 DIRECTORY = "/var/lib/privatecloud-iaas/roles"
@@ -124,12 +126,9 @@ class Host:
         return stable_routes(out if rc == 0 else "[]", names)
 
     def fdb(self, names):
-        found = {}
-        for name in names:
-            rc, out, dummy = self.run(["bridge", "-j", "fdb", "show", "dev", name])
-            found[name] = sorted("%s %s" % (entry.get("mac"), entry.get("dst")) for entry in _json(out, [])
-                                 if entry.get("dst")) if rc == 0 else None
-        return found
+        rc, out, dummy = self.run(["bridge", "-j", "fdb", "show"])
+        entries = read_fdb(out) if rc == 0 else {}
+        return dict((name, entries.get(name, []) if rc == 0 else None) for name in names)
 
     def sysctls(self, names):
         found = {}
@@ -149,19 +148,12 @@ class Host:
         found = {}
         for table in spec["tables"]:
             rc, out, dummy = self.run(["iptables-save", "-t", table])
-            found[table] = owned_rules(out, spec["prefix"]) if rc == 0 else None
+            found[table] = owned_lines(out, spec["prefix"]) if rc == 0 else None
         return found
 
     def pending_records(self, names):
         owed = pending.Records(self.pending_directory)
         return dict((name, os.path.exists(owed.path(name))) for name in names)
-
-
-def _json(text, empty):
-    try:
-        return json.loads(text) if text and text.strip() else empty
-    except ValueError:
-        return empty
 
 
 def parse_units(text, names):
@@ -181,7 +173,7 @@ def parse_units(text, names):
 
 def stable_links(text, names):
     """What a role sets on each named link (None when absent), from ``ip -j -d link show``."""
-    links = dict((link.get("ifname"), link) for link in _json(text, []))
+    links = read_links(text)
     found = {}
     for name in names:
         link = links.get(name)
@@ -201,20 +193,14 @@ def stable_links(text, names):
 
 def stable_addresses(text, names):
     """The addresses of each named device (None when absent), link-local ones left out."""
-    links = dict((link.get("ifname"), link) for link in _json(text, []))
-    found = {}
-    for name in names:
-        link = links.get(name)
-        found[name] = None if link is None else sorted(
-            "%s/%s" % (entry.get("local"), entry.get("prefixlen")) for entry in link.get("addr_info") or []
-            if entry.get("scope") != "link")
-    return found
+    addresses = read_addresses(text)
+    return dict((name, sorted(addresses[name]) if name in addresses else None) for name in names)
 
 
 def stable_routes(text, names):
     """Each named destination's routes of the main table ("via <gateway> dev <device>"; [] when none)."""
     found = dict((_network(name), []) for name in names)
-    for route in _json(text, []):
+    for route in read_routes(text):
         key = _network(route.get("dst", ""))
         if key in found:
             found[key].append("via %s dev %s" % (route.get("gateway"), route.get("dev")))
@@ -223,21 +209,6 @@ def stable_routes(text, names):
 
 def _network(value):
     return value[:-3] if value.endswith("/32") else value
-
-
-def owned_rules(saved, prefix):
-    """The lines of ``iptables-save`` output a firewall of ``prefix`` owns: its chains and their rules,
-    the jumps into them, and the built-in chains' policies (counters left out)."""
-    lines = []
-    for line in (saved or "").splitlines():
-        if line.startswith(":"):
-            name, policy = (line[1:].split() + ["", ""])[:2]
-            if name.startswith(prefix) or policy != "-":
-                lines.append(":%s %s" % (name, policy))
-        elif line.startswith("-A ") and (line.split()[1].startswith(prefix) or (" -j %s" % prefix) in line
-                                         or (" -g %s" % prefix) in line):
-            lines.append(line)
-    return lines
 
 
 def observe(host, owned):

@@ -16,7 +16,13 @@ import shlex
 import tempfile
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import files
-from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import route_command
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import route_command
+
+# Options every interface module shares: the change rolls itself back unless confirmed.
+ROLLBACK_OPTIONS = dict(
+    rollback_timeout=dict(type="int", default=0),
+    rollback_journal=dict(type="str", default="interfaces"),
+)
 
 DIRECTORY = "/run/privatecloud-iaas"
 
@@ -47,7 +53,7 @@ def _recreate(name, link):
 def restore_commands(names, before, after):
     """ip -batch lines that put the interfaces ``names`` back as ``before`` shows them.
 
-    ``before`` and ``after`` are (links, addresses, routes) as bridge.read_links / read_addresses /
+    ``before`` and ``after`` are (links, addresses, routes) as iproute.read_links / read_addresses /
     read_routes return them. Devices the change created are deleted, devices it deleted or made
     anew are made again, then masters, MAC addresses, addresses, up/down state and the routes
     through the interfaces (the default route among them) are set back.
@@ -168,3 +174,58 @@ class Journal:
         result = start_timer(module, timeout, self.cookie, command,
                              cleanup=(self.path, self.restore, self.backups))
         return self.cookie, (result if result[0] else None)
+
+
+class BatchError(Exception):
+    """An ip -batch that failed; the message says why."""
+
+
+def run_batch(ip, commands, snapshot, touched, explain=None):
+    """Run the commands as one batch (``ip``: an IpRoute); return the lines that put the ``touched``
+    interfaces back as ``snapshot`` shows them. Raises BatchError (``explain(stderr)`` may word it
+    plainer)."""
+    rc, out, err = ip.module.run_command([ip.ip, "-batch", "-"], data="\n".join(commands) + "\n")
+    if rc:
+        raise BatchError((explain and explain(err)) or "ip -batch failed: %s" % err.strip())
+    return restore_commands(list(touched), snapshot, ip.snapshot())
+
+
+def arm(ip, undo, timeout, journal, previous_files=None):
+    """Put ``undo`` first in the journal, arming its timer; returns the cookie to remove to keep the
+    change. ``previous_files`` ({path: content, or None}) are put back with it. Fails the module
+    when no timer could be left on the host."""
+    if previous_files:
+        Journal(journal).keep_files(previous_files)
+    cookie, error = Journal(journal).record(ip.module, ip.ip, undo, timeout)
+    if error:
+        ip.module.fail_json(msg="the change is made but no rollback timer could be left on the host",
+                            rc=error[0], stdout=error[1], stderr=error[2], rollback_commands=undo)
+    return cookie
+
+
+def apply_and_exit(ip, commands, before, after, describe, explain=None, snapshot=None, touched=(), then=()):
+    """One device module's change: run the commands as one batch (not in check mode) and exit with
+    changed, commands and diff. ``explain(stderr, after)`` may turn a failure into a plainer message.
+    With the module's rollback_timeout above 0, the lines that put the ``touched`` interfaces back as
+    ``snapshot`` shows them go into the rollback journal, and the result names the cookie to remove.
+    ``then``: [(what, argv)] run after the batch, each a change too (returned as ``then``)."""
+    module = ip.module
+    result = {"changed": bool(commands or then), "commands": commands,
+              "diff": {"before": describe(before), "after": describe(after)}}
+    if then:
+        result["then"] = [what for what, _argv in then]
+    if commands and not module.check_mode:
+        try:
+            undo = run_batch(ip, commands, snapshot, touched, explain and (lambda stderr: explain(stderr, after)))
+        except BatchError as error:
+            module.fail_json(msg=str(error), commands=commands)
+        timeout = module.params.get("rollback_timeout") or 0
+        if timeout > 0 and snapshot is not None:
+            result.update(rollback_cookie=arm(ip, undo, timeout, module.params["rollback_journal"]),
+                          rollback_commands=undo)
+    for what, argv in then if not module.check_mode else ():
+        rc, out, err = module.run_command(argv)
+        if rc:
+            module.fail_json(msg="%s failed: %s" % (what, (err or out).strip()), commands=commands,
+                             cmd=argv, rc=rc, stdout=out, stderr=err)
+    module.exit_json(**result)

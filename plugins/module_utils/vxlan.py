@@ -14,9 +14,9 @@ way (the kernel leaves DF unset), so the segment carries full-size frames as a p
 from __future__ import annotations
 
 import ipaddress
-import json
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import BridgeError, check_name_length, link_of_kind
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import read_fdb
 
 VNIS = (1, 16777215)
 # The IANA port of VXLAN; Linux's own default (8472) predates it.
@@ -30,11 +30,9 @@ class VxlanError(BridgeError):
 
 def read_peers(fdb_json):
     """{device: [peer address, ...]} from ``bridge -j fdb show``: the all-zeros entries with a dst."""
-    found = {}
-    for entry in json.loads(fdb_json or "[]"):
-        if entry.get("mac") == FLOOD and entry.get("dst") and entry.get("ifname"):
-            found.setdefault(entry["ifname"], []).append(entry["dst"])
-    return {device: sorted(set(peers)) for device, peers in found.items()}
+    return {device: sorted(set(entry.split()[1] for entry in entries if entry.split()[0] == FLOOD))
+            for device, entries in read_fdb(fdb_json).items()
+            if any(entry.split()[0] == FLOOD for entry in entries)}
 
 
 def vxlan_state(name, links, peers):

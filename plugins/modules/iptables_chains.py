@@ -183,7 +183,7 @@ import shlex
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.privatecloud.iaas.plugins.module_utils import rollback
+from ansible_collections.privatecloud.iaas.plugins.module_utils import files, rollback
 from ansible_collections.privatecloud.iaas.plugins.module_utils.conntrack import end_revoked
 from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import (
     CommandError,
@@ -242,22 +242,12 @@ def arm_rollback(module, host, script, timeout):
 
 def persist(module, path, content):
     """Write content to path when it differs; returns (changed, before)."""
-    before = ""
-    if os.path.exists(path):
-        with open(path) as stream:
-            before = stream.read()
+    before = files.read_text(path) or ""
     if before == content:
         return False, before
     if not module.check_mode:
-        directory = os.path.dirname(path) or "."
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o755)
-        handle, temporary = tempfile.mkstemp(dir=directory)
-        with os.fdopen(handle, "w") as stream:
-            stream.write(content)
-        module.atomic_move(temporary, path)
-        # Firewall rules are nobody else's business; atomic_move gives new files umask modes.
-        os.chmod(path, 0o600)
+        # Firewall rules are nobody else's business.
+        files.write(path, content, mode=0o600, make_directory=True)
     return True, before
 
 

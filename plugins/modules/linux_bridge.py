@@ -172,7 +172,8 @@ then:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatecloud.iaas.plugins.module_utils import dhcp_client
 from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import BridgeError, describe, plan
-from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import ROLLBACK_OPTIONS, IpRoute
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
+from ansible_collections.privatecloud.iaas.plugins.module_utils.rollback import ROLLBACK_OPTIONS, apply_and_exit
 
 
 def main():
@@ -217,7 +218,7 @@ def main():
             after = dict(after, dhcp_client=module.params["name"])
             before = dict(before, dhcp_client=", ".join(port for port in ports if running[port]) or "none")
     touched = [module.params["name"]] + sorted(set(before.get("ports", [])) | set(after.get("ports", [])))
-    ip.apply(commands, before, after, describe, snapshot=snapshot, touched=touched, then=then)
+    apply_and_exit(ip, commands, before, after, describe, snapshot=snapshot, touched=touched, then=then)
 
 
 if __name__ == "__main__":

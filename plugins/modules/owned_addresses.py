@@ -119,6 +119,7 @@ announced:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.privatecloud.iaas.plugins.module_utils import files
 from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
 from ansible_collections.privatecloud.iaas.plugins.module_utils.owned_addresses import (
     OwnedAddressError,
@@ -188,11 +189,9 @@ def main():
             module.fail_json(msg="ip -batch failed: %s" % err.strip(), commands=commands, stdout=out, stderr=err)
     if new_record != recorded_text:
         if new_record:
-            os.makedirs(os.path.dirname(record), mode=0o755, exist_ok=True)
-            module.atomic_move(_written(module, new_record), record)
-            os.chmod(record, 0o644)
+            files.write(record, new_record, make_directory=True)
         else:
-            os.remove(record)
+            files.remove(record)
     for device, cidr, wanted_announce in added:
         if wanted_announce:
             with open("/sys/class/net/%s/address" % device) as stream:
@@ -205,13 +204,6 @@ def main():
                 continue
             result["announced"].append("%s on %s" % (cidr, device))
     module.exit_json(**result)
-
-
-def _written(module, text):
-    path = os.path.join(module.tmpdir, "addresses")
-    with open(path, "w") as stream:
-        stream.write(text)
-    return path
 
 
 if __name__ == "__main__":

@@ -94,7 +94,8 @@ commands:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import ROLLBACK_OPTIONS, IpRoute
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
+from ansible_collections.privatecloud.iaas.plugins.module_utils.rollback import ROLLBACK_OPTIONS, apply_and_exit
 from ansible_collections.privatecloud.iaas.plugins.module_utils.vlan import VlanError, describe, plan, unsupported
 
 
@@ -118,8 +119,8 @@ def main():
         commands, before, after = plan(module.params, snapshot[0], snapshot[1])
     except VlanError as error:
         module.fail_json(msg=str(error))
-    ip.apply(commands, before, after, describe, explain=explain, snapshot=snapshot,
-             touched=[after.get("name") or before.get("name")])
+    apply_and_exit(ip, commands, before, after, describe, explain=explain, snapshot=snapshot,
+                   touched=[after.get("name") or before.get("name")])
 
 
 def explain(stderr, after):

@@ -112,7 +112,8 @@ rollback_commands:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import ROLLBACK_OPTIONS, IpRoute
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
+from ansible_collections.privatecloud.iaas.plugins.module_utils.rollback import ROLLBACK_OPTIONS, apply_and_exit
 from ansible_collections.privatecloud.iaas.plugins.module_utils.vxlan import (
     DEFAULT_PORT,
     VxlanError,
@@ -147,8 +148,8 @@ def main():
         commands, fdb, before, after = plan(module.params, snapshot[0], read_peers(out))
     except VxlanError as error:
         module.fail_json(msg=str(error))
-    ip.apply(commands, before, after, describe, snapshot=snapshot, touched=[module.params["name"]],
-             then=[("bridge " + " ".join(change), [bridge] + change) for change in fdb])
+    apply_and_exit(ip, commands, before, after, describe, snapshot=snapshot, touched=[module.params["name"]],
+                   then=[("bridge " + " ".join(change), [bridge] + change) for change in fdb])
 
 
 if __name__ == "__main__":

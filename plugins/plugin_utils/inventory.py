@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from ansible.errors import AnsibleError
-from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import Inventory
+from ansible_collections.privatecloud.iaas.plugins.module_utils.host_context import Inventory
 
 # Only these variables are read (and templated) per host: the inventory may hold many hosts. The
 # plan reads every role's options: each role's prefix is here.

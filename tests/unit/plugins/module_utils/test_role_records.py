@@ -11,6 +11,7 @@ import os
 import pytest
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import role_records as rr
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import owned_lines
 
 # ip -j -d link show / ip -j route show in a network namespace with a bridge br9, its port v9
 # (a veth) and a route to 10.8.0.9 (trimmed to the fields that matter).
@@ -94,12 +95,12 @@ def test_addresses_leave_out_link_local_ones_and_routes_match_a_32_written_eithe
 
 
 def test_owned_rules_are_the_prefixs_chains_the_jumps_into_them_and_policies_without_counters():
-    assert rr.owned_rules(SAVED, "PCI-") == [
+    assert owned_lines(SAVED, "PCI-") == [
         ":INPUT ACCEPT", ":FORWARD DROP", ":OUTPUT ACCEPT", ":PCI-INPUT -",
         "-A INPUT -j PCI-INPUT", "-A PCI-INPUT -p tcp -m tcp --dport 22 -j ACCEPT"]
     # Counters move and a chain of somebody else's changes: the owned rules stay the same.
     busier = SAVED.replace("[812:65190]", "[9000:720000]").replace("--dport 2222", "--dport 2223")
-    assert rr.owned_rules(busier, "PCI-") == rr.owned_rules(SAVED, "PCI-")
+    assert owned_lines(busier, "PCI-") == owned_lines(SAVED, "PCI-")
 
 
 def test_units_are_named_as_given_whether_or_not_with_their_suffix():

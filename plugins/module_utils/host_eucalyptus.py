@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright: privatecloud.iaas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Eucalyptus part of a host's plan: its mode, which components it runs (the CC, the NC), the
+keys of its eucalyptus.conf and the actions their change obliges, the data plane a front-end
+realises itself (dataplane.plan), and what several clusters ask of each CC.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane, eucalyptus, host_context, releases
+from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError, AddressErrors
+
+EUCA_DEFAULTS = {"euca_home": "/", "euca_user": "eucalyptus", "euca_hypervisor": "kvm",
+                 "euca_conf_file": "/etc/eucalyptus/eucalyptus.conf"}
+PRELOAD = "etc/eucalyptus/iptables-preload"
+
+
+def decide(context):
+    roles = [role for role in ("frontend", "nodes") if role in context.groups]
+    mode = context.get("vnet_mode")
+    euca = {key: context.get(key, default) for key, default in EUCA_DEFAULTS.items()}
+    home = euca["euca_home"].rstrip("/")
+    plan = {
+        "mode": mode,
+        "cc": "frontend" in roles,
+        "nc": "nodes" in roles,
+        "conf_file": euca["euca_conf_file"],
+        "cc_init": home + "/etc/init.d/eucalyptus-cc",
+        "nc_init": home + "/etc/init.d/eucalyptus-nc",
+        "hypervisor": euca["euca_hypervisor"],
+        # The node's bridge its VMs attach to: what the NC refuses to start without (vnetInit).
+        "vm_bridge": context.get("vnet_bridge") if "nodes" in roles and eucalyptus.mode_is(mode, "bridged") else None,
+        "vtun": False,
+        "settings": {},
+        "owned": [],
+        "actions": [],
+        "dataplane": None,
+        "dataplane_warnings": [],
+    }
+    if not roles or mode is None:
+        return plan
+    base = {"EUCALYPTUS": euca["euca_home"], "EUCA_USER": euca["euca_user"]}
+    if plan["nc"]:
+        base["HYPERVISOR"] = euca["euca_hypervisor"]
+    extra = context.get("euca_conf_settings", {})
+    if not isinstance(extra, dict):
+        context.add("euca_conf_settings", extra, "is not a mapping of eucalyptus.conf keys to values")
+        extra = {}
+    cluster = _cluster_keys(context, mode) if plan["cc"] else {}
+    try:
+        settings = eucalyptus.conf_settings(context.variables, roles, defaults=cluster)
+    except AddressErrors as errors:
+        for error in errors.errors:
+            context.add(error.variable, error.value, error.rule)
+        settings = {}
+    except AddressError as error:
+        context.add(error.variable, error.value, error.rule)
+        settings = {}
+    settings.update(base)
+    settings.update((str(key), value) for key, value in extra.items())
+    plan["settings"] = settings
+    plan["owned"] = sorted(set(base) | set(str(key) for key in extra))
+    plan["actions"] = _actions(plan)
+    if plan["cc"]:
+        # The security groups, instances and elastic IPs the front-end realises itself.
+        found, found_problems, plan["dataplane_warnings"] = dataplane.plan(
+            context.variables, context.inventory.group("nodes"), served(context.inventory, context.host),
+            clustered(context.inventory, context.host))
+        before = context.deciding("dataplane")
+        for variable, value, rule in found_problems:
+            context.add(variable, value, rule)
+        context.deciding(before)
+        plan["dataplane"] = found
+    clusters = host_context.clusters(context.inventory)
+    if plan["nc"] and len(clusters) > 1 and context.get("euca_cluster") not in (None, *clusters):
+        context.add("euca_cluster", context.get("euca_cluster"), "is not a front-end of this inventory (%s): it names "
+                    "the cluster whose CC the node belongs to" % ", ".join(clusters))
+    # vtun is the CC's tool: where the collection runs the data plane, no CC tunnels.
+    plan["vtun"] = bool(plan["cc"] and eucalyptus.mode_is(mode, "routing") and len(clusters) > 1
+                        and context.get("vnet_localip") != "0.0.0.0" and context.get("vnet_dataplane") != "ansible")
+    if plan["dataplane"] and plan["dataplane"]["tunnels"]:
+        # Each end of a tunnel is a front-end's IPv4 address (vnet_localip, else ansible_host).
+        for frontend in clusters:
+            if not host_context.is_ipv4(context.inventory.variables(frontend).get("vnet_localip")
+                                        or host_context.address(context.inventory, frontend)):
+                context.add("vnet_localip", "(not set on %s)" % frontend,
+                            "is where the tunnels that join the security groups across clusters end, and %s has "
+                            "no IPv4 address in the inventory (vnet_localip or ansible_host): set one"
+                            % frontend)
+    release = context.inventory.release(context.host)
+    if plan["vtun"] and releases.has(release, "vtun") is False:
+        context.add("vnet_localip", context.get("vnet_localip", "(not set)"),
+                    "leaves tunnelling on, and the CC of a %s cloud with several clusters tunnels to the "
+                    "others with vtun, which %s does not have: run the front-ends on a release that has "
+                    "it, or set vnet_localip: 0.0.0.0 to turn tunnelling off" % (mode, releases.name(release)))
+    return plan
+
+
+def _actions(plan):
+    """What the host's components need when eucalyptus.conf changes (service_files' actions).
+
+    Eucalyptus Network Configuration (1.6): a new VNET_MODE needs the CC's cleanrestart, another
+    networking key a restart; the NC reads every key it has when it starts.
+    """
+    conf = [plan["conf_file"]]
+    actions = []
+    if plan["cc"]:
+        actions.append({"name": "clean-restart the CC", "command": [plan["cc_init"], "cleanrestart"], "files": conf,
+                        "keys": ["VNET_MODE"], "supersedes": ["restart the CC"]})
+        actions.append({"name": "restart the CC", "command": [plan["cc_init"], "restart"], "files": conf,
+                        "keys": ["VNET_*"]})
+    if plan["nc"]:
+        others = set(plan["settings"]) | set(plan["owned"])
+        actions.append({"name": "restart the NC", "command": [plan["nc_init"], "restart"], "files": conf,
+                        "keys": ["VNET_*"] + sorted(key for key in others if not key.startswith("VNET_"))})
+    return actions
+
+
+def served(inventory, frontend):
+    """{instance: private address} the front-end's DHCP server serves now, as the dhcpd role kept it
+    with its record: each instance keeps its address while others come and go."""
+    return inventory.kept(frontend, "dhcpd").get("addresses") or {}
+
+
+def clustered(inventory, frontend):
+    """What a front-end's data plane knows of the other clusters (dataplane.plan's ``clusters``):
+    None for a cloud of one; else its CC's index, every CC's tunnel address (vnet_localip, else
+    ansible_host), the index of each node's CC (euca_cluster) and whether the groups span clusters
+    (tunnelling is on unless vnet_localip is 0.0.0.0)."""
+    clusters = host_context.clusters(inventory)
+    if len(clusters) < 2 or frontend not in clusters:
+        return None
+    nodes = {}
+    for node in inventory.group("nodes"):
+        named = inventory.variables(node).get("euca_cluster")
+        if named in clusters:
+            nodes[node] = clusters.index(named)
+    local = inventory.variables(frontend).get("vnet_localip")
+    return {"index": clusters.index(frontend), "nodes": nodes, "tunnels": local != "0.0.0.0",
+            "addresses": [inventory.variables(cc).get("vnet_localip") or host_context.address(inventory, cc) for cc in clusters]}
+
+
+def _cluster_keys(context, mode):
+    """Several clusters: each CC is told its own address (VNET_LOCALIP) and every other CC where the
+    CLC is (VNET_CLOUDIP), unless the inventory says otherwise; an address only where it is IPv4."""
+    clusters = host_context.clusters(context.inventory)
+    if len(clusters) < 2 or not eucalyptus.mode_is(mode, "routing"):
+        return {}
+    keys = {}
+    own, clc = host_context.address(context.inventory, context.host), host_context.address(context.inventory, clusters[0])
+    if host_context.is_ipv4(own):
+        keys["vnet_localip"] = own
+    if context.host != clusters[0] and host_context.is_ipv4(clc):
+        keys["vnet_cloudip"] = clc
+    return keys
