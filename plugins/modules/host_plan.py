@@ -66,6 +66,11 @@ EXAMPLES = r"""
     - name: Show the bridges it gets
       ansible.builtin.debug:
         var: ansible_facts['iaas_plan']['interfaces']['bridges']
+
+    - name: Plan only the firewall of a host, as the iptables role does on its own
+      privatecloud.iaas.host_plan:
+        part: firewall
+      register: firewall_part
 """
 
 RETURN = r"""
@@ -90,23 +95,49 @@ ansible_facts:
           type: list
           elements: str
         interfaces:
-          description: C(bridges) and C(vlans) (the declarations of the bridge and vlan roles, with the
-            node's VM bridge when it is not declared), and C(vlan_8021q).
+          description: C(bridges) and C(vlans) as the host declares them (with the node's VM bridge
+            when it is not declared) and C(vlan_8021q), which the other parts are decided from.
           type: dict
-        dhcpd:
-          description: C(function), C(interfaces), C(security_groups) (the data plane's blocks and
-            instances) and C(planned_addresses) (the routers an earlier step adds) of the dhcpd role.
+        vlan:
+          description: The vlan role's part - its VLAN and VXLAN devices in apply order, the boot
+            file format, the kernel modules, the rollback and confirm timeouts, the packages, and its
+            C(record); the arguments of one M(privatecloud.iaas.interfaces) call.
+          type: dict
+        bridge:
+          description: The bridge role's part, in the same form as C(vlan).
           type: dict
         firewall:
-          description: C(services) (port sets), C(eucalyptus) (the front-end baseline, or none),
-            C(dataplane) (its security groups, elastic IPs and metadata, or none) and C(preload) (the
-            CC's iptables-preload, or empty) of the iptables role.
+          description: The iptables role's part - the host's owned chains and rules per table and
+            family, prefix included (M(privatecloud.iaas.iptables_chains)'s arguments), the CC's
+            C(iptables-preload), the packages, and its C(record).
+          type: dict
+        dhcpd:
+          description: The dhcpd role's part - its function and the whole configuration of its
+            server (files, settings, units, actions; M(privatecloud.iaas.service_files)'s arguments),
+            the packages, and its C(record). The record keeps the address each instance is served.
+          type: dict
+        ntp:
+          description: The ntp role's part - chrony's configuration and its restart, in the form of C(dhcpd).
+          type: dict
+        nfs:
+          description: The nfs role's part (a host of group C(nfs)), in the form of C(dhcpd); none elsewhere.
+          type: dict
+        db:
+          description: The db role's part (a host of group C(db)) - the server's settings and
+            replication, in the form of C(dhcpd); none elsewhere. Secrets are never in the plan.
+          type: dict
+        frontend:
+          description: The frontend role's part (a host of group C(frontend)) - its repository and
+            packages, C(eucalyptus.conf)'s keys, the data plane's addresses, or the CloudStack
+            management server's settings; none elsewhere.
+          type: dict
+        node:
+          description: The node role's part (a host of group C(nodes)), in the form of C(frontend).
           type: dict
         eucalyptus:
-          description: For a Eucalyptus host, the keys of eucalyptus.conf (C(settings), C(owned)), whether
-            it runs the CC and the NC, the VMs' bridge, vtun, the paths of the file and init scripts,
-            and on a front-end whose data plane the collection owns the C(dataplane) it realises
-            (groups, instances, addresses, DHCP, chains and NAT).
+          description: For a Eucalyptus host, what its parts are decided from - the mode's traits,
+            whether it runs the CC and the NC, the VMs' bridge, and on a front-end whose data plane
+            the collection owns the C(dataplane) it realises (groups, instances, elastic IPs).
           type: dict
         cloudstack:
           description: For a CloudStack host, the database primary, whether it is the first management
@@ -138,7 +169,6 @@ ansible_facts:
         bridges: [{name: br0, ports: [eth0], address: 192.168.1.10/24, gateway: 192.168.1.1}]
         vlans: []
         vlan_8021q: false
-      dhcpd: {function: static_map, interfaces: [br0]}
-      firewall: {services: [], eucalyptus: null, preload: ""}
+      dhcpd: {function: static_map, packages: [isc-dhcp-server]}
       preflight: [bridge, dhcp_daemon]
 """
