@@ -1,7 +1,7 @@
 """Cost of the MANAGED data plane at scale, against a bare iptables-restore of the same rules.
 
 1 000 security groups with 10 ingress rules each and 4 instances each, every instance with an
-elastic IP (4 000), planned from the inventory (dataplane.plan, then host_tables), and applied by
+elastic IP (4 000), planned from the inventory (dataplane.decide, then host_tables), and applied by
 iptables_chains inside a throw-away network namespace. Prints, in one run:
   - plan and render (in-process, the controller's share),
   - a bare `iptables-restore --noflush` of the rendered rules (the reference),
@@ -49,9 +49,9 @@ def inventory(port_of_rule=None):
 
 
 def tables_of(variables):
-    planned, problems, _warnings = dataplane.plan(variables, ["node1"])
+    planned, problems, _warnings = dataplane.decide(variables, ["node1"])
     assert not problems, problems[:5]
-    return host_tables([], {}, eucalyptus={"subnet": "10.0.0.0", "netmask": "255.0.0.0"}, dataplane=planned)
+    return host_tables([], {}, baseline="10.0.0.0/8", dataplane=planned)
 
 
 def restore_script(tables):

@@ -78,7 +78,7 @@ def module(namespace, directory, tables, with_script=False):
 
 CORE = """
 import json, subprocess, sys, time
-from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import Declaration, Iptables, Plan
+from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import Declaration, Iptables, Change
 
 def run(command, data=None):
     done = subprocess.run(command, input=data, capture_output=True, text=True)
@@ -91,9 +91,9 @@ for attempt in range(5):
     declaration = Declaration(tables, "IAAS-")
     host = Iptables(run, "/usr/sbin/iptables-save", "/usr/sbin/iptables-restore", "/usr/bin/unshare", cache)
     host.spell(declaration)
-    plan = Plan(declaration, host.save())
+    change = Change(declaration, host.save())
     elapsed = time.perf_counter() - start
-    assert not plan.changed
+    assert not change.changed
     best = elapsed if best is None else min(best, elapsed)
 print(best)
 """

@@ -1,10 +1,10 @@
-"""Cost of inventory validation and of the MANAGED address plan, as ratios to a reference.
+"""Cost of inventory validation and of the MANAGED address layout, as ratios to a reference.
 
 1. validate.yml on a MANAGED inventory of 1 000 nodes and 4 000 public IPs, against the same
    ansible-playbook run with an empty play on that inventory (the cost of loading it): the ratio
    is what validation adds on top of what any run of the inventory pays anyway.
 2. vnet_network for every tag of a /8 cut into blocks of 16, against listing the /8's million
-   blocks with netaddr (IPNetwork.subnet) and indexing them, which is what the plan avoids.
+   blocks with netaddr (IPNetwork.subnet) and indexing them, which is what ManagedSubnet avoids.
 
 Prints figures; asserts nothing about time. Run: make bench (or python benchmarks/validate.py).
 """
@@ -21,7 +21,7 @@ import yaml
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, ".cache", "collections"))
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import ManagedPlan  # noqa: E402
+from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import ManagedSubnet  # noqa: E402
 
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 NODES, PUBLIC_IPS = 1000, 4000
@@ -69,16 +69,16 @@ def best_of(count, function, *args):
     return min(function(*args) for _attempt in range(count))
 
 
-def plan_queries():
-    plan = ManagedPlan("10.0.0.0", "255.0.0.0", 16)
+def block_queries():
+    managed = ManagedSubnet("10.0.0.0", "255.0.0.0", 16)
     start = time.perf_counter()
-    for tag in range(2, plan.max_vlan):
-        plan.block(tag)
+    for tag in range(2, managed.max_vlan):
+        managed.block(tag)
     return time.perf_counter() - start
 
 
 def naive_queries():
-    """What the plan avoids: list every block of the subnet, then index it."""
+    """What ManagedSubnet avoids: list every block of the subnet, then index it."""
     start = time.perf_counter()
     blocks = list(netaddr.IPNetwork("10.0.0.0/8").subnet(28))
     for tag in range(2, 4096):
@@ -96,10 +96,10 @@ def main():
         validation = best_of(3, run, inventory, validate)
     print("validate.yml, %d nodes and %d public IPs: %.2f s; loading the inventory alone: %.2f s; "
           "ratio %.2f" % (NODES, PUBLIC_IPS, validation, reference, validation / reference))
-    plan = best_of(5, plan_queries)
+    blocks = best_of(5, block_queries)
     naive = best_of(1, naive_queries)
     print("vnet_network for all 4094 tags of 10.0.0.0/8 by 16: %.1f ms; listing the 1048576 blocks with "
-          "netaddr and indexing them: %.0f ms; ratio %.4f" % (plan * 1000, naive * 1000, plan / naive))
+          "netaddr and indexing them: %.0f ms; ratio %.4f" % (blocks * 1000, naive * 1000, blocks / naive))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ options:
       - The role's record, written once everything else this call does is done - what the role was
         applied from (O(record.inputs)) and the state of what it owns as it is now. The next run reads
         every record in one call (M(privatecloud.iaas.role_records_info)); a role whose inputs are
-        the same and whose owned state has not drifted ends at its first task.
+        the same and whose owned state has not drifted ends before it changes anything.
       - The host's plan gives each role's part its record (C(iaas_plan.<part>.record)) - the inputs
         are the digest of the part and the collection's code, the owned state what the part's apply
         calls are given, so neither is kept by hand.
@@ -69,6 +69,11 @@ options:
             elements: str
           iptables:
             description: C(prefix) and C(tables) of owned iptables chains; their rules and jumps.
+            type: dict
+          database:
+            description: C(socket) of a MariaDB server and C(users), the names of the accounts a role
+              owns; those accounts and whether the server replicates, from where, with both threads
+              running.
             type: dict
           pending:
             description: Actions; whether each is still owed.

@@ -6,12 +6,16 @@
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import host_tables
+from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import baseline_cidr, host_tables
 
 
 def host_firewall(services, networks, rules=None, eucalyptus=None, prefix="IAAS-", dataplane=None):
+    problems = []
+    baseline = baseline_cidr(eucalyptus, lambda variable, value, rule: problems.append("%s: %r %s" % (variable, value, rule)))
+    if problems:
+        raise AnsibleFilterError("host_firewall: %s" % "; ".join(problems))
     try:
-        return host_tables(services or [], networks or {}, rules, eucalyptus or None, prefix, dataplane or None)
+        return host_tables(services or [], networks or {}, rules, baseline, prefix, dataplane or None)
     except ValueError as error:
         raise AnsibleFilterError("host_firewall: %s" % error)
 

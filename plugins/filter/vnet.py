@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: privatecloud.iaas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters over Eucalyptus networking values: the MANAGED plan, public IPs and MAC maps."""
+"""Filters over Eucalyptus networking values: the MANAGED layout, public IPs and MAC maps."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from ansible_collections.privatecloud.iaas.plugins.plugin_utils.filters import r
 @raising
 def vnet_network(tag, subnet, netmask, addrspernet, nth=None):
     # 'nth', not 'instance': Ansible's plugin wrapper takes 'instance' as a name of its own.
-    return eucalyptus.ManagedPlan(subnet, netmask, addrspernet).block(tag, instance=nth)
+    return eucalyptus.ManagedSubnet(subnet, netmask, addrspernet).block(tag, instance=nth)
 
 
 @raising
 def vnet_capacity(subnet, netmask, addrspernet):
-    return eucalyptus.ManagedPlan(subnet, netmask, addrspernet).capacity()
+    return eucalyptus.ManagedSubnet(subnet, netmask, addrspernet).capacity()
 
 
 @raising

@@ -86,7 +86,7 @@ def check_declaration(params):
         raise BridgeError("ports: %r cannot be a port of itself" % name)
 
 
-def plan(params, links, addresses, routes):
+def changes(params, links, addresses, routes):
     """Return (commands for ``ip -batch``, before, after) for the declared bridge.
 
     ``params``: name, state, ports, stp, forward_delay, hello_time, addresses (None: not managed),

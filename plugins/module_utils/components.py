@@ -17,7 +17,10 @@ takes them.
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import CONF_OWNED
+from ansible_collections.privatecloud.iaas.plugins.module_utils.nfs import EXPORT_PATH
 
 FRONTEND_OPTIONS = {
     "frontend_euca_packages": ["eucalyptus-cloud", "eucalyptus-cc", "eucalyptus-walrus", "eucalyptus-sc"],
@@ -67,6 +70,9 @@ OLD_EUCALYPTUS_LIST = "/etc/apt/sources.list.d/eucalyptus.list"
 APPARMOR_PROFILES = ["usr.sbin.libvirtd", "usr.lib.libvirt.virt-aa-helper"]
 # The system VM templates' ids in a 4.1 database, by hypervisor: where cloud-install-sys-tmplt puts them.
 TEMPLATE_IDS = {"xenserver": 1, "kvm": 3, "vmware": 8}
+# Secondary storage reaches mount's source (server:path) and its mount point a path argument.
+NFS_SERVER = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\Z")
+MOUNT_POINT = re.compile(r"/(?!.*(^|/)\.{1,2}(/|$))[A-Za-z0-9_.@+/-]+\Z")
 
 
 def repository(name, title, url, suite, components, key_url, key_variable, packages):
@@ -163,7 +169,7 @@ def frontend_part(plan, settings, variables, facts, add):
     if plan["platform"] != "cloudstack":
         return None
     cloud = plan["cloudstack"]
-    hypervisors = settings["frontend_cloudstack_systemvm_hypervisors"]
+    storage, mount, hypervisors = _templates(settings, "frontend_cloudstack_systemvm_hypervisors" in variables, add)
     return {
         "platform": "cloudstack",
         "host_name": cloud["host_name"],
@@ -176,13 +182,36 @@ def frontend_part(plan, settings, variables, facts, add):
                   else {"path": "/etc/sudoers.d/cloudstack", "state": "absent"}],
         "database": cloud["database"],
         "templates": {
-            "hypervisors": [name for name in hypervisors if name in TEMPLATE_IDS] if cloud["first_management_server"]
-            else [],
-            "secondary_storage": settings["frontend_cloudstack_secondary_storage"],
-            "mount": settings["frontend_cloudstack_secondary_mount"],
+            "hypervisors": hypervisors if cloud["first_management_server"] else [],
+            "secondary_storage": storage,
+            "mount": mount,
             "ids": TEMPLATE_IDS,
         },
     }
+
+
+def _templates(settings, hypervisors_given, add):
+    """The secondary storage, its mount point and the hypervisors whose system VM templates are
+    seeded, each checked whole: they reach the mount and cloud-install-sys-tmplt's arguments."""
+    storage = settings["frontend_cloudstack_secondary_storage"] or {}
+    if storage and not (isinstance(storage, dict) and NFS_SERVER.match(str(storage.get("server", "")))
+                        and EXPORT_PATH.match(str(storage.get("path", "")))):
+        add("frontend_cloudstack_secondary_storage", storage, "is not a mapping of an NFS server (a host name or "
+            "IPv4 address) and its absolute export path")
+        storage = {}
+    mount = settings["frontend_cloudstack_secondary_mount"]
+    if not isinstance(mount, str) or not MOUNT_POINT.match(mount):
+        add("frontend_cloudstack_secondary_mount", mount, "is not an absolute path below / of letters, digits and _.@+-")
+    hypervisors = settings["frontend_cloudstack_systemvm_hypervisors"] or []
+    if not isinstance(hypervisors, list):
+        add("frontend_cloudstack_systemvm_hypervisors", hypervisors, "is not a list of hypervisors")
+        hypervisors = []
+    unknown = [name for name in hypervisors if name not in TEMPLATE_IDS]
+    if unknown and hypervisors_given:
+        # Taken from the zones, a hypervisor without a system VM template is simply not seeded.
+        add("frontend_cloudstack_systemvm_hypervisors", unknown, "has no system VM template to seed (%s)"
+            % ", ".join(sorted(TEMPLATE_IDS)))
+    return storage, mount, [name for name in hypervisors if name in TEMPLATE_IDS]
 
 
 def node_part(plan, settings, variables, facts, add):

@@ -6,7 +6,7 @@
 The FORWARD chain accepts an ESTABLISHED packet before any group rule is read, so a connection a
 revoked rule let in would otherwise outlive the rule (the Eucalyptus CC's behaviour). After the
 new chains are in place, every tracked connection into the private subnet is checked against the
-plan as it is now: a connection no rule allows any more, one that came in through an elastic IP
+data plane as it is now: a connection no rule allows any more, one that came in through an elastic IP
 the instance no longer has, or one that left through an elastic IP that is no longer this host's,
 is ended. Connections of the host itself, and any not into or out of the subnet, are not looked at.
 """
@@ -96,7 +96,7 @@ class Plane:
 
 
 class _Rule:
-    """One ingress rule of the plan (its ``allowed`` entry), parsed for matching connections."""
+    """One ingress rule of the data plane (its ``allowed`` entry), parsed for matching connections."""
 
     def __init__(self, rule):
         self.source = ipaddress.ip_network(rule["source"])
@@ -143,7 +143,7 @@ def delete_arguments(entry):
 
 def end_revoked(module, subnet, dataplane):
     """Ends (in check mode, only lists) the tracked connections into ``subnet`` that ``dataplane`` no
-    longer allows; returns them as 'connection: reason' lines. Fails the module on a plan it cannot
+    longer allows; returns them as 'connection: reason' lines. Fails the module on a data plane it cannot
     read or a conntrack command that fails."""
     conntrack = module.get_bin_path("conntrack", required=not module.check_mode)
     if conntrack is None:

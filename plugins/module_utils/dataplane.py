@@ -39,7 +39,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
     ip_network,
     ipv4_address,
 )
-from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import ManagedPlan, dotted, mode_is, public_ips
+from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import ManagedSubnet, dotted, mode_is, public_ips
 
 METADATA_PORT = 8773
 # "<owner>/<name>": what euca-* tools and the documents' troubleshooting call a group.
@@ -65,7 +65,7 @@ ICMP_TYPES = {
 
 
 def icmp_match(spelling):
-    """(type, code) an icmp_type of the plan matches; None for either means any."""
+    """(type, code) an icmp_type of the data plane matches; None for either means any."""
     if spelling in ICMP_TYPES:
         return ICMP_TYPES[spelling]
     parts = [int(part) for part in spelling.split("/")]
@@ -125,8 +125,8 @@ class _Group:
         return "%s/%d" % (self.block["network"], self.block["prefix"])
 
 
-def plan(variables, nodes, previous=None, clusters=None):
-    """Decide the data plane of one front-end. Returns (plan or None, problems, warnings).
+def decide(variables, nodes, previous=None, clusters=None):
+    """Decide the data plane of one front-end. Returns (data plane or None, problems, warnings).
 
     variables: the front-end's variables. nodes: the inventory's node names. previous: the
     {instance: private address} the front-ends already serve, kept where still valid. clusters:
@@ -153,8 +153,8 @@ def plan(variables, nodes, previous=None, clusters=None):
                          "vnet_instances (a real CC takes them from its users instead)"))
         return None, problems, warnings
     try:
-        managed = ManagedPlan(variables.get("vnet_subnet"), variables.get("vnet_netmask"),
-                              variables.get("vnet_addrspernet"))
+        managed = ManagedSubnet(variables.get("vnet_subnet"), variables.get("vnet_netmask"),
+                                variables.get("vnet_addrspernet"))
     except (AddressError, AddressErrors):
         # The mode's own checks name these keys already.
         return None, problems, warnings
@@ -467,8 +467,8 @@ def _ingress(group, rules, groups, problems):
 
 
 def _integer(address):
-    """An IPv4 address as an integer: plain dotted quads directly (the plan's own, thousands per
-    plan), anything else through netaddr's checks."""
+    """An IPv4 address as an integer: plain dotted quads directly (the data plane's own, thousands
+    per front-end), anything else through netaddr's checks."""
     parts = str(address).split(".")
     if len(parts) == 4 and all(part.isdigit() and len(part) <= 3 and int(part) <= 255 for part in parts):
         return int(parts[0]) << 24 | int(parts[1]) << 16 | int(parts[2]) << 8 | int(parts[3])

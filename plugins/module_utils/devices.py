@@ -121,7 +121,7 @@ class BootFiles:
         except (netconf.ConfigError, KeyError, TypeError) as error:
             raise DeviceError("the declared interfaces cannot be written: %s" % error)
         self.existing = read_directory(self.directory)
-        self.write, self.remove = netconf.plan_files(self.existing, declared, owner)
+        self.write, self.remove = netconf.file_changes(self.existing, declared, owner)
         self.after = dict((name, content) for name, content in self.existing.items() if name not in self.remove)
         self.after.update(declared)
         self.main_before = self.main_after = None
@@ -262,7 +262,7 @@ def change(module, host, kind, name, wanted):
     then = []
     try:
         if kind == "bridge":
-            commands, before, after = bridge.plan(params, host.links, host.addresses, host.routes)
+            commands, before, after = bridge.changes(params, host.links, host.addresses, host.routes)
             describe = bridge.describe
             if params.get("dhcp") and params["state"] == "present":
                 then = _dhcp_hand_over(module, params)
@@ -270,10 +270,10 @@ def change(module, host, kind, name, wanted):
                     after = dict(after, dhcp_client=params["name"])
             touched = [name] + sorted(set(before.get("ports", [])) | set(after.get("ports", [])))
         elif kind == "vlan":
-            commands, before, after = vlan.plan(params, host.links, host.addresses)
+            commands, before, after = vlan.changes(params, host.links, host.addresses)
             describe, touched = vlan.describe, [after.get("name") or before.get("name")]
         else:
-            commands, fdb, before, after = vxlan.plan(params, host.links, host.peers)
+            commands, fdb, before, after = vxlan.changes(params, host.links, host.peers)
             describe, touched = vxlan.describe, [name]
             then = [("bridge " + " ".join(entry), [module.get_bin_path("bridge", required=True)] + entry)
                     for entry in fdb]
@@ -336,7 +336,8 @@ def kernel_support(module, wanted, path=MODULES_LOAD):
         if module.check_mode:
             messages.append("would load %s" % name)
             continue
-        rc, _out, err = module.run_command([module.get_bin_path("modprobe") or "modprobe", name])
+        modprobe = module.get_bin_path("modprobe")
+        rc, _out, err = module.run_command([modprobe, name]) if modprobe else (127, "", "modprobe is not installed")
         if rc:
             messages.append("this kernel cannot load %s (%s): devices that need it cannot be made here"
                             % (name, err.strip()))

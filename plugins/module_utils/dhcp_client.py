@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The DHCP client ifupdown runs for an interface, moved with the interface's addresses.
 
-A port that joins a bridge hands its addresses to the bridge (bridge.plan); when the bridge's
+A port that joins a bridge hands its addresses to the bridge (bridge.changes); when the bridge's
 address comes from DHCP, the client that held the port's lease must follow, or it would renew
 the lease on a port that no longer carries the address. ifupdown's dhcp method starts the first
 client it finds, in this order; Debian 12 has ISC dhclient, Debian 13 dhcpcd (dhcpcd-base).

@@ -76,7 +76,7 @@ def parse(text):
     return found
 
 
-def plan(text, settings, owned=()):
+def edited(text, settings, owned=()):
     """Return (new text, {key: (old value or None, new value or None)}) for the declared settings.
 
     ``settings``: {key: value} in the order new keys are added. ``owned``: further keys the

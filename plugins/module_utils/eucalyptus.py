@@ -1,9 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: privatecloud.iaas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Eucalyptus 1.6 networking arithmetic: the CC's address plan and its value formats.
+"""Eucalyptus 1.6 networking arithmetic: the CC's address layout and its value formats.
 
-The MANAGED / MANAGED-NOVLAN plan follows the cluster controller (net/vnetwork.c, vnetInit):
+The MANAGED / MANAGED-NOVLAN layout follows the cluster controller (net/vnetwork.c, vnetInit):
 VNET_SUBNET/VNET_NETMASK is cut into consecutive blocks of VNET_ADDRSPERNET addresses; the block
 of VLAN tag v (2 <= v < max_vlan) starts at SUBNET + (v - 2) * ADDRSPERNET, its router is the
 next address, its broadcast the block's last, and instances take the addresses in between.
@@ -70,7 +70,7 @@ def _addrspernet(value, variable):
     return number
 
 
-class ManagedPlan:
+class ManagedSubnet:
     """How a MANAGED or MANAGED-NOVLAN cluster controller slices its private subnet."""
 
     def __init__(self, subnet, netmask, addrspernet,
@@ -473,15 +473,15 @@ def _check_static(host, variables, problems):
 
 def _check_managed(host, variables, problems, public):
     keys = ("vnet_subnet", "vnet_netmask", "vnet_addrspernet")
-    plan = None
+    managed = None
     if all(variables.get(key) not in (None, "") for key in keys):
-        plan = problems.check(host, ManagedPlan, *(variables[key] for key in keys))
+        managed = problems.check(host, ManagedSubnet, *(variables[key] for key in keys))
     if variables.get("vnet_publicips") in (None, ""):
         return
     addresses = problems.check(host, public_ips, variables["vnet_publicips"])
     for address in addresses or ():
-        if plan is not None and ipv4_address(address) in plan.network:
-            problems.add(host, "vnet_publicips", address, "lies in the private subnet %s" % plan.network.cidr)
+        if managed is not None and ipv4_address(address) in managed.network:
+            problems.add(host, "vnet_publicips", address, "lies in the private subnet %s" % managed.network.cidr)
         if address in public:
             problems.add(host, "vnet_publicips", address, "is a public IP of %s too: each front-end needs its own"
                          % public[address])

@@ -122,7 +122,7 @@ def rule_match(rule):
 
 
 def dataplane_rules(dataplane, prefix):
-    """The iptables rules of a front-end's data plane (dataplane.plan()): {"forward": FORWARD's
+    """The iptables rules of a front-end's data plane (dataplane.decide()): {"forward": FORWARD's
     intra-group accepts and jumps, "chains": {group chain: its ACCEPTs}, "nat": {"prerouting",
     "output", "postrouting"}}: the metadata redirect, each elastic IP's DNAT (from outside and from
     the host itself) and SNAT above the masquerade; and "elastic": {elastic IP: {nat chain: its
@@ -158,7 +158,7 @@ def host_tables(services, networks, rules=None, baseline=None, prefix="IAAS-", d
     put first in the owned chain of that builtin chain. baseline: the private subnet (CIDR) of a
     MANAGED / MANAGED-NOVLAN front-end whose data plane the collection owns (FORWARD policy DROP,
     established and outbound forwarding, masquerade). dataplane: that front-end's security groups,
-    elastic IPs and metadata (dataplane.plan()), on top of the baseline.
+    elastic IPs and metadata (dataplane.decide()), on top of the baseline.
 
     Raises ValueError naming the variable, value and rule of every input it cannot use.
     """

@@ -64,7 +64,7 @@ def decide(context):
     plan["actions"] = _actions(plan)
     if plan["cc"]:
         # The security groups, instances and elastic IPs the front-end realises itself.
-        found, found_problems, plan["dataplane_warnings"] = dataplane.plan(
+        found, found_problems, plan["dataplane_warnings"] = dataplane.decide(
             context.variables, context.inventory.group("nodes"), served(context.inventory, context.host),
             clustered(context.inventory, context.host))
         before = context.deciding("dataplane")

@@ -30,7 +30,7 @@ def parse(text, section):
     return found
 
 
-def plan(text, section, values):
+def edited(text, section, values):
     """Return (new text, {key: (old value or None, new value)}) for ``values`` in ``section``."""
     values = dict((key, str(value)) for key, value in values.items())
     for key, value in values.items():

@@ -1,12 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: privatecloud.iaas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Owned iptables chains: parse iptables-save, plan the change, render an iptables-restore script.
+"""Owned iptables chains: parse iptables-save, work out the change, render an iptables-restore script.
 
 The collection owns whole chains (those whose names start with a prefix), the jump rules from
 builtin chains into them, and the builtin policies it is asked to set. Everything else in the
 tables (other software's chains, other rules of builtin chains) is left exactly as it is: the
-plan is applied with ``iptables-restore --noflush``, which flushes only the chains it declares.
+change is applied with ``iptables-restore --noflush``, which flushes only the chains it declares.
 
 Declared rules are compared with the live ones in iptables-save's own spelling. To get that
 spelling the declared rules are restored into a throw-away network namespace and saved again
@@ -229,7 +229,7 @@ def syntax_error(stderr, origin):
     return "iptables-restore refused the declaration: %s" % (stderr or "").strip()
 
 
-class Plan:
+class Change:
     """The change from the live tables to the declaration, as an iptables-restore --noflush script."""
 
     def __init__(self, declaration, live):
@@ -240,7 +240,7 @@ class Plan:
         names = sorted(set(declaration.tables) | {name for name, table in live.items()
                                                   if any(declaration.owns(chain) for chain in table.chains)})
         for name in names:
-            self._plan_table(name)
+            self._change_table(name)
 
     @property
     def changed(self):
@@ -249,7 +249,7 @@ class Plan:
     def script(self):
         return "".join(self.blocks)
 
-    def _plan_table(self, name):
+    def _change_table(self, name):
         owns = self.declaration.owns
         live = self.live.get(name, Table(name))
         wanted = self.declaration.tables.get(name, {"chains": {}, "jumps": [], "policies": {}})

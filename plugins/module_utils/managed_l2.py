@@ -49,9 +49,9 @@ def group_devices(context, plan):
         for frontend in own:
             variables = context.inventory.variables(frontend)
             if variables.get("vnet_dataplane") == "ansible" and variables.get("vnet_instances"):
-                planes.append(dataplane.plan(variables, context.inventory.group("nodes"),
-                                             host_eucalyptus.served(context.inventory, frontend),
-                                             host_eucalyptus.clustered(context.inventory, frontend))[0])
+                planes.append(dataplane.decide(variables, context.inventory.group("nodes"),
+                                               host_eucalyptus.served(context.inventory, frontend),
+                                               host_eucalyptus.clustered(context.inventory, frontend))[0])
     for found, group in [(found, group) for found in planes if found for group in found["groups"]]:
         instances = [instance for instance in found["instances"] if instance["group"] == group["name"]]
         nodes = sorted({instance["node"] for instance in instances})
@@ -189,7 +189,7 @@ def vlan_clean(context, plan):
     if tag in [entry["id"] for entry in tests]:
         return tests
     try:
-        block = eucalyptus.ManagedPlan(*(cc[key] for key in keys)).block(tag, "preflight_vlan_id")
+        block = eucalyptus.ManagedSubnet(*(cc[key] for key in keys)).block(tag, "preflight_vlan_id")
     except AddressError as error:
         context.add(error.variable, error.value, error.rule)
         return tests

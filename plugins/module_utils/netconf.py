@@ -265,7 +265,7 @@ def _number(value):
     return str(int(number)) if number == int(number) else str(number)
 
 
-def plan_files(existing, declared, owner):
+def file_changes(existing, declared, owner):
     """Compare a directory's files with the declared ones of ``owner``.
 
     ``existing``: {file name: content} of the directory. Returns (write, remove): the declared

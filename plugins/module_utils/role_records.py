@@ -27,7 +27,8 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.packages import 
 DIRECTORY = "/var/lib/privatecloud-iaas/roles"
 PENDING = pending.DIRECTORY
 # What a role may declare it owns, in the order they are observed and explained.
-KINDS = ("files", "units", "packages", "links", "addresses", "routes", "fdb", "sysctls", "iptables", "pending")
+KINDS = ("files", "units", "packages", "links", "addresses", "routes", "fdb", "sysctls", "iptables", "database",
+         "pending")
 # Of a link's details, those a role sets; the rest (counters, carrier, timers) change on their own.
 LINK_DATA = frozenset(["id", "protocol", "link", "local", "remote", "port", "dstport", "group", "ttl",
                        "stp_state", "forward_delay", "hello_time", "max_age", "ageing_time",
@@ -43,6 +44,9 @@ def check_owned(owned):
         elif kind == "iptables":
             if not isinstance(value, dict) or not value.get("prefix") or not isinstance(value.get("tables"), list):
                 problems.append("owned.iptables: give prefix (the owned chains' prefix) and tables (a list)")
+        elif kind == "database":
+            if not isinstance(value, dict) or not value.get("socket") or not isinstance(value.get("users"), list):
+                problems.append("owned.database: give socket (the server's) and users (the accounts' names)")
         elif not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
             problems.append("owned.%s: a list of names" % kind)
     return problems
@@ -151,6 +155,17 @@ class Host:
             found[table] = owned_lines(out, spec["prefix"]) if rc == 0 else None
         return found
 
+    def database(self, spec):
+        """The accounts of the owned users, and the replica's state, as the server reports them
+        through its socket (root's socket login): an account changed by hand or a replica stopped
+        by hand is a drift, and the db role runs in full."""
+        client = ["mariadb", "--socket=%s" % spec["socket"], "--batch", "--skip-column-names"]
+        rc, out, dummy = self.run(client + ["-e", "SELECT CONCAT(user, '@', host) FROM mysql.user"])
+        users = set(spec["users"])
+        accounts = sorted(line for line in out.splitlines() if line.partition("@")[0] in users) if rc == 0 else None
+        rc, out, dummy = self.run(client[:-1] + ["-e", "SHOW REPLICA STATUS\\G"])
+        return {"accounts": accounts, "replication": replication_state(out) if rc == 0 else None}
+
     def pending_records(self, names):
         owed = pending.Records(self.pending_directory)
         return dict((name, os.path.exists(owed.path(name))) for name in names)
@@ -169,6 +184,23 @@ def parse_units(text, names):
         current[key] = value
     # systemctl names a unit by its full name (chrony -> chrony.service).
     return dict((name, found.get(name, found.get(name + ".service", "unknown"))) for name in names)
+
+
+def replication_state(text):
+    """A replica's state from ``SHOW REPLICA STATUS\\G``: its primary and whether each thread runs
+    ("Connecting" counts as running: it is how a running replica waits for its primary); "none" on
+    a server that replicates from nobody."""
+    fields = {}
+    for line in (text or "").splitlines():
+        key, colon, value = line.strip().partition(":")
+        if colon:
+            fields[key] = value.strip()
+    if not fields.get("Master_Host"):
+        return "none"
+    threads = [fields.get(prefix + "_Running", fields.get(prefix.replace("Slave", "Replica") + "_Running"))
+               for prefix in ("Slave_IO", "Slave_SQL")]
+    io, sql = ("stopped" if state == "No" else "running" for state in threads)
+    return "from %s: io %s, sql %s" % (fields["Master_Host"], io, sql)
 
 
 def stable_links(text, names):
@@ -273,6 +305,7 @@ OWNED_OPTIONS = dict(
     fdb=dict(type="list", elements="str"),
     sysctls=dict(type="list", elements="str"),
     iptables=dict(type="dict"),
+    database=dict(type="dict"),
     pending=dict(type="list", elements="str"),
 )
 RECORD_OPTIONS = dict(
@@ -301,10 +334,6 @@ def write_record(module, spec):
     return records.path(spec["role"]), record["observed"]
 
 
-# The facts a role's result may depend on besides its options and the host's plan.
-FACTS = ("os_family", "distribution", "distribution_major_version", "distribution_release", "service_mgr", "hostname")
-
-
 def code_digest(directories):
     """SHA-256 of every file under ``directories`` (names and contents): a role's tasks, templates and
     variables, and the collection's plugins it calls. A new version of the collection differs."""
@@ -320,30 +349,6 @@ def code_digest(directories):
                 with open(path, "rb") as stream:
                     hashed.update(hashlib.sha256(stream.read()).digest())
     return hashed.hexdigest()
-
-
-def plan_parts(plan, paths):
-    """{path: value} of the parts of a host's plan a role reads itself, by dotted path
-    ("eucalyptus.dataplane.addresses"); a path through a missing or null part is null."""
-    found = {}
-    for path in paths:
-        value = plan
-        for key in path.split("."):
-            value = value.get(key) if isinstance(value, dict) else None
-        found[path] = value
-    return found
-
-
-def inputs_digest(options, plan, facts, code):
-    """The digest a role's record keeps of what it was applied from: its options' values, the host's
-    plan, the facts of FACTS and its code's digest. Values Ansible templates (strings it marks, dict
-    subclasses) are compared as the JSON they show."""
-    return digest({
-        "options": options,
-        "plan": plan,
-        "facts": dict((name, (facts or {}).get(name)) for name in FACTS),
-        "code": code,
-    })
 
 
 def part_owned(part):
@@ -365,13 +370,17 @@ def part_owned(part):
     }
     if part.get("tables") is not None:
         owned["iptables"] = {"prefix": part["prefix"], "tables": sorted(part["tables"])}
+    if part.get("accounts") is not None:
+        owned["database"] = {"socket": part["socket"], "users": sorted(
+            set(account.partition("@")[0] for account in part["accounts"]["declared"]))}
     return dict((kind, value) for kind, value in owned.items() if value)
 
 
 def part_record(role, part, code):
     """The ``record`` a role's last apply call writes (service_files' record option): the digest of
-    the part and the collection's code, and what the part owns. The role's first task compares the
-    digest with the record the host keeps (in_step)."""
+    the part and the collection's code, and what the part owns. The role's gate compares the
+    digest with the record the host keeps (in_step): the plan reads the host's facts, so a part
+    that depends on them changes with them."""
     applied = dict((key, value) for key, value in part.items() if key != "record")
     return {"role": role, "inputs": digest({"part": applied, "code": code}), "owned": part_owned(applied),
             "kept": part.get("kept") or {}}

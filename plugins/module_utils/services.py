@@ -205,9 +205,9 @@ class Service:
             before = files.read_text(spec["path"])
             try:
                 if spec.get("section") is not None:
-                    after, keys = inifile.plan(before or "", spec["section"], spec["values"])
+                    after, keys = inifile.edited(before or "", spec["section"], spec["values"])
                 else:
-                    after, keys = eucaconf.plan(before or "", spec["values"], spec.get("owned") or ())
+                    after, keys = eucaconf.edited(before or "", spec["values"], spec.get("owned") or ())
             except ValueError as error:
                 raise Failure("settings[%s]: %s" % (spec["path"], error))
             if keys:

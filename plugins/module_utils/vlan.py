@@ -35,7 +35,7 @@ def vlan_state(name, links, addresses):
     }
 
 
-def plan(params, links, addresses):
+def changes(params, links, addresses):
     """Return (commands, before, after) for the declared VLAN device."""
     vlan_id, parent = params.get("id"), params.get("parent")
     if params["state"] == "absent" and params.get("name"):

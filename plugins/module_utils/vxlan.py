@@ -58,7 +58,7 @@ def _address(value, variable):
         raise VxlanError("%s: %r is not an IPv4 address (dotted quad, e.g. 192.0.2.1)" % (variable, value))
 
 
-def plan(params, links, peers):
+def changes(params, links, peers):
     """Return (ip commands, fdb changes, before, after) for the declared VXLAN device.
 
     fdb changes are ``bridge`` argument lists (without the program), run after the ip commands.

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: host_plan
-short_description: Decide once what a host of the cloud becomes
+short_description: (internal) Decide once what a host of the cloud becomes
 version_added: 0.1.0
 description:
   - Reads the inventory on the controller and sets the fact C(iaas_plan) of the host, which says
@@ -33,6 +33,8 @@ options:
         A role used on its own plans its part so, from what its play gives it, each time it runs.
     type: str
 
+extends_documentation_fragment:
+  - privatecloud.iaas.internal
 attributes:
   check_mode:
     description: Can run in check mode; it never changes anything.

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: interfaces
-short_description: A host's VLAN, VXLAN devices or bridges, on the running system and for boot, in one call
+short_description: (internal) A host's VLAN, VXLAN devices or bridges, on the running system and for boot, in one call
 version_added: 0.1.0
 description:
   - The one apply call of the vlan and bridge roles. Takes the host's whole ordered list of devices
@@ -81,6 +81,7 @@ options:
     type: int
     default: 0
 extends_documentation_fragment:
+  - privatecloud.iaas.internal
   - privatecloud.iaas.record
 attributes:
   check_mode:

@@ -190,7 +190,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import 
     Declaration,
     DeclarationError,
     Iptables,
-    Plan,
+    Change,
     owned_state,
 )
 
@@ -283,22 +283,22 @@ def main():
     try:
         if declaration.tables:
             host.spell(declaration, write_cache=not module.check_mode)
-        plan = Plan(declaration, host.save())
-        script = plan.script()
+        change = Change(declaration, host.save())
+        script = change.script()
         result = {
-            "changed": plan.changed,
+            "changed": change.changed,
             "script": script,
-            "diff": {"before": "\n".join(plan.before) + "\n", "after": "\n".join(plan.after) + "\n"},
+            "diff": {"before": "\n".join(change.before) + "\n", "after": "\n".join(change.after) + "\n"},
         }
-        if plan.changed and not module.check_mode:
+        if change.changed and not module.check_mode:
             host.restore(script, test=True)
-            previous = owned_state(declaration, plan.live)
+            previous = owned_state(declaration, change.live)
             host.restore(script)
             now = host.save()
             if params["rollback_timeout"] > 0:
-                result["rollback_cookie"] = arm_rollback(module, host, Plan(previous, now).script(),
+                result["rollback_cookie"] = arm_rollback(module, host, Change(previous, now).script(),
                                                          params["rollback_timeout"])
-            leftover = Plan(declaration, now)
+            leftover = Change(declaration, now)
             if leftover.changed:
                 module.fail_json(msg="after the change the owned chains still differ from the declaration; "
                                      "iptables would apply this next", script=leftover.script())

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: keep_changes
-short_description: Keep a host's changes only when the controller still reaches it
+short_description: (internal) Keep a host's changes only when the controller still reaches it
 version_added: 0.1.0
 description:
   - The collection's modules that can cut the controller off (M(privatecloud.iaas.linux_bridge),
@@ -44,6 +44,8 @@ options:
     description: Seconds between attempts.
     type: int
     default: 2
+extends_documentation_fragment:
+  - privatecloud.iaas.internal
 attributes:
   check_mode:
     description: Check mode arms no timer, so there is nothing to keep.

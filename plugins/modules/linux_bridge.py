@@ -171,7 +171,7 @@ then:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatecloud.iaas.plugins.module_utils import dhcp_client
-from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import BridgeError, describe, plan
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import BridgeError, changes, describe
 from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
 from ansible_collections.privatecloud.iaas.plugins.module_utils.rollback import ROLLBACK_OPTIONS, apply_and_exit
 
@@ -199,7 +199,7 @@ def main():
     ip = IpRoute(module)
     snapshot = ip.snapshot()
     try:
-        commands, before, after = plan(module.params, *snapshot)
+        commands, before, after = changes(module.params, *snapshot)
     except BridgeError as error:
         module.fail_json(msg=str(error))
     then = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: owned_addresses
-short_description: Exactly the extra addresses, and routes, the collection owns on a host
+short_description: (internal) Exactly the extra addresses, and routes, the collection owns on a host
 version_added: 0.2.0
 description:
   - One call for the whole set of a host's owned addresses (a MANAGED front-end's group routers and
@@ -58,6 +58,8 @@ options:
     description: The record of the owned addresses and routes (also the boot unit's C(ip -batch) file).
     type: path
     default: /etc/privatecloud-iaas/addresses
+extends_documentation_fragment:
+  - privatecloud.iaas.internal
 attributes:
   check_mode:
     description: Reports the addresses and routes it would add and delete, and changes nothing.

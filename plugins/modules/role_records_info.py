@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: role_records_info
-short_description: Reads what the collection's roles recorded on a host, and whether the host is still so
+short_description: (internal) Reads what the collection's roles recorded on a host, and whether the host is still so
 version_added: 0.1.0
 description:
   - Reads every record a role's last apply call wrote on the host (the C(record) option of
@@ -23,6 +23,8 @@ options:
     description: Where the records are kept.
     type: path
     default: /var/lib/privatecloud-iaas/roles
+extends_documentation_fragment:
+  - privatecloud.iaas.internal
 attributes:
   check_mode:
     description: Reads only.

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: service_files
-short_description: A service's files, the kernel settings it needs, what their change obliges and its units, in one call
+short_description: (internal) A service's files, the kernel settings it needs, what their change obliges and its units, in one call
 version_added: 0.3.0
 description:
   - The one apply call of the collection's service roles. Applies in one call what a role would
@@ -202,6 +202,7 @@ attributes:
     support: full
     platforms: posix
 extends_documentation_fragment:
+  - privatecloud.iaas.internal
   - privatecloud.iaas.actions
   - privatecloud.iaas.record
 author:

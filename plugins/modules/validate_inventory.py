@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: validate_inventory
-short_description: Check the whole inventory before any host is touched
+short_description: (internal) Check the whole inventory before any host is touched
 version_added: 0.1.0
 description:
   - Reads the inventory on the controller and checks every rule the collection knows, for all
@@ -34,6 +34,8 @@ description:
   - Fails with one line per broken rule, naming the host or zone, the variable, the value and
     the rule.
 options: {}
+extends_documentation_fragment:
+  - privatecloud.iaas.internal
 attributes:
   check_mode:
     description: Can run in check mode; it never changes anything.

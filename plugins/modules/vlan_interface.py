@@ -96,7 +96,7 @@ commands:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import IpRoute
 from ansible_collections.privatecloud.iaas.plugins.module_utils.rollback import ROLLBACK_OPTIONS, apply_and_exit
-from ansible_collections.privatecloud.iaas.plugins.module_utils.vlan import VlanError, describe, plan, unsupported
+from ansible_collections.privatecloud.iaas.plugins.module_utils.vlan import VlanError, changes, describe, unsupported
 
 
 def main():
@@ -116,7 +116,7 @@ def main():
     ip = IpRoute(module)
     snapshot = ip.snapshot()
     try:
-        commands, before, after = plan(module.params, snapshot[0], snapshot[1])
+        commands, before, after = changes(module.params, snapshot[0], snapshot[1])
     except VlanError as error:
         module.fail_json(msg=str(error))
     apply_and_exit(ip, commands, before, after, describe, explain=explain, snapshot=snapshot,

@@ -118,7 +118,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.vxlan import (
     DEFAULT_PORT,
     VxlanError,
     describe,
-    plan,
+    changes,
     read_peers,
 )
 
@@ -145,7 +145,7 @@ def main():
     if rc:
         module.fail_json(msg="bridge -j fdb show failed", stderr=err)
     try:
-        commands, fdb, before, after = plan(module.params, snapshot[0], read_peers(out))
+        commands, fdb, before, after = changes(module.params, snapshot[0], read_peers(out))
     except VxlanError as error:
         module.fail_json(msg=str(error))
     apply_and_exit(ip, commands, before, after, describe, snapshot=snapshot, touched=[module.params["name"]],

@@ -33,7 +33,7 @@ NODES = ["node1", "node2"]
 
 
 def planned(variables, previous=None):
-    found, problems, _warnings = dataplane.plan(variables, NODES, previous)
+    found, problems, _warnings = dataplane.decide(variables, NODES, previous)
     assert problems == []
     return found
 
@@ -171,7 +171,7 @@ def test_a_group_without_instances_is_not_active_and_a_rule_naming_it_is_reporte
                                                   {"protocol": "icmp", "icmp_type": "echo-request",
                                                    "source": "203.0.113.0/24"}]},
         "admin/web": {"vlan": 11}})
-    found, problems, warnings = dataplane.plan(variables, NODES)
+    found, problems, warnings = dataplane.decide(variables, NODES)
     assert problems == []
     assert [group["name"] for group in found["groups"]] == ["admin/default"]
     assert found["groups"][0]["allowed"] == [
@@ -196,7 +196,7 @@ def test_a_long_group_name_makes_a_chain_of_at_most_28_characters():
 
 
 def test_nothing_is_planned_without_groups_or_instances():
-    assert dataplane.plan({"vnet_mode": "MANAGED"}, NODES) == (None, [], [])
+    assert dataplane.decide({"vnet_mode": "MANAGED"}, NODES) == (None, [], [])
 
 
 @pytest.mark.parametrize("changes, expected", [
@@ -241,7 +241,7 @@ def test_nothing_is_planned_without_groups_or_instances():
      ("vnet_security_groups", "(1 declared)", "is only for MANAGED and MANAGED-NOVLAN; vnet_mode is STATIC")),
 ])
 def test_each_bad_input_is_named_with_its_value_and_rule(changes, expected):
-    _found, problems, _warnings = dataplane.plan(with_changes(**changes), NODES)
+    _found, problems, _warnings = dataplane.decide(with_changes(**changes), NODES)
     assert expected in problems
 
 
@@ -277,7 +277,7 @@ def clustered(index, tunnels=True, variables=None, nodes=None):
     variables = CLOUD if variables is None else variables
     clusters = {"index": index, "addresses": ["192.0.2.11", "192.0.2.12"], "tunnels": tunnels,
                 "nodes": {"node1": 0, "node2": 1} if nodes is None else nodes}
-    return dataplane.plan(variables, NODES, None, clusters)
+    return dataplane.decide(variables, NODES, None, clusters)
 
 
 def test_instances_follow_every_ccs_gateway_and_each_cc_plans_the_same_addresses():

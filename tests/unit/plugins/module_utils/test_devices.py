@@ -38,12 +38,12 @@ def test_a_vlan_device_of_that_name_made_for_something_else_is_refused_unless_ta
                          "linkinfo": {"info_kind": "vlan", "info_data": {"id": 11}}}}
     wanted = {"parent": "eth0", "id": 10, "state": "present", "addresses": None}
     with pytest.raises(VlanError, match=r"^eth0.10 exists as VLAN 11 of eth1, and the collection did not make it"):
-        vlan.plan(dict(wanted, take_over=False), links, {})
-    assert vlan.plan(dict(wanted, take_over=True), links, {})[0][:2] == [
+        vlan.changes(dict(wanted, take_over=False), links, {})
+    assert vlan.changes(dict(wanted, take_over=True), links, {})[0][:2] == [
         "link delete dev eth0.10", "link add link eth0 name eth0.10 type vlan id 10"]
     # The same device (parent and id) is simply used.
     links["eth0.10"].update(link="eth0", linkinfo={"info_kind": "vlan", "info_data": {"id": 10}})
-    assert vlan.plan(dict(wanted, take_over=False), links, {})[0] == []
+    assert vlan.changes(dict(wanted, take_over=False), links, {})[0] == []
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils.eucaconf import ConfError, parse, plan, quote, unquote
+from ansible_collections.privatecloud.iaas.plugins.module_utils.eucaconf import ConfError, edited, parse, quote, unquote
 
 PACKAGED = """# Eucalyptus configuration
 EUCALYPTUS="/"
@@ -39,8 +39,8 @@ def test_quoting_escapes_what_the_shell_would_expand():
 
 
 def test_owned_keys_are_set_in_place_below_their_example_or_at_the_end():
-    text, changes = plan(PACKAGED, {"VNET_MODE": "STATIC", "VNET_PRIVINTERFACE": "eth0", "VNET_SUBNET": "192.168.1.0"},
-                         owned=["VNET_BRIDGE"])
+    text, changes = edited(PACKAGED, {"VNET_MODE": "STATIC", "VNET_PRIVINTERFACE": "eth0", "VNET_SUBNET": "192.168.1.0"},
+                           owned=["VNET_BRIDGE"])
     assert text == """# Eucalyptus configuration
 EUCALYPTUS="/"
 NC_PORT="8775"
@@ -55,27 +55,27 @@ VNET_SUBNET="192.168.1.0"
 """
     assert changes == {"VNET_MODE": ("SYSTEM", "STATIC"), "VNET_BRIDGE": ("xenbr0", None),
                        "VNET_PRIVINTERFACE": (None, "eth0"), "VNET_SUBNET": (None, "192.168.1.0")}
-    assert plan(text, {"VNET_MODE": "STATIC", "VNET_PRIVINTERFACE": "eth0", "VNET_SUBNET": "192.168.1.0"},
-                owned=["VNET_BRIDGE"]) == (text, {})
+    assert edited(text, {"VNET_MODE": "STATIC", "VNET_PRIVINTERFACE": "eth0", "VNET_SUBNET": "192.168.1.0"},
+                  owned=["VNET_BRIDGE"]) == (text, {})
 
 
 def test_an_unquoted_equal_value_is_left_as_it_is():
-    assert plan("VNET_MODE=SYSTEM\n", {"VNET_MODE": "SYSTEM"}) == ("VNET_MODE=SYSTEM\n", {})
+    assert edited("VNET_MODE=SYSTEM\n", {"VNET_MODE": "SYSTEM"}) == ("VNET_MODE=SYSTEM\n", {})
 
 
 def test_a_repeated_assignment_is_judged_by_the_shells_value_and_collapsed_when_it_changes():
     text = 'VNET_DNS="1.1.1.1"\nOTHER=1\nVNET_DNS="192.168.1.2"\n'
     assert parse(text)["VNET_DNS"] == "192.168.1.2"
-    assert plan(text, {"VNET_DNS": "192.168.1.2"}) == (text, {})
-    assert plan(text, {"VNET_DNS": "192.168.1.3"})[0] == 'VNET_DNS="192.168.1.3"\nOTHER=1\n'
+    assert edited(text, {"VNET_DNS": "192.168.1.2"}) == (text, {})
+    assert edited(text, {"VNET_DNS": "192.168.1.3"})[0] == 'VNET_DNS="192.168.1.3"\nOTHER=1\n'
 
 
 def test_keys_not_owned_are_never_touched():
     text = 'NC_PORT="9999"\nVNET_MODE="SYSTEM"\n'
-    new, changes = plan(text, {"VNET_MODE": "MANAGED"})
+    new, changes = edited(text, {"VNET_MODE": "MANAGED"})
     assert new == 'NC_PORT="9999"\nVNET_MODE="MANAGED"\n' and list(changes) == ["VNET_MODE"]
 
 
 def test_an_empty_file_gets_the_block():
-    assert plan("", {"VNET_MODE": "SYSTEM", "VNET_BRIDGE": "br0"})[0] == (
+    assert edited("", {"VNET_MODE": "SYSTEM", "VNET_BRIDGE": "br0"})[0] == (
         '# Set by privatecloud.iaas\nVNET_MODE="SYSTEM"\nVNET_BRIDGE="br0"\n')

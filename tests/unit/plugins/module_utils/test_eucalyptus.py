@@ -6,7 +6,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import (
     CONF_KEYS,
     CONF_OWNED,
-    ManagedPlan,
+    ManagedSubnet,
     conf_name,
     conf_settings,
     interface_name,
@@ -28,7 +28,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus impor
     ],
 )
 def test_capacity_pins_the_documents_numbers(subnet, netmask, addrs, blocks, instances, max_vlan):
-    assert ManagedPlan(subnet, netmask, addrs).capacity() == {
+    assert ManagedSubnet(subnet, netmask, addrs).capacity() == {
         "blocks": blocks,
         "instances_per_block": instances,
         "max_vlan": max_vlan,
@@ -36,7 +36,7 @@ def test_capacity_pins_the_documents_numbers(subnet, netmask, addrs, blocks, ins
 
 
 def test_seed_002_eucabr10_block():
-    block = ManagedPlan("10.1.0.0", "255.255.0.0", 64).block(10)
+    block = ManagedSubnet("10.1.0.0", "255.255.0.0", 64).block(10)
     assert block == {
         "tag": 10,
         "network": "10.1.2.0",
@@ -50,20 +50,20 @@ def test_seed_002_eucabr10_block():
 
 
 def test_first_tag_starts_at_the_subnet():
-    block = ManagedPlan("192.168.0.0", "255.255.0.0", 64).block(2)
+    block = ManagedSubnet("192.168.0.0", "255.255.0.0", 64).block(2)
     assert (block["network"], block["router"], block["first"], block["last"], block["broadcast"]) == (
         "192.168.0.0", "192.168.0.1", "192.168.0.2", "192.168.0.62", "192.168.0.63")
 
 
 def test_last_tag_of_a_small_subnet():
     # 1024 blocks: tags 2..1023, the last block used is (1023 - 2) * 64 from the subnet.
-    block = ManagedPlan("192.168.0.0", "255.255.0.0", 64).block(1023)
+    block = ManagedSubnet("192.168.0.0", "255.255.0.0", 64).block(1023)
     assert block["network"] == "192.168.255.64"
     assert block["broadcast"] == "192.168.255.127"
 
 
 def test_last_tag_of_a_large_subnet_is_4095():
-    block = ManagedPlan("10.0.0.0", "255.0.0.0", 16).block(4095)
+    block = ManagedSubnet("10.0.0.0", "255.0.0.0", 16).block(4095)
     # (4095 - 2) * 16 = 65488 = 0.0.255.208 past the subnet.
     assert block["network"] == "10.0.255.208"
     assert block["router"] == "10.0.255.209"
@@ -73,11 +73,11 @@ def test_last_tag_of_a_large_subnet_is_4095():
 @pytest.mark.parametrize("tag", [0, 1, 1024, 5000, -3, "x"])
 def test_tags_outside_the_plan_are_refused(tag):
     with pytest.raises(AddressError, match=r"^tag: .* (is outside the VLAN tags 2\.\.1023|is not a VLAN tag)"):
-        ManagedPlan("192.168.0.0", "255.255.0.0", 64).block(tag)
+        ManagedSubnet("192.168.0.0", "255.255.0.0", 64).block(tag)
 
 
 def test_a_slash_8_by_16_is_constant_time():
-    plan = ManagedPlan("10.0.0.0", "255.0.0.0", 16)
+    plan = ManagedSubnet("10.0.0.0", "255.0.0.0", 16)
     assert plan.blocks == 1048576
     start = time.perf_counter()
     for tag in range(2, 4096):
@@ -103,7 +103,7 @@ def test_a_slash_8_by_16_is_constant_time():
 )
 def test_plan_rejections_name_variable_value_and_rule(subnet, netmask, addrs, variable, rule):
     with pytest.raises(AddressError) as error:
-        ManagedPlan(subnet, netmask, addrs)
+        ManagedSubnet(subnet, netmask, addrs)
     assert error.value.variable == variable
     assert rule in str(error.value)
 
@@ -290,7 +290,7 @@ def test_every_key_written_is_owned():
 
 
 def test_an_instance_address_of_a_block():
-    plan = ManagedPlan("10.1.0.0", "255.255.0.0", 64)
+    plan = ManagedSubnet("10.1.0.0", "255.255.0.0", 64)
     assert plan.block(10, instance=0)["instance"] == "10.1.2.2"
     assert plan.block(10, instance=60)["instance"] == "10.1.2.62"
     with pytest.raises(AddressError, match="instance: 61 is not an instance of a block of 64 addresses"):

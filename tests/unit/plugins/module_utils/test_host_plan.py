@@ -438,6 +438,37 @@ def cloudstack_plans(extra=None, groups=None):
                          "iaas_storage_networks": ["192.0.2.0/24"]})
 
 
+def cloudstack_problems(extra):
+    variables = {"mgmt1": dict({"cloudstack_zones": [ZONE]}, **extra), "kvm1": {"bridge_interfaces": CLOUD_BRIDGES},
+                 "db1": {"db_replication_password": "x"}, "db2": {"db_replication_password": "x"}}
+    return problems_of(CLOUDSTACK_GROUPS, variables, common={"iaas_platform": "cloudstack", "db_root_password": "x",
+                                                             "iaas_storage_networks": ["192.0.2.0/24"]})
+
+
+def test_the_system_vm_templates_are_seeded_from_the_zones_or_the_options():
+    templates = cloudstack_plans()["mgmt1"]["frontend"]["templates"]
+    assert templates["hypervisors"] == ["kvm"] and templates["mount"] == "/mnt/secondary"
+    assert templates["secondary_storage"] == ZONE["secondary_storage"][0]
+    chosen = cloudstack_plans({"mgmt1": {"frontend_cloudstack_systemvm_hypervisors": ["xenserver", "kvm"],
+                                         "frontend_cloudstack_secondary_storage": {"server": "nfs2", "path": "/sec"}}})
+    assert chosen["mgmt1"]["frontend"]["templates"]["hypervisors"] == ["xenserver", "kvm"]
+    assert chosen["mgmt1"]["frontend"]["templates"]["secondary_storage"] == {"server": "nfs2", "path": "/sec"}
+    assert cloudstack_plans()["mgmt2"]["frontend"]["templates"]["hypervisors"] == []
+
+
+@pytest.mark.parametrize("option, value, rule", [
+    ("frontend_cloudstack_secondary_storage", {"server": "nfs2 -o bind", "path": "/sec"}, "is not a mapping of an NFS"),
+    ("frontend_cloudstack_secondary_storage", {"server": "nfs2", "path": "sec"}, "is not a mapping of an NFS"),
+    ("frontend_cloudstack_secondary_storage", "nfs2:/sec", "is not a mapping of an NFS"),
+    ("frontend_cloudstack_secondary_mount", "/mnt/a b", "is not an absolute path"),
+    ("frontend_cloudstack_secondary_mount", "/mnt/../etc", "is not an absolute path"),
+    ("frontend_cloudstack_systemvm_hypervisors", ["kvm", "lxc"], "has no system VM template to seed"),
+])
+def test_the_system_vm_template_options_are_checked_whole(option, value, rule):
+    found = cloudstack_problems({option: value})
+    assert len(found) == 1 and found[0].startswith("mgmt1: %s: " % option) and rule in found[0], found
+
+
 def test_each_cloudstack_host_kind_gets_its_port_sets():
     found = cloudstack_plans({"mgmt2": {"cloudstack_awsapi_enabled": True}})
     services = {host: plan["firewall"]["services"] for host, plan in found.items()}

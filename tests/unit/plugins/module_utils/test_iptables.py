@@ -1,11 +1,11 @@
-"""The pure parts of the owned-chain planner: parsing, jump targets, planning against a saved state."""
+"""The pure parts of the owned-chain change: parsing, jump targets, the change from a saved state."""
 
 import pytest
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import (
     Declaration,
     DeclarationError,
-    Plan,
+    Change,
     jump_target,
     parse_save,
 )
@@ -54,24 +54,24 @@ def declared(rules, position=1, policy=None):
 
 
 def test_nothing_to_do_when_the_saved_state_matches():
-    plan = Plan(declared(["-p tcp -m tcp --dport 22 -j ACCEPT"], position=2), parse_save(SAVED))
-    assert not plan.changed
+    change = Change(declared(["-p tcp -m tcp --dport 22 -j ACCEPT"], position=2), parse_save(SAVED))
+    assert not change.changed
 
 
-def test_a_moved_jump_and_a_policy_plan_without_touching_foreign_rules():
-    plan = Plan(declared(["-p tcp -m tcp --dport 22 -j ACCEPT"], position=1, policy="ACCEPT"), parse_save(SAVED))
-    assert plan.script() == ("*filter\n:FORWARD ACCEPT [0:0]\n-D INPUT -j IAAS-INPUT\n"
-                             "-I INPUT 1 -j IAAS-INPUT\nCOMMIT\n")
+def test_a_moved_jump_and_a_policy_change_without_touching_foreign_rules():
+    change = Change(declared(["-p tcp -m tcp --dport 22 -j ACCEPT"], position=1, policy="ACCEPT"), parse_save(SAVED))
+    assert change.script() == ("*filter\n:FORWARD ACCEPT [0:0]\n-D INPUT -j IAAS-INPUT\n"
+                               "-I INPUT 1 -j IAAS-INPUT\nCOMMIT\n")
 
 
 def test_an_undeclared_owned_chain_is_flushed_unhooked_and_deleted():
-    plan = Plan(Declaration({}, "IAAS-"), parse_save(SAVED))
-    assert plan.script() == "*filter\n:IAAS-INPUT - [0:0]\n-D INPUT -j IAAS-INPUT\n-X IAAS-INPUT\nCOMMIT\n"
+    change = Change(Declaration({}, "IAAS-"), parse_save(SAVED))
+    assert change.script() == "*filter\n:IAAS-INPUT - [0:0]\n-D INPUT -j IAAS-INPUT\n-X IAAS-INPUT\nCOMMIT\n"
 
 
 def test_a_position_past_the_end_appends():
-    plan = Plan(declared(["-p tcp -m tcp --dport 22 -j ACCEPT"], position=9), parse_save(SAVED))
-    assert not plan.changed
+    change = Change(declared(["-p tcp -m tcp --dport 22 -j ACCEPT"], position=9), parse_save(SAVED))
+    assert not change.changed
 
 
 @pytest.mark.parametrize("tables, prefix, message", [

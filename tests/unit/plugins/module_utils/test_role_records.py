@@ -138,6 +138,46 @@ def test_a_record_is_in_step_until_something_it_owns_changes(tmp_path):
     assert rr.check(record, FakeHost(tmp_path, saved=flushed))["drift"] == ["iptables filter"]
 
 
+REPLICA = """*************************** 1. row ***************************
+                Slave_IO_State: Waiting for master to send event
+                   Master_Host: 203.0.113.10
+                   Master_User: cloud-repl
+              Slave_IO_Running: Yes
+             Slave_SQL_Running: Yes
+         Seconds_Behind_Master: 0
+"""
+
+
+def test_a_replica_is_running_while_its_threads_run_or_connect():
+    assert rr.replication_state(REPLICA) == "from 203.0.113.10: io running, sql running"
+    assert rr.replication_state(REPLICA.replace("IO_Running: Yes", "IO_Running: Connecting")) == (
+        "from 203.0.113.10: io running, sql running")
+    assert rr.replication_state(REPLICA.replace(": Yes", ": No")) == "from 203.0.113.10: io stopped, sql stopped"
+    assert rr.replication_state("") == "none"
+
+
+def test_an_account_or_replica_changed_by_hand_takes_the_db_role_out_of_step():
+    accounts = "root@localhost\ncloud-repl@203.0.113.0/255.255.255.224\nmysql@localhost\n"
+
+    def server(accounts, replica):
+        """The host as the mariadb client answers there."""
+        def answer(argv):
+            assert argv[:2] == ["mariadb", "--socket=/run/mysqld/mysqld.sock"]
+            return 0, (replica if argv[-1] == "SHOW REPLICA STATUS\\G" else accounts), ""
+        return rr.Host(answer)
+
+    owned = {"database": {"socket": "/run/mysqld/mysqld.sock", "users": ["cloud-repl", "root"]}}
+    record = rr.new_record("d", owned, server(accounts, REPLICA))
+    assert record["observed"]["database"] == {
+        "accounts": ["cloud-repl@203.0.113.0/255.255.255.224", "root@localhost"],
+        "replication": "from 203.0.113.10: io running, sql running"}
+    assert rr.check(record, server(accounts, REPLICA))["in_step"]
+    stopped = rr.check(record, server(accounts, REPLICA.replace(": Yes", ": No")))
+    assert not stopped["in_step"] and stopped["drift"] == ["database replication"]
+    widened = rr.check(record, server(accounts + "root@%\n", REPLICA))
+    assert not widened["in_step"] and widened["drift"] == ["database accounts"]
+
+
 def test_each_command_runs_once_per_call_whatever_the_records_share(tmp_path):
     host = FakeHost(tmp_path)
     owned = {"links": ["br9"], "addresses": ["br9"], "units": ["chrony"]}
@@ -195,21 +235,6 @@ def test_in_step_needs_a_record_with_the_same_inputs_found_in_step():
     assert not rr.in_step(records, "bridge", "c")
     assert not rr.in_step(None, "ntp", "a")
     assert not rr.in_step(dict(records, failed=True), "ntp", "a")
-
-
-def test_the_inputs_digest_follows_options_plan_facts_and_code_and_not_other_facts():
-    base = rr.inputs_digest({"ntp_allow": ["10.0.0.0/8"]}, {"platform": "eucalyptus"},
-                            {"os_family": "Debian", "distribution_major_version": "13"}, "code1")
-    assert base == rr.inputs_digest({"ntp_allow": ["10.0.0.0/8"]}, {"platform": "eucalyptus"},
-                                    {"distribution_major_version": "13", "os_family": "Debian", "uptime": 9}, "code1")
-    assert base != rr.inputs_digest({"ntp_allow": ["10.0.0.0/16"]}, {"platform": "eucalyptus"},
-                                    {"os_family": "Debian", "distribution_major_version": "13"}, "code1")
-    assert base != rr.inputs_digest({"ntp_allow": ["10.0.0.0/8"]}, {"platform": "cloudstack"},
-                                    {"os_family": "Debian", "distribution_major_version": "13"}, "code1")
-    assert base != rr.inputs_digest({"ntp_allow": ["10.0.0.0/8"]}, {"platform": "eucalyptus"},
-                                    {"os_family": "Debian", "distribution_major_version": "12"}, "code1")
-    assert base != rr.inputs_digest({"ntp_allow": ["10.0.0.0/8"]}, {"platform": "eucalyptus"},
-                                    {"os_family": "Debian", "distribution_major_version": "13"}, "code2")
 
 
 def test_code_digest_changes_with_a_file_and_ignores_bytecode(tmp_path):

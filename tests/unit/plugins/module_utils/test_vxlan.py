@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils.vxlan import VxlanError, plan, read_peers
+from ansible_collections.privatecloud.iaas.plugins.module_utils.vxlan import VxlanError, changes, read_peers
 
 
 def link(name="vx10", vni=10, local="192.0.2.11", port=4789, up=True):
@@ -26,7 +26,7 @@ def test_the_peers_are_the_flood_entries_of_each_device():
 
 
 def test_a_new_device_and_its_peers():
-    commands, fdb, before, after = plan(params(peers=["192.0.2.13", "192.0.2.12"]), {}, {})
+    commands, fdb, before, after = changes(params(peers=["192.0.2.13", "192.0.2.12"]), {}, {})
     assert commands == ["link add vx10 type vxlan id 10 local 192.0.2.11 dstport 4789", "link set dev vx10 up"]
     assert fdb == [["fdb", "append", "00:00:00:00:00:00", "dev", "vx10", "dst", peer]
                    for peer in ("192.0.2.12", "192.0.2.13")]
@@ -34,12 +34,12 @@ def test_a_new_device_and_its_peers():
 
 
 def test_the_same_device_is_left_alone_and_a_down_one_brought_up():
-    assert plan(params(), link(), {"vx10": ["192.0.2.12"]})[:2] == ([], [])
-    assert plan(params(), link(up=False), {"vx10": ["192.0.2.12"]})[:2] == (["link set dev vx10 up"], [])
+    assert changes(params(), link(), {"vx10": ["192.0.2.12"]})[:2] == ([], [])
+    assert changes(params(), link(up=False), {"vx10": ["192.0.2.12"]})[:2] == (["link set dev vx10 up"], [])
 
 
 def test_a_changed_port_remakes_the_device_with_every_peer():
-    commands, fdb, _before, _after = plan(params(port=8472), link(), {"vx10": ["192.0.2.12"]})
+    commands, fdb, _before, _after = changes(params(port=8472), link(), {"vx10": ["192.0.2.12"]})
     assert commands[0] == "link delete dev vx10" and "dstport 8472" in commands[1]
     assert fdb == [["fdb", "append", "00:00:00:00:00:00", "dev", "vx10", "dst", "192.0.2.12"]]
 
@@ -51,4 +51,4 @@ def test_a_changed_port_remakes_the_device_with_every_peer():
 ])
 def test_refusals(more, message):
     with pytest.raises(VxlanError, match="^" + message):
-        plan(params(**more), {}, {})
+        changes(params(**more), {}, {})
