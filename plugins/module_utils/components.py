@@ -169,7 +169,7 @@ def frontend_part(plan, settings, variables, facts, add):
     if plan["platform"] != "cloudstack":
         return None
     cloud = plan["cloudstack"]
-    storage, mount, hypervisors = _templates(settings, "frontend_cloudstack_systemvm_hypervisors" in variables, add)
+    storage, mount, hypervisors = _templates(settings, variables, add)
     return {
         "platform": "cloudstack",
         "host_name": cloud["host_name"],
@@ -190,14 +190,16 @@ def frontend_part(plan, settings, variables, facts, add):
     }
 
 
-def _templates(settings, hypervisors_given, add):
+def _templates(settings, variables, add):
     """The secondary storage, its mount point and the hypervisors whose system VM templates are
-    seeded, each checked whole: they reach the mount and cloud-install-sys-tmplt's arguments."""
+    seeded, each checked whole: they reach the mount and cloud-install-sys-tmplt's arguments. What
+    comes from the zones (cloudstack_zones) is checked with the zones."""
     storage = settings["frontend_cloudstack_secondary_storage"] or {}
     if storage and not (isinstance(storage, dict) and NFS_SERVER.match(str(storage.get("server", "")))
                         and EXPORT_PATH.match(str(storage.get("path", "")))):
-        add("frontend_cloudstack_secondary_storage", storage, "is not a mapping of an NFS server (a host name or "
-            "IPv4 address) and its absolute export path")
+        if "frontend_cloudstack_secondary_storage" in variables:
+            add("frontend_cloudstack_secondary_storage", storage, "is not a mapping of an NFS server (a host name "
+                "or IPv4 address) and its absolute export path")
         storage = {}
     mount = settings["frontend_cloudstack_secondary_mount"]
     if not isinstance(mount, str) or not MOUNT_POINT.match(mount):
@@ -207,7 +209,7 @@ def _templates(settings, hypervisors_given, add):
         add("frontend_cloudstack_systemvm_hypervisors", hypervisors, "is not a list of hypervisors")
         hypervisors = []
     unknown = [name for name in hypervisors if name not in TEMPLATE_IDS]
-    if unknown and hypervisors_given:
+    if unknown and "frontend_cloudstack_systemvm_hypervisors" in variables:
         # Taken from the zones, a hypervisor without a system VM template is simply not seeded.
         add("frontend_cloudstack_systemvm_hypervisors", unknown, "has no system VM template to seed (%s)"
             % ", ".join(sorted(TEMPLATE_IDS)))

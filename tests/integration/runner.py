@@ -9,7 +9,9 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
+import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 # The ansible-playbook of the ansible-core under test, beside the interpreter running pytest.
@@ -44,10 +46,35 @@ class Run:
         return "Run(returncode=%d, failures=%r, stderr=%r)" % (self.returncode, self.failures(), self.stderr[-2000:])
 
 
-# A run of these tests takes seconds to a few minutes. ansible-core's controller has been seen to
-# hang for good in a futex wait (once in hundreds of runs, no worker left): such a run is killed
-# after this long and started once more, and the second hang fails the test.
-HANG_SECONDS = 600
+# A run of these tests takes seconds to a few minutes, longer on a busy machine. ansible-core's
+# controller has been seen to hang for good in a futex wait (once in hundreds of runs, no worker
+# left). So a run is judged by its progress, not its length: the report callback writes what it is
+# doing at every task start and result, and a run that writes nothing for this long is killed and
+# started once more; a second hang fails the test, naming the last thing the run did.
+STALL_SECONDS = 600
+POLL_SECONDS = 2
+
+
+def _run_watched(command, env, cwd):
+    """subprocess.run(command), or None when the run stops making progress (then killed); and what
+    it did last."""
+    with tempfile.TemporaryDirectory(prefix="privatecloud-run-") as directory:
+        heartbeat = os.path.join(directory, "heartbeat")
+        with open(heartbeat, "w") as stream:
+            stream.write("started, no task yet")
+        out_path, err_path = os.path.join(directory, "stdout"), os.path.join(directory, "stderr")
+        with open(out_path, "w") as out, open(err_path, "w") as err:
+            process = subprocess.Popen(command, stdout=out, stderr=err, text=True,
+                                       env=dict(env, PRIVATECLOUD_HEARTBEAT=heartbeat), cwd=cwd)
+            while process.poll() is None:
+                if time.time() - os.stat(heartbeat).st_mtime > STALL_SECONDS:
+                    process.kill()
+                    process.wait()
+                    with open(heartbeat) as stream:
+                        return None, stream.read()
+                time.sleep(POLL_SECONDS)
+        with open(out_path) as out, open(err_path) as err:
+            return subprocess.CompletedProcess(command, process.returncode, out.read(), err.read()), None
 
 
 def ansible_playbook(playbook, inventory, *arguments, cwd=None, environment=None):
@@ -63,13 +90,14 @@ def ansible_playbook(playbook, inventory, *arguments, cwd=None, environment=None
     )
     env.update(environment or {})
     command = [ANSIBLE_PLAYBOOK, "-i", str(inventory), *arguments, str(playbook)]
-    try:
-        process = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, check=False,
-                                 timeout=HANG_SECONDS)
-    except subprocess.TimeoutExpired:
-        sys.stderr.write("ansible-playbook %s hung for %d s; started again\n" % (playbook, HANG_SECONDS))
-        process = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, check=False,
-                                 timeout=HANG_SECONDS)
+    process, last = _run_watched(command, env, cwd)
+    if process is None:
+        sys.stderr.write("ansible-playbook %s made no progress for %d s (last: %s); started again\n"
+                         % (playbook, STALL_SECONDS, last))
+        process, last = _run_watched(command, env, cwd)
+    if process is None:
+        raise AssertionError("ansible-playbook %s made no progress for %d s, twice; the last thing it did: %s"
+                             % (playbook, STALL_SECONDS, last))
     # Warnings and deprecations go to stderr; stdout holds the one JSON document.
     start = process.stdout.find("{")
     report = json.loads(process.stdout[start:]) if start >= 0 else {}

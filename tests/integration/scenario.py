@@ -21,10 +21,11 @@ def start(host, unit, command):
 
 
 def serve(host, unit, command, port, namespace=None):
-    """start(), then wait until the listener listens on ``port`` (a busy machine may take seconds)."""
+    """start(), then wait until the listener listens on ``port`` (a busy machine may take a while)."""
     start(host, unit, command)
     inside = "ip netns exec %s " % namespace if namespace else ""
-    for _attempt in range(40):
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         if host.run("%sss -Hltn 'sport = :%d'" % (inside, port)).stdout.strip():
             return
         time.sleep(0.5)
@@ -35,7 +36,8 @@ def booted(host):
     """Wait for the host's boot to finish. Right after 'podman restart' systemd may not answer yet,
     and 'is-system-running --wait' then fails at once: the boot units would still be running."""
     state = None
-    for _attempt in range(120):
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
         state = host.run("systemctl is-system-running --wait").stdout.strip()
         if state in ("running", "degraded"):
             return

@@ -154,9 +154,8 @@ def untunnelled(leases):
         assert host.run("conntrack -F").rc == 0
     NODE2.run("rm -f /tmp/hold.log")
     start(NODE2, "hold-22", "ip netns exec vm-db1 vm-net hold 10.20.2.73 22 /tmp/hold.log")
-    for _attempt in range(20):
-        if "echo" in held():
-            break
+    deadline = time.monotonic() + 60
+    while "echo" not in held() and time.monotonic() < deadline:
         time.sleep(0.5)
     assert "echo" in held(), held()
     check = site(INVENTORY, "--check", "--diff", "-e", "vnet_localip=0.0.0.0")
@@ -168,7 +167,7 @@ def untunnelled(leases):
 def test_check_mode_predicts_the_tunnels_removal_and_the_real_run_does_it(untunnelled):
     for host in ENDS:
         predicted = changes(untunnelled["check"], host)
-        removed = predicted["Make the declared VXLAN devices on the running system, and remove those no longer declared"]
+        removed = predicted["Make the VLAN and VXLAN devices, remove those no longer declared, write them for boot"]
         assert removed["devices"]["eucavx1"]["commands"] == ["link delete dev eucavx1"]
         # The first CC no longer knows db1's group: the held connection from it is ended there.
         ended = predicted.get("Apply the owned chains, and end the connections the front-end's data plane no longer "

@@ -48,8 +48,9 @@ def test_client_config_follows_only_the_server():
 
 
 def test_client_has_reached_the_server():
-    # iburst makes the first exchanges within seconds of chrony's start; allow for a slow host.
-    for _attempt in range(30):
+    # iburst makes the first exchanges within seconds of chrony's start; allow for a busy machine.
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
         found = [s for s in sources(CLIENT) if s["name"] == SERVER_ADDRESS]
         if found and found[0]["reach"]:
             break

@@ -6,11 +6,15 @@
 ansible-core ships no JSON callback of its own (ansible.posix has one), and the tests run on
 every supported ansible-core with nothing else installed. The document has the shape of
 ansible.posix.json: plays, each with its tasks and every host's result, then the stats.
+
+With PRIVATECLOUD_HEARTBEAT set, it also writes there, at every task start and result, what the run
+is doing: the test runner watches that file to tell a slow run (which moves on) from a hung one.
 """
 
 from __future__ import annotations
 
 import json
+import os
 
 from ansible.plugins.callback import CallbackBase
 
@@ -31,6 +35,15 @@ class CallbackModule(CallbackBase):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.plays = []
+        self.heartbeat = os.environ.get("PRIVATECLOUD_HEARTBEAT")
+
+    def _beat(self, what):
+        if self.heartbeat:
+            with open(self.heartbeat, "w") as stream:
+                stream.write(what)
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        self._beat("started task %r" % task.get_name())
 
     def v2_playbook_on_play_start(self, play):
         self.plays.append({"play": {"name": play.get_name()}, "tasks": []})
@@ -42,6 +55,7 @@ class CallbackModule(CallbackBase):
         return tasks[-1]
 
     def _record(self, result, **extra):
+        self._beat("task %r: %s done" % (result._task.get_name(), result._host.get_name()))
         entry = self._task_entry(result._task)
         entry["hosts"][result._host.get_name()] = dict(self._convert(result._result), **extra)
 

@@ -94,8 +94,9 @@ def test_a_changed_device_is_armed_for_rollback_under_one_timer(netns):
 def test_the_boot_files_of_a_change_that_is_not_kept_go_back_with_it(netns, tmp_path):
     first = netns.module(devices=[dict(BRIDGE, ports=["eth-a"])], kinds=["bridge"])
     before = (tmp_path / "interfaces.d" / "60-eucabr10").read_text()
+    # Long enough for the test to see the new file before the timer puts the old one back.
     moved = netns.module(devices=[dict(BRIDGE, ports=["eth-a"], address="10.10.9.1/24")], kinds=["bridge"],
-                         rollback_timeout=1)
+                         rollback_timeout=15)
     assert first["changed"] and "10.10.9.1" in (tmp_path / "interfaces.d" / "60-eucabr10").read_text()
     # Nobody keeps the change: the timer puts the address back, and the boot file with it.
     wait_for_rollback_timer(moved["rollback_cookie"])

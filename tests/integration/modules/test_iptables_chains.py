@@ -279,8 +279,9 @@ def test_check_mode_writes_no_cache(netns, tmp_path):
 def test_an_unconfirmed_change_rolls_itself_back(netns):
     netns.module(tables=declaration())
     before = netns.save()
+    # Long enough for the test to see the change before the timer undoes it, on a busy machine too.
     changed = netns.module(tables=declaration(["-p tcp --dport 2222 -j ACCEPT"], extra_chain=False),
-                           rollback_timeout=3)
+                           rollback_timeout=15)
     assert changed["changed"] is True
     assert os.path.exists(changed["rollback_cookie"])
     assert "--dport 2222" in netns.save()
@@ -292,7 +293,7 @@ def test_an_unconfirmed_change_rolls_itself_back(netns):
 def test_a_confirmed_change_stays(netns):
     netns.module(tables=declaration())
     # Long enough for the test to remove the cookie before the timer looks, even on a loaded machine.
-    changed = netns.module(tables=declaration(["-p tcp --dport 2222 -j ACCEPT"]), rollback_timeout=5)
+    changed = netns.module(tables=declaration(["-p tcp --dport 2222 -j ACCEPT"]), rollback_timeout=15)
     os.unlink(changed["rollback_cookie"])
     after = netns.save()
     wait_for_rollback_timer(changed["rollback_cookie"])

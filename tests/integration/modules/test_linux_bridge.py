@@ -226,7 +226,7 @@ def test_the_timer_rolls_back_unless_the_cookie_is_removed(netns, journal):
 
 def test_a_removed_cookie_keeps_the_change(netns, journal):
     # Long enough for the test to remove the cookie before the timer looks, even on a loaded machine.
-    result = netns.module(name="br0", ports=["eth-a"], rollback_timeout=5, rollback_journal=journal)
+    result = netns.module(name="br0", ports=["eth-a"], rollback_timeout=15, rollback_journal=journal)
     netns.run("rm", result["rollback_cookie"])
     wait_for_rollback_timer(result["rollback_cookie"])
     assert netns.ports("br0") == ["eth-a"]
