@@ -28,12 +28,12 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         _spec, options = self.validate_argument_spec(argument_spec={"part": {"type": "str"}})
+        result["changed"] = False
         problems = Problems()
         host = task_vars["inventory_hostname"]
         code = code_digest([os.path.join(COLLECTION, "roles"), os.path.join(COLLECTION, "plugins")])
         found = {}
         plan = plan_host(host, inventory(task_vars, problems, self._templar.template), problems, code=code, found=found)
-        result["changed"] = False
         part = options["part"]
         if part:
             # A role used on its own: the problems of its part, and of what that part is decided from.
@@ -46,7 +46,9 @@ class ActionModule(ActionBase):
             lines = part_problems(found, part)
             if lines:
                 return dict(result, failed=True, msg="%s cannot be planned:\n%s" % (host, "\n".join(lines)))
-            return dict(result, part=plan[part])
+            # The role reads its part where a planned run has it: the fact iaas_plan.
+            result["ansible_facts"] = {"iaas_plan": {part: plan[part]}}
+            return result
         if problems:
             # validate_inventory reports the whole inventory; this names this host's part again.
             return dict(result, failed=True, msg="%s cannot be planned:\n%s" % (host, "\n".join(problems.lines())))

@@ -10,8 +10,9 @@ from ansible_collections.privatecloud.iaas.plugins.plugin_utils.filters import r
 
 
 @raising
-def role_in_step(host_records, role, inputs):
-    return in_step(host_records, role, inputs)
+def role_in_step(host_records, record):
+    """``record``: the role's record as its part of the plan gives it (its role and inputs)."""
+    return in_step(host_records, record["role"], record["inputs"])
 
 
 class FilterModule:

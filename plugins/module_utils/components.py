@@ -21,6 +21,7 @@ import re
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import CONF_OWNED
 from ansible_collections.privatecloud.iaas.plugins.module_utils.nfs import EXPORT_PATH
+from ansible_collections.privatecloud.iaas.plugins.module_utils import host_cloudstack, host_context
 
 FRONTEND_OPTIONS = {
     "frontend_euca_packages": ["eucalyptus-cloud", "eucalyptus-cc", "eucalyptus-walrus", "eucalyptus-sc"],
@@ -70,6 +71,7 @@ OLD_EUCALYPTUS_LIST = "/etc/apt/sources.list.d/eucalyptus.list"
 APPARMOR_PROFILES = ["usr.sbin.libvirtd", "usr.lib.libvirt.virt-aa-helper"]
 # The system VM templates' ids in a 4.1 database, by hypervisor: where cloud-install-sys-tmplt puts them.
 TEMPLATE_IDS = {"xenserver": 1, "kvm": 3, "vmware": 8}
+CLOUDSTACK_SECRETS = ("cloudstack_db_password", "cloudstack_mgmt_key", "cloudstack_db_key")
 # Secondary storage reaches mount's source (server:path) and its mount point a path argument.
 NFS_SERVER = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\Z")
 MOUNT_POINT = re.compile(r"/(?!.*(^|/)\.{1,2}(/|$))[A-Za-z0-9_.@+/-]+\Z")
@@ -262,3 +264,40 @@ def node_part(plan, settings, variables, facts, add):
                              "bridge_type": settings["node_cloudstack_bridge_type"]},
         "apparmor_profiles": APPARMOR_PROFILES if apparmor else [],
     }
+
+
+# --- This part of a host's plan, from the host's context (plugins/module_utils/host_plan.py) -------
+
+
+def frontend(context, plan):
+    """The frontend part (frontend_part): a Eucalyptus CLC and CC, or a CloudStack
+    management server, with the role's options (frontend_*) as the host has them, else the first
+    zone's first secondary storage and the hypervisors of the zones' clusters."""
+    zones = [zone for zone in host_cloudstack.zones_of(context.inventory) or () if isinstance(zone, dict)]
+    storage = [entry for entry in (zones[0].get("secondary_storage") or ()) if isinstance(entry, dict)] if zones else []
+    hypervisors = [str(cluster.get("hypervisor")).lower() for zone in zones for pod in zone.get("pods") or ()
+                   if isinstance(pod, dict) for cluster in pod.get("clusters") or ()
+                   if isinstance(cluster, dict) and cluster.get("hypervisor")]
+    settings = context.options(FRONTEND_OPTIONS, {
+        "frontend_cloudstack_secondary_storage": storage[0] if storage else {},
+        "frontend_cloudstack_systemvm_hypervisors": list(dict.fromkeys(hypervisors)),
+    })
+    part = frontend_part(plan, settings, context.variables, context.inventory.facts(context.host), context.add)
+    if part is not None and part["platform"] == "cloudstack":
+        # What the database set-up is handed (never the values): a new key or password is a change of
+        # the role's inputs (role_records.part_record).
+        part["secrets"] = ([{"host": context.host, "name": name} for name in CLOUDSTACK_SECRETS]
+                           + [{"host": part["database"]["primary"], "name": "db_root_password"}])
+    return part
+
+
+def node(context, plan):
+    """The node part (node_part): a Eucalyptus NC, or a CloudStack KVM host, with the
+    role's options (node_*) as the host has them, else its default IPv4 address mapped to its name
+    and libvirt's AppArmor profiles disabled on Ubuntu as the guide does."""
+    facts = context.inventory.facts(context.host)
+    settings = context.options(NODE_OPTIONS, {
+        "node_cloudstack_address": host_context.address(context.inventory, context.host, facts_first=True, name=False),
+        "node_cloudstack_disable_apparmor_libvirt": facts.get("distribution") == "Ubuntu",
+    })
+    return node_part(plan, settings, context.variables, facts, context.add)

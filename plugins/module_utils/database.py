@@ -22,6 +22,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.cloudstack_insta
     mysqld_conf,
     mysqld_settings,
 )
+from ansible_collections.privatecloud.iaas.plugins.module_utils import cloudstack_install, host_context
 
 # The role's options and their defaults (None: decided per host, see section()).
 OPTIONS = {
@@ -117,4 +118,43 @@ def section(settings, host, replicas, hostname, release, add, remote_management=
         "replica": {"primary": settings["db_replication_primary"],
                     "primary_address": settings["db_replication_primary_address"],
                     "user": user} if host in replicas else None,
+        # The variables whose values the role hands over (never their values): a new password is a
+        # change of the role's inputs (role_records.part_record).
+        "secrets": [{"host": host, "name": name} for name in SECRETS],
     }
+
+
+# --- This part of a host's plan, from the host's context (plugins/module_utils/host_plan.py) -------
+
+
+def part(context):
+    """The db part (section) of a database server (group db, or a host given db_* options):
+    the role's options as the host has them, else the primary (db_replication_primary, else the
+    first of group db), the other database servers its replicas, each server's id its place in the
+    group, the address beyond loopback when a management server or a replica is on another host,
+    the root account for the management networks while a management server deploys from another
+    host, the replication account for the database networks."""
+    if "db" not in context.groups and not any(name in context.variables for name in OPTIONS):
+        return None
+    inventory = context.inventory
+    databases = inventory.group("db") or [context.host]
+    entries = {host: {"groups": inventory.groups_of(host), "vars": inventory.variables(host)} for host in databases}
+    primary = cloudstack_install.database_roles(entries)[0] or databases[0]
+    primary = context.get("db_replication_primary", primary)
+    remote_management = [host for host in inventory.group("frontend") if host != context.host]
+    remote_clients = remote_management + [host for host in databases if host != context.host]
+    management = context.get("iaas_management_networks", [])
+    settings = context.options(OPTIONS, {
+        "db_management_servers": len(inventory.group("frontend")),
+        "db_server_id": databases.index(context.host) + 1 if context.host in databases else 1,
+        "db_bind_address": "0.0.0.0" if remote_clients else "127.0.0.1",
+        "db_remote_root": bool(remote_management),
+        "db_remote_root_networks": management,
+        "db_replication_primary": primary,
+        "db_replication_networks": context.get("iaas_database_networks") or management,
+        "db_replication_primary_address": host_context.address(inventory, primary, facts_first=True),
+    })
+    replicas = [host for host in databases if host != settings["db_replication_primary"]]
+    hostname = inventory.facts(context.host).get("hostname")
+    return section(settings, context.host, replicas, hostname, inventory.release(context.host), context.add,
+                   remote_management)

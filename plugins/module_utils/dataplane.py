@@ -39,6 +39,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
     ip_network,
     ipv4_address,
 )
+from ansible_collections.privatecloud.iaas.plugins.module_utils import host_context
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import ManagedSubnet, dotted, mode_is, public_ips
 
 METADATA_PORT = 8773
@@ -473,3 +474,52 @@ def _integer(address):
     if len(parts) == 4 and all(part.isdigit() and len(part) <= 3 and int(part) <= 255 for part in parts):
         return int(parts[0]) << 24 | int(parts[1]) << 16 | int(parts[2]) << 8 | int(parts[3])
     return int(ipv4_address(address))
+
+
+# --- This part of a host's plan, from the host's context (plugins/module_utils/host_plan.py) -------
+
+
+def part(context, plan):
+    """The data plane a front-end (a CC) realises itself, or None; its problems recorded under the
+    part "dataplane", its warnings kept with the Eucalyptus part for the report."""
+    euca = plan["eucalyptus"]
+    if not (euca and euca["cc"]):
+        return None
+    found, problems, euca["dataplane_warnings"] = decide(
+        context.variables, context.inventory.group("nodes"), served(context.inventory, context.host),
+        clustered(context.inventory, context.host))
+    for variable, value, rule in problems:
+        context.add(variable, value, rule)
+    if found and found["tunnels"]:
+        # Each end of a tunnel is a front-end's IPv4 address (vnet_localip, else ansible_host).
+        for frontend in host_context.clusters(context.inventory):
+            if not host_context.is_ipv4(context.inventory.variables(frontend).get("vnet_localip")
+                                        or host_context.address(context.inventory, frontend)):
+                context.add("vnet_localip", "(not set on %s)" % frontend,
+                            "is where the tunnels that join the security groups across clusters end, and %s has "
+                            "no IPv4 address in the inventory (vnet_localip or ansible_host): set one" % frontend)
+    return found
+
+
+def served(inventory, frontend):
+    """{instance: private address} the front-end's DHCP server serves now, as the dhcpd role kept it
+    with its record: each instance keeps its address while others come and go."""
+    return inventory.kept(frontend, "dhcpd").get("addresses") or {}
+
+
+def clustered(inventory, frontend):
+    """What a front-end's data plane knows of the other clusters (decide's ``clusters``):
+    None for a cloud of one; else its CC's index, every CC's tunnel address (vnet_localip, else
+    ansible_host), the index of each node's CC (euca_cluster) and whether the groups span clusters
+    (tunnelling is on unless vnet_localip is 0.0.0.0)."""
+    clusters = host_context.clusters(inventory)
+    if len(clusters) < 2 or frontend not in clusters:
+        return None
+    nodes = {}
+    for node in inventory.group("nodes"):
+        named = inventory.variables(node).get("euca_cluster")
+        if named in clusters:
+            nodes[node] = clusters.index(named)
+    local = inventory.variables(frontend).get("vnet_localip")
+    return {"index": clusters.index(frontend), "nodes": nodes, "tunnels": local != "0.0.0.0",
+            "addresses": [inventory.variables(cc).get("vnet_localip") or host_context.address(inventory, cc) for cc in clusters]}

@@ -33,6 +33,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus impor
     mac_map,
     static_network,
 )
+from ansible_collections.privatecloud.iaas.plugins.module_utils import eucalyptus, host_context, managed_l2
 
 FUNCTIONS = ("lan_pool", "static_map", "security_groups", "cc_daemon", "none")
 # A dhcpd.conf host name: letters, digits, '-', '_' and '.', as dhcpd's lexer reads a name.
@@ -558,3 +559,53 @@ def section(settings, chosen, groups, vnet, planned, facts, add):
                                                                                           names["binary"])},
                             "users": {user: "vnet_dhcpuser"}}
     return part
+
+
+# --- This part of a host's plan, from the host's context (plugins/module_utils/host_plan.py) -------
+
+
+def part(context, plan):
+    """The dhcpd part (section): the role's options (dhcpd_*) as the host has them, else its
+    function from its groups and mode and the interfaces that face its clients; the security
+    groups' blocks and instances of a front-end whose data plane the collection owns, the STATIC
+    mode's MAC map (vnet_*), the CC's daemon."""
+    found = (plan["eucalyptus"] or {}).get("dataplane")
+    chosen = context.get("dhcpd_function")
+    if chosen is None:
+        # The data plane's own DHCP server once a group is active; until then the CC's binary, as today.
+        chosen = "security_groups" if found and found["groups"] else function(
+            context.groups, context.get("vnet_mode"), context.get("vnet_dataplane"), context.get("dhcpd_subnets"))
+    elif chosen not in FUNCTIONS:
+        context.add("dhcpd_function", chosen, "is not one of %s" % ", ".join(FUNCTIONS))
+        chosen = "none"
+    elif chosen == "security_groups" and not (found and found["groups"]):
+        context.add("dhcpd_function", chosen, "serves the data plane's security groups, and this host has no "
+                                              "active one (vnet_security_groups with vnet_instances, vnet_dataplane: "
+                                              "ansible)")
+    mode = context.get("vnet_mode")
+    if chosen == "lan_pool" and "frontend" in context.groups and eucalyptus.mode_is(mode, "cc_dhcp"):
+        context.add("dhcpd_function", chosen, "is a LAN pool server on a %s front-end, whose CC runs its own "
+                                              "dhcpd: the two would fight for port 67" % mode)
+    group_bridges = {bridge["name"]: bridge["address"] for _vlan, bridge, _group in managed_l2.group_devices(context, plan)
+                     if bridge.get("address")}
+    interfaces = None  # a LAN pool server names its own
+    private = context.get("vnet_privinterface")
+    if chosen == "security_groups" and group_bridges:
+        # MANAGED: each group's bridge holds its router, and dhcpd serves each there.
+        interfaces = sorted(group_bridges)
+    elif chosen in ("static_map", "security_groups") and private:
+        # A front-end that is also a node has moved its private interface into a bridge: the
+        # bridge carries the address now, so dhcpd listens there.
+        interfaces = [host_context.carrier(private, plan["interfaces"]["bridges"])]
+    groups, planned = {"subnets": [], "hosts": []}, {}
+    if chosen == "security_groups" and found:
+        groups = found["dhcp"]
+        for entry in found["addresses"]:
+            if not entry["announce"]:
+                planned.setdefault(entry["device"], []).append(entry["address"])
+        for name, address in group_bridges.items():
+            planned.setdefault(name, []).append(address)
+    settings = context.options(OPTIONS, {"dhcpd_function": chosen, "dhcpd_interfaces": interfaces})
+    vnet = {key: context.get("vnet_" + key)
+            for key in ("subnet", "netmask", "broadcast", "router", "dns", "macmap", "dhcpdaemon", "dhcpuser")}
+    return section(settings, chosen, groups, vnet, planned, context.inventory.facts(context.host), context.add)

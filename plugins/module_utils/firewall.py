@@ -24,6 +24,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
     ip_networks,
     ipv4_subnet,
 )
+from ansible_collections.privatecloud.iaas.plugins.module_utils import eucalyptus, host_eucalyptus, managed_l2
 
 # Port sets of the CloudStack installation guide (Apache CloudStack 4.1.0 Installation Guide,
 # sections 4.5.6.2, 8.1.9, 12.6 and 12.7): service -> list of (protocol, port or range, which
@@ -336,3 +337,49 @@ def section(settings, networks, dataplane, add):
                      "files": ["/etc/systemd/system/" + UNIT]}],
         "units": [{"name": UNIT, "enabled": persist}],
     }
+
+
+# --- This part of a host's plan, from the host's context (plugins/module_utils/host_plan.py) -------
+
+
+def part(context, plan):
+    """The firewall part (section): the role's options (iptables_*) as the host has them,
+    else the port sets of the host's services, the inventory-wide networks, and on a routing
+    front-end whose data plane the collection owns the baseline, its groups and elastic IPs."""
+    cloudstack_host = plan["platform"] == "cloudstack"
+    services = []
+    if cloudstack_host and "nodes" in context.groups:
+        services.append("kvm")
+    if cloudstack_host and "frontend" in context.groups:
+        services.append("management")
+        if context.get("cloudstack_awsapi_enabled", False):
+            services.append("awsapi")
+    if "db" in context.groups and context.get("db_firewall", True):
+        services.append("mysql")
+    if "nfs" in context.groups and context.get("nfs_firewall", True):
+        services.append("nfs")
+    euca = plan["eucalyptus"] or {}
+    routing = euca.get("cc", False) and eucalyptus.mode_is(euca.get("mode"), "routing")
+    owned, subnet = managed_l2.dataplane_subnet(context, plan)
+    home = (context.get("euca_home") or host_eucalyptus.EUCA_DEFAULTS["euca_home"]).rstrip("/")
+    # The controller keeps SSH even outside the management networks: its address as the host saw it.
+    client = (context.inventory.facts(context.host).get("env") or {}).get("SSH_CLIENT", "").split()
+    settings = context.options(OPTIONS, {
+        "iptables_services": services,
+        "iptables_management_networks": context.get("iaas_management_networks", []),
+        "iptables_storage_networks": context.get("iaas_storage_networks", []),
+        "iptables_database_networks": context.get("iaas_database_networks", []),
+        "iptables_controller_networks": client[:1],
+        # Where the collection owns the data plane; a broken subnet is named by the mode's own checks.
+        "iptables_eucalyptus_baseline": ({"subnet": context.get("vnet_subnet"), "netmask": context.get("vnet_netmask")}
+                                         if owned and subnet else {}),
+        # Where a MANAGED CC reloads rules from after it flushes filter and nat at start.
+        "iptables_eucalyptus_preload": "%s/%s" % (home, host_eucalyptus.PRELOAD) if routing else "",
+    })
+    if not isinstance(settings["iptables_services"], list):
+        context.add("iptables_services", settings["iptables_services"], "is not a list of port sets (%s)"
+                    % ", ".join(sorted(SERVICES)))
+        settings["iptables_services"] = []
+    networks = {kind: settings["iptables_%s_networks" % kind] for kind in NETWORK_KINDS}
+    dataplane_part = euca.get("dataplane") if owned and subnet else None
+    return section(settings, networks, dataplane_part, context.add)

@@ -2,13 +2,14 @@
 # Copyright: privatecloud.iaas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Eucalyptus part of a host's plan: its mode, which components it runs (the CC, the NC), the
-keys of its eucalyptus.conf and the actions their change obliges, the data plane a front-end
-realises itself (dataplane.plan), and what several clusters ask of each CC.
+keys of its eucalyptus.conf and the actions their change obliges, and what several clusters ask
+of each CC. The data plane a front-end realises itself is the data plane's own part
+(dataplane.part).
 """
 
 from __future__ import annotations
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane, eucalyptus, host_context, releases
+from ansible_collections.privatecloud.iaas.plugins.module_utils import eucalyptus, host_context, releases
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError, AddressErrors
 
 EUCA_DEFAULTS = {"euca_home": "/", "euca_user": "eucalyptus", "euca_hypervisor": "kvm",
@@ -62,16 +63,6 @@ def decide(context):
     plan["settings"] = settings
     plan["owned"] = sorted(set(base) | set(str(key) for key in extra))
     plan["actions"] = _actions(plan)
-    if plan["cc"]:
-        # The security groups, instances and elastic IPs the front-end realises itself.
-        found, found_problems, plan["dataplane_warnings"] = dataplane.decide(
-            context.variables, context.inventory.group("nodes"), served(context.inventory, context.host),
-            clustered(context.inventory, context.host))
-        before = context.deciding("dataplane")
-        for variable, value, rule in found_problems:
-            context.add(variable, value, rule)
-        context.deciding(before)
-        plan["dataplane"] = found
     clusters = host_context.clusters(context.inventory)
     if plan["nc"] and len(clusters) > 1 and context.get("euca_cluster") not in (None, *clusters):
         context.add("euca_cluster", context.get("euca_cluster"), "is not a front-end of this inventory (%s): it names "
@@ -79,15 +70,6 @@ def decide(context):
     # vtun is the CC's tool: where the collection runs the data plane, no CC tunnels.
     plan["vtun"] = bool(plan["cc"] and eucalyptus.mode_is(mode, "routing") and len(clusters) > 1
                         and context.get("vnet_localip") != "0.0.0.0" and context.get("vnet_dataplane") != "ansible")
-    if plan["dataplane"] and plan["dataplane"]["tunnels"]:
-        # Each end of a tunnel is a front-end's IPv4 address (vnet_localip, else ansible_host).
-        for frontend in clusters:
-            if not host_context.is_ipv4(context.inventory.variables(frontend).get("vnet_localip")
-                                        or host_context.address(context.inventory, frontend)):
-                context.add("vnet_localip", "(not set on %s)" % frontend,
-                            "is where the tunnels that join the security groups across clusters end, and %s has "
-                            "no IPv4 address in the inventory (vnet_localip or ansible_host): set one"
-                            % frontend)
     release = context.inventory.release(context.host)
     if plan["vtun"] and releases.has(release, "vtun") is False:
         context.add("vnet_localip", context.get("vnet_localip", "(not set)"),
@@ -115,30 +97,6 @@ def _actions(plan):
         actions.append({"name": "restart the NC", "command": [plan["nc_init"], "restart"], "files": conf,
                         "keys": ["VNET_*"] + sorted(key for key in others if not key.startswith("VNET_"))})
     return actions
-
-
-def served(inventory, frontend):
-    """{instance: private address} the front-end's DHCP server serves now, as the dhcpd role kept it
-    with its record: each instance keeps its address while others come and go."""
-    return inventory.kept(frontend, "dhcpd").get("addresses") or {}
-
-
-def clustered(inventory, frontend):
-    """What a front-end's data plane knows of the other clusters (dataplane.plan's ``clusters``):
-    None for a cloud of one; else its CC's index, every CC's tunnel address (vnet_localip, else
-    ansible_host), the index of each node's CC (euca_cluster) and whether the groups span clusters
-    (tunnelling is on unless vnet_localip is 0.0.0.0)."""
-    clusters = host_context.clusters(inventory)
-    if len(clusters) < 2 or frontend not in clusters:
-        return None
-    nodes = {}
-    for node in inventory.group("nodes"):
-        named = inventory.variables(node).get("euca_cluster")
-        if named in clusters:
-            nodes[node] = clusters.index(named)
-    local = inventory.variables(frontend).get("vnet_localip")
-    return {"index": clusters.index(frontend), "nodes": nodes, "tunnels": local != "0.0.0.0",
-            "addresses": [inventory.variables(cc).get("vnet_localip") or host_context.address(inventory, cc) for cc in clusters]}
 
 
 def _cluster_keys(context, mode):

@@ -13,8 +13,9 @@ roles apply the plan; no role decides any of it again.
 Building the plans is validating the inventory: ``plan_inventory`` records every broken rule in
 ``problems`` and returns the plans of the hosts it could plan. Everything here is plain data in,
 plain data out (JSON-able), so the plans are tested without Ansible. This module is the
-composition; each part is decided by its own module (host_eucalyptus, host_cloudstack,
-host_parts, managed_l2).
+composition; each part is decided by its concern's module (``part``: network, ntp, nfs,
+database, dataplane, dhcpd, firewall, components) from the host's context (host_context), with the
+decisions they share (host_eucalyptus, host_cloudstack, managed_l2).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     cloudstack,
     cloudstack_install,
     components,
+    dataplane,
     database,
     dhcpd,
     eucalyptus,
@@ -30,7 +32,6 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     host_cloudstack,
     host_context,
     host_eucalyptus,
-    host_parts,
     managed_l2,
     network,
     nfs,
@@ -89,32 +90,35 @@ def plan_host(host, inventory, problems, code="", found=None):
     if platform is not None and platform not in host_context.PLATFORMS:
         context.add("iaas_platform", platform, "is not one of %s" % ", ".join(host_context.PLATFORMS))
         platform = None
-    components = [component for group, component in host_context.COMPONENTS if group in context.groups]
-    plan = {"platform": platform, "components": components}
+    runs = [component for group, component in host_context.COMPONENTS if group in context.groups]
+    plan = {"platform": platform, "components": runs}
     context.deciding("eucalyptus")
     plan["eucalyptus"] = host_eucalyptus.decide(context) if platform == "eucalyptus" else None
+    context.deciding("dataplane")
+    if plan["eucalyptus"]:
+        plan["eucalyptus"]["dataplane"] = dataplane.part(context, plan)
     context.deciding("cloudstack")
     plan["cloudstack"] = host_cloudstack.decide(context) if platform == "cloudstack" else None
     context.deciding("interfaces")
-    plan["interfaces"] = host_parts.interfaces(context, plan)
+    plan["interfaces"] = network.declared(context, plan)
     if plan["eucalyptus"] and plan["eucalyptus"]["dataplane"]:
         plan["eucalyptus"]["dataplane"]["addresses"] = managed_l2.dataplane_addresses(context, plan)
     managed_l2.hold_dataplane_networks(context, plan)
-    plan["vlan"], plan["bridge"] = host_parts.network_parts(context, plan)
+    plan["vlan"], plan["bridge"] = network.role_parts(context, plan)
     context.deciding("ntp")
-    plan["ntp"] = host_parts.part_ntp(context)
+    plan["ntp"] = ntp.part(context)
     context.deciding("nfs")
-    plan["nfs"] = host_parts.part_nfs(context)
+    plan["nfs"] = nfs.part(context)
     context.deciding("db")
-    plan["db"] = host_parts.part_db(context)
+    plan["db"] = database.part(context)
     context.deciding("frontend")
-    plan["frontend"] = host_parts.part_frontend(context, plan) if "frontend" in context.groups else None
+    plan["frontend"] = components.frontend(context, plan) if "frontend" in context.groups else None
     context.deciding("node")
-    plan["node"] = host_parts.part_node(context, plan) if "nodes" in context.groups else None
+    plan["node"] = components.node(context, plan) if "nodes" in context.groups else None
     context.deciding("dhcpd")
-    plan["dhcpd"] = host_parts.part_dhcpd(context, plan)
+    plan["dhcpd"] = dhcpd.part(context, plan)
     context.deciding("firewall")
-    plan["firewall"] = host_parts.part_firewall(context, plan)
+    plan["firewall"] = firewall.part(context, plan)
     context.deciding("preflight")
     plan["preflight"] = managed_l2.preflight(context, plan)
     plan["vlan_clean"] = managed_l2.vlan_clean(context, plan) if "vlan_clean" in plan["preflight"] else []
@@ -122,7 +126,9 @@ def plan_host(host, inventory, problems, code="", found=None):
     # What each role's record keeps: the digest of its part and the code, and what the part owns.
     for part, role in ROLE_PARTS:
         if plan[part] is not None:
-            plan[part]["record"] = role_records.part_record(role, plan[part], code)
+            secrets = [context.inventory.variables(secret["host"]).get(secret["name"]) or ""
+                       for secret in plan[part].get("secrets") or ()]
+            plan[part]["record"] = role_records.part_record(role, plan[part], code, secrets)
     return plan
 
 

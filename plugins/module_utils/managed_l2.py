@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import itertools
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane, eucalyptus, firewall, host_context, host_eucalyptus
+from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane, eucalyptus, firewall, host_context
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError, AddressErrors
 
 # A MANAGED group's bridge as the CC makes it (vnetwork.c: STP on, forward delay 2, hello 2),
@@ -50,8 +50,8 @@ def group_devices(context, plan):
             variables = context.inventory.variables(frontend)
             if variables.get("vnet_dataplane") == "ansible" and variables.get("vnet_instances"):
                 planes.append(dataplane.decide(variables, context.inventory.group("nodes"),
-                                               host_eucalyptus.served(context.inventory, frontend),
-                                               host_eucalyptus.clustered(context.inventory, frontend))[0])
+                                               dataplane.served(context.inventory, frontend),
+                                               dataplane.clustered(context.inventory, frontend))[0])
     for found, group in [(found, group) for found in planes if found for group in found["groups"]]:
         instances = [instance for instance in found["instances"] if instance["group"] == group["name"]]
         nodes = sorted({instance["node"] for instance in instances})

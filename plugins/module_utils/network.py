@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.devices import MODULES_LOAD
 from ansible_collections.privatecloud.iaas.plugins.module_utils.releases import variant
+from ansible_collections.privatecloud.iaas.plugins.module_utils import eucalyptus, host_context, managed_l2, netconf
 
 BRIDGE_OPTIONS = {
     "bridge_interfaces": [],
@@ -116,3 +117,73 @@ def parts(vlans, vxlans, bridges, vlan_settings, bridge_settings, facts, add):
         "links": [entry.get("name") for entry in bridges] + [port for entry in bridges for port in entry.get("ports") or []],
     }
     return vlan, bridge
+
+
+# --- This part of a host's plan, from the host's context (plugins/module_utils/host_plan.py) -------
+
+
+# The node's VM bridge where bridge_interfaces does not declare it: the documents' br0 over eth0,
+# address by DHCP. Declare it to give it a static address or another port.
+DEFAULT_VM_BRIDGE = {"ports": ["eth0"], "method": "dhcp", "forward_delay": 1, "hello_time": 2}
+
+
+def declared(context, plan):
+    bridges = context.get("bridge_interfaces", [])
+    vlans = context.get("vlan_interfaces", [])
+    bridges = list(bridges) if isinstance(bridges, list) else []
+    vlans = list(vlans) if isinstance(vlans, list) else []
+    declared = [bridge.get("name") for bridge in bridges if isinstance(bridge, dict)]
+    euca = plan["eucalyptus"] or {}
+    if euca.get("vm_bridge") and euca["vm_bridge"] not in declared:
+        bridges.append(dict(DEFAULT_VM_BRIDGE, name=euca["vm_bridge"]))
+    declared_vlans = [item.get("name") or "%s.%s" % (item.get("parent"), item.get("id"))
+                      for item in vlans if isinstance(item, dict)]
+    tunnels = ((euca.get("dataplane") or {}).get("tunnels") or []) if euca.get("cc") else []
+    for vlan, bridge, group in managed_l2.group_devices(context, plan):
+        if bridge["name"] in declared or vlan["name"] in declared_vlans:
+            rule = "is also a device of the data plane's group %s (tag %d): the collection makes %s and %s for it" % (
+                group["name"], vlan["id"], vlan["name"], bridge["name"])
+            context.add("bridge_interfaces", bridge["name"], rule)
+            continue
+        vlans.append(vlan)
+        bridges.append(bridge)
+    # MANAGED-NOVLAN's tunnel joins the private network's bridge (MANAGED's join the groups' bridges).
+    for tunnel in [tunnel for tunnel in tunnels if tunnel["bridge"] is None]:
+        private = context.get("vnet_privinterface")
+        carrier = private if private in declared else host_context.carrier(private, bridges)
+        index = next((index for index, bridge in enumerate(bridges) if bridge.get("name") == carrier), None)
+        if index is None:
+            context.add("vnet_privinterface", private, "is neither a bridge nor a bridge's port: a front-end of "
+                        "several clusters in MANAGED-NOVLAN joins its private network to the other clusters' "
+                        "through a VXLAN device (%s), a port of the private network's bridge; declare that bridge "
+                        "in bridge_interfaces with %s as its port" % (tunnel["name"], private))
+            continue
+        bridges[index] = dict(bridges[index], ports=list(bridges[index].get("ports") or []) + [tunnel["name"]])
+    cloud = plan["cloudstack"] or {}
+    missing = [label for label in cloud.get("traffic_labels", []) if label not in declared]
+    if missing:
+        context.add("bridge_interfaces", declared, "lacks %s: every traffic label of cloudstack_zones is a bridge "
+                    "of every KVM host" % ", ".join(missing))
+    return {
+        "bridges": bridges,
+        "vlans": vlans,
+        "vxlans": [{key: tunnel[key] for key in ("name", "id", "local", "peers")} for tunnel in tunnels],
+        "vlan_8021q": bool(vlans) or (euca.get("nc", False) and eucalyptus.mode_is(euca.get("mode"), "vlans")),
+    }
+
+
+def role_parts(context, plan):
+    """The vlan and bridge parts (parts): every device of the host in one ordered list, with
+    the roles' options (vlan_*, bridge_*) as the host has them; 802.1Q support where there are VLAN
+    devices or a MANAGED node's NC makes them."""
+    interfaces = plan["interfaces"]
+    tunnels = context.get("vlan_tunnels", [])
+    tunnels = list(tunnels) if isinstance(tunnels, list) else []
+    vxlans = tunnels + interfaces["vxlans"]
+    # The inventory's own declarations (what the plan adds to them is its own to get right).
+    for variable, value, rule in netconf.check_declaration(context.get("bridge_interfaces"),
+                                                           context.get("vlan_interfaces"), tunnels):
+        context.add(variable, value, rule)
+    return parts(interfaces["vlans"], vxlans, interfaces["bridges"],
+                 context.options(VLAN_OPTIONS, {"vlan_8021q": interfaces["vlan_8021q"]}),
+                 context.options(BRIDGE_OPTIONS), context.inventory.facts(context.host), context.add)

@@ -250,3 +250,19 @@ def section(settings, add):
         "actions": actions,
         "units": [{"name": service, "enabled": True, "started": True}] if start is True else [],
     }
+
+
+# --- This part of a host's plan, from the host's context (plugins/module_utils/host_plan.py) -------
+
+
+def part(context):
+    """The nfs part (section) of a storage server (group nfs, or a host given nfs_* options):
+    the role's options as the host has them, else the storage networks as the exports' clients
+    (iaas_storage_networks, else iaas_management_networks) and iaas_nfs_domain for NFSv4."""
+    if "nfs" not in context.groups and not any(name in context.variables for name in OPTIONS):
+        return None
+    settings = context.options(OPTIONS, {
+        "nfs_export_clients": context.get("iaas_storage_networks") or context.get("iaas_management_networks", []),
+        "nfs_idmap_domain": context.get("iaas_nfs_domain", "localdomain"),
+    })
+    return section(settings, context.add)

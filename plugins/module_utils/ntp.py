@@ -17,6 +17,7 @@ import re
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError, AddressErrors, ip_networks
 from ansible_collections.privatecloud.iaas.plugins.module_utils.releases import variant
+from ansible_collections.privatecloud.iaas.plugins.module_utils import host_context
 
 # The role's options and their defaults (None: decided per host, see section()).
 OPTIONS = {
@@ -109,3 +110,22 @@ def section(settings, facts, add, follows=True):
         "actions": [{"name": "restart chrony", "service": names["service"], "files": [names["config"]]}],
         "units": [{"name": names["service"], "enabled": True, "started": True}],
     }
+
+
+# --- This part of a host's plan, from the host's context (plugins/module_utils/host_plan.py) -------
+
+
+def part(context):
+    """The ntp part (section): the role's options (ntp_*) as the host has them, else a time
+    server for the hosts of ntp_server_group (the front-end) following the upstream servers, and a
+    client of those servers (at their addresses) for every other host."""
+    group = context.get("ntp_server_group", OPTIONS["ntp_server_group"])
+    serving = context.inventory.group(group) if isinstance(group, str) else []
+    role = context.get("ntp_role", "server" if context.host in serving else "client")
+    servers = (context.get("ntp_upstream_servers", OPTIONS["ntp_upstream_servers"]) if role == "server"
+               else list(dict.fromkeys(host_context.address(context.inventory, host) for host in serving)))
+    settings = context.options(OPTIONS, {"ntp_role": role, "ntp_servers": servers})
+    # playbooks/yml keeps the front-ends, nodes, database and storage hosts in time.
+    follows = bool(set(context.groups) & {"frontend", "nodes", "db", "nfs"}) or any(
+        name in context.variables for name in OPTIONS)
+    return section(settings, context.inventory.facts(context.host), context.add, follows)

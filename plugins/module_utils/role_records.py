@@ -25,6 +25,8 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.packages import installed_names
 
 DIRECTORY = "/var/lib/privatecloud-iaas/roles"
+# PBKDF2 rounds for the secrets in a record's inputs: tens of milliseconds per part that has any.
+SECRET_ROUNDS = 100000
 PENDING = pending.DIRECTORY
 # What a role may declare it owns, in the order they are observed and explained.
 KINDS = ("files", "units", "packages", "links", "addresses", "routes", "fdb", "sysctls", "iptables", "database",
@@ -376,14 +378,20 @@ def part_owned(part):
     return dict((kind, value) for kind, value in owned.items() if value)
 
 
-def part_record(role, part, code):
+def part_record(role, part, code, secrets=()):
     """The ``record`` a role's last apply call writes (service_files' record option): the digest of
-    the part and the collection's code, and what the part owns. The role's gate compares the
-    digest with the record the host keeps (in_step): the plan reads the host's facts, so a part
-    that depends on them changes with them."""
+    the part, the collection's code and the secrets the part names (``secrets``: their values, in
+    that order), and what the part owns. The role's gate compares the digest with the record the
+    host keeps (in_step): the plan reads the host's facts, so a part that depends on them changes
+    with them, and a new password is a change the role applies."""
     applied = dict((key, value) for key, value in part.items() if key != "record")
-    return {"role": role, "inputs": digest({"part": applied, "code": code}), "owned": part_owned(applied),
-            "kept": part.get("kept") or {}}
+    inputs = digest({"part": applied, "code": code})
+    if secrets:
+        # A plan is a fact, shown in a verbose run: the secrets enter it only through a slow, salted
+        # hash, so that the record's inputs are no shortcut to guessing a weak password.
+        inputs = hashlib.pbkdf2_hmac("sha256", "\0".join(str(value) for value in secrets).encode(),
+                                     inputs.encode(), SECRET_ROUNDS).hex()
+    return {"role": role, "inputs": inputs, "owned": part_owned(applied), "kept": part.get("kept") or {}}
 
 
 def in_step(host_records, role, inputs):

@@ -6,6 +6,7 @@ The "VMs" are network namespaces on a node's bridge (tests/harness/vm_dhcp.py --
 """
 
 import os
+import subprocess
 import time
 
 from runner import ansible_playbook
@@ -30,6 +31,21 @@ def serve(host, unit, command, port, namespace=None):
             return
         time.sleep(0.5)
     raise AssertionError("%s does not listen on %d: %s" % (unit, port, host.run("systemctl status %s" % unit).stdout))
+
+
+def reboot(name, host):
+    """Reboot the container ``name`` (testinfra's ``host``) and wait for its boot to finish.
+
+    systemd in the container shuts down in its own time, which a busy machine stretches: it is given
+    a minute before podman kills it, and a container that exits as the kill arrives (podman then
+    reports the kill as failed) counts as stopped."""
+    subprocess.run(["podman", "stop", "--time", "60", name], capture_output=True, check=False)
+    state = subprocess.run(["podman", "inspect", "--format", "{{.State.Status}}", name], capture_output=True,
+                           text=True, check=False).stdout.strip()
+    assert state in ("exited", "stopped"), "%s did not stop: %s" % (name, state)
+    started = subprocess.run(["podman", "start", name], capture_output=True, text=True, check=False)
+    assert started.returncode == 0, "%s did not start again: %s" % (name, started.stderr)
+    booted(host)
 
 
 def booted(host):

@@ -23,7 +23,7 @@ ROOT = os.environ["MOLECULE_PROJECT_DIRECTORY"]
 INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
-from scenario import booted, changes, serve, site, start  # noqa: E402  pylint: disable=wrong-import-position
+from scenario import changes, reboot, serve, site, start  # noqa: E402  pylint: disable=wrong-import-position
 
 FE1 = testinfra.get_host("podman://clusters-fe1")
 FE2 = testinfra.get_host("podman://clusters-fe2")
@@ -126,8 +126,7 @@ def test_the_tunnel_is_written_for_boot():
 def test_after_a_reboot_the_second_cc_restores_its_tunnel_and_routes(leases):
     # A real boot of the container: ifupdown makes the tunnel from its file, the addresses unit
     # puts the routers and the route to web1 back.
-    assert os.system("podman restart --time 5 clusters-fe2 >/dev/null") == 0
-    booted(FE2)
+    reboot("clusters-fe2", FE2)
     link = json.loads(FE2.check_output("ip -j -d link show dev eucavx1"))[0]
     assert (link["linkinfo"]["info_data"]["id"], link["master"]) == (1, "br1")
     assert route(FE2, "10.20.2.73") == "10.20.2.73 via 10.20.2.65 dev br1"

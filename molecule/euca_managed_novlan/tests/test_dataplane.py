@@ -24,7 +24,7 @@ INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
-from scenario import booted, changes, serve, site, start  # noqa: E402  pylint: disable=wrong-import-position
+from scenario import changes, reboot, serve, site, start  # noqa: E402  pylint: disable=wrong-import-position
 
 FRONTEND = testinfra.get_host("podman://novlan-fe")
 NODE1 = testinfra.get_host("podman://novlan-node1")
@@ -213,8 +213,7 @@ def test_foreign_rules_survive(revoked):
 def test_after_a_reboot_the_front_end_restores_the_whole_plane(revoked):
     # A real boot of the front-end's container: its boot units put the chains (before the network)
     # and the routers (before dhcpd) back; VM traffic through it flows again.
-    assert os.system("podman restart --time 5 novlan-fe >/dev/null") == 0
-    booted(FRONTEND)
+    reboot("novlan-fe", FRONTEND)
     assert FRONTEND.check_output("iptables -S IAAS-admin-default").splitlines()[1:] == [
         "-A IAAS-admin-default -s 198.18.3.128/26 -d 10.10.2.0/26 -p icmp -m icmp --icmp-type 8 -j ACCEPT"]
     addresses = FRONTEND.check_output("ip -4 -o address show dev eth2")

@@ -67,9 +67,7 @@ def render(inventory, host, role, extra):
     read = plan_inventory.inventory({"hostvars": hostvars, "groups": groups}, problems)
     plan = plan_host(host, read, problems, code="test")
 
-    # Ansible trusts a role's own files as templates; the loader alone does not say so.
-    role_vars = trusted(trust_as_template, loader.load_from_file(os.path.join(ROOT, "roles", role, "vars", "main.yml")))
-    scope = dict(raw[host], **role_vars)
+    scope = dict(raw[host], **role_vars_of(loader, trust_as_template, os.path.join(ROOT, "roles", role)))
     scope.update({
         "ansible_facts": {"iaas_plan": plan},
         "group_names": sorted(set(raw[host]["group_names"]) | {"iaas_planned"}),
@@ -80,6 +78,13 @@ def render(inventory, host, role, extra):
     tasks = []
     walk(loader, Templar, trust_as_template, os.path.join(ROOT, "roles", role, "tasks"), "main.yml", scope, tasks)
     return {"problems": problems.lines(), "tasks": tasks}
+
+
+def role_vars_of(loader, trust, directory):
+    """A role's vars/main.yml, if it has one. Ansible trusts a role's own files as templates; the
+    loader alone does not say so."""
+    path = os.path.join(directory, "vars", "main.yml")
+    return trusted(trust, loader.load_from_file(path)) if os.path.exists(path) else {}
 
 
 def walk(loader, templar_class, trust, directory, name, scope, tasks):
@@ -106,9 +111,8 @@ def walk(loader, templar_class, trust, directory, name, scope, tasks):
             # with its own vars/main.yml under what the include gives it.
             included = template(templar, trust, task[module])
             other = os.path.join(ROOT, "roles", included["name"].split(".")[-1])
-            other_vars = trusted(trust, loader.load_from_file(os.path.join(other, "vars", "main.yml")))
             walk(loader, templar_class, trust, os.path.join(other, "tasks"), included.get("tasks_from", "main") + ".yml",
-                 dict(scope, **dict(other_vars or {}, **(task.get("vars") or {}))), tasks)
+                 dict(scope, **dict(role_vars_of(loader, trust, other), **(task.get("vars") or {}))), tasks)
             continue
         tasks.append(called(templar, trust, name, module, task))
 

@@ -263,3 +263,13 @@ def test_records_are_written_whole_and_read_back_by_role(tmp_path):
     records.write("iptables", {"inputs": "b"})
     (tmp_path / "roles" / "broken.json").write_text("{")
     assert records.all() == {"iptables": {"inputs": "b"}, "ntp": {"inputs": "a"}}
+
+
+def test_the_secrets_a_role_hands_over_are_in_its_inputs_as_a_slow_digest_only():
+    part = {"files": [{"path": "/etc/a.conf", "content": "x"}], "secrets": [{"host": "db1", "name": "db_root_password"}]}
+    plain = rr.part_record("db", part, "code-1")
+    folded = rr.part_record("db", part, "code-1", ["root-secret-1"])
+    assert folded["inputs"] != plain["inputs"] and "root-secret-1" not in json.dumps(folded)
+    assert folded == rr.part_record("db", part, "code-1", ["root-secret-1"])
+    assert folded["inputs"] != rr.part_record("db", part, "code-1", ["root-secret-2"])["inputs"]
+    assert folded["owned"] == plain["owned"]
