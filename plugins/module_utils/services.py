@@ -244,6 +244,11 @@ class Service:
         noted, the files put in place and removed, the kernel settings set. What each replaced or
         removed file held before is kept (``previous``) for an action that reverts on failure."""
         staged = []
+        # A file the host's package has not put there yet (eucalyptus.conf before the product is
+        # installed): its directory is made, as the package would.
+        for path in [spec["path"] for spec in content] + [spec["path"] for spec, _after in settings]:
+            if not os.path.isdir(os.path.dirname(path) or "."):
+                os.makedirs(os.path.dirname(path), 0o755)
         try:
             for spec in content:
                 staged.append((files.stage(spec["path"], spec["content"], spec.get("validate"), self.run),

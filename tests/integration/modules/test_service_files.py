@@ -258,6 +258,16 @@ def test_eucalyptus_confs_keys_a_clean_restart_replaces_the_restart_and_other_ke
     assert host.run(settings=[moved], actions=actions)["changed"] is False
 
 
+def test_keys_of_a_file_not_installed_yet_make_the_file_and_its_directory(host, tmp_path):
+    # eucalyptus.conf on a front-end prepared before the product's package is installed.
+    conf = tmp_path / "etc" / "eucalyptus" / "eucalyptus.conf"
+    settings = {"path": str(conf), "values": {"VNET_MODE": "MANAGED-NOVLAN"}, "validate": "sh -n %s"}
+    assert host.run(check=True, settings=[settings])["changed"] is True and not conf.parent.exists()
+    assert host.run(settings=[settings])["changed"] is True
+    assert conf.read_text().endswith('\nVNET_MODE="MANAGED-NOVLAN"\n')
+    assert host.run(settings=[settings])["changed"] is False
+
+
 def test_an_action_of_something_not_installed_or_not_running_is_left_undone(host):
     host.conf.write_text("setting = 1\n")
     actions = [dict(host.action("absent"), command=["/nonexistent/init.d/eucalyptus-cc", "restart"]),
