@@ -112,13 +112,23 @@ def _split(rule):
         return rule.split()
 
 
+def chains_of_script(text):
+    """The chains a boot script of owned chains creates (``:NAME - [0:0]``; builtin chains have a
+    policy instead of ``-``)."""
+    return [line[1:].split()[0] for line in (text or "").splitlines()
+            if line.startswith(":") and len(line.split()) > 1 and line.split()[1] == "-"]
+
+
 class Declaration:
     """What the caller declared, per table: owned chains with rules, jumps, builtin policies."""
 
-    def __init__(self, tables, prefix):
+    def __init__(self, tables, prefix, retired=()):
+        """``retired``: chains the collection owned before under another name (an earlier prefix),
+        which it removes with the jumps into them."""
         if not prefix or not _CHAIN_NAME.match(prefix):
             raise DeclarationError("prefix: %r is not the start of a chain name" % (prefix,))
         self.prefix = prefix
+        self.retired = frozenset(retired)
         self.tables = {}
         for name, spec in (tables or {}).items():
             if name not in TABLES:
@@ -126,13 +136,13 @@ class Declaration:
             self.tables[name] = self._table(name, spec or {})
 
     def owns(self, chain):
-        return chain.startswith(self.prefix)
+        return chain.startswith(self.prefix) or chain in self.retired
 
     def _table(self, name, spec):
         builtins = BUILTIN_CHAINS[name]
         chains = {}
         for chain, rules in (spec.get("chains") or {}).items():
-            if not _CHAIN_NAME.match(chain) or not self.owns(chain):
+            if not _CHAIN_NAME.match(chain) or not chain.startswith(self.prefix):
                 raise DeclarationError("tables.%s.chains: %r is not a chain name starting with %r"
                                        % (name, chain, self.prefix))
             if not isinstance(rules, list) or not all(isinstance(rule, str) and rule.strip() for rule in rules):

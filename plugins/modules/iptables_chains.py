@@ -85,6 +85,9 @@ options:
       - Also write the declared state as an C(iptables-restore --noflush) script to this path,
         for a boot-time unit that restores the owned chains only. Jumps with a position are
         inserted at the top there, in their declared order.
+      - The script is also the module's account of the chains it owned at its last change - a
+        chain named there and no longer declared (the prefix changed) is removed from the host
+        with the jumps into it.
     type: path
   copies:
     description:
@@ -186,11 +189,12 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatecloud.iaas.plugins.module_utils import files, rollback
 from ansible_collections.privatecloud.iaas.plugins.module_utils.conntrack import end_revoked
 from ansible_collections.privatecloud.iaas.plugins.module_utils.iptables import (
+    Change,
     CommandError,
     Declaration,
     DeclarationError,
     Iptables,
-    Change,
+    chains_of_script,
     owned_state,
 )
 
@@ -270,8 +274,11 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    # The boot script is the collection's own account of the chains it owned at the last change: a
+    # chain named there and no longer declared (a new prefix) leaves the host too.
+    retired = chains_of_script(files.read_text(params["persist_path"])) if params["persist_path"] else []
     try:
-        declaration = Declaration(params["tables"] if params["state"] == "present" else {}, params["prefix"])
+        declaration = Declaration(params["tables"] if params["state"] == "present" else {}, params["prefix"], retired)
     except DeclarationError as error:
         module.fail_json(msg=str(error))
 

@@ -223,6 +223,26 @@ def test_persist_path_writes_a_boot_script_once(netns, tmp_path):
     assert netns.module(tables=declaration())["changed"] is False
 
 
+def renamed(tables, prefix):
+    """A declaration's chains under another prefix."""
+    return json.loads(json.dumps(tables).replace("IAAS-", prefix))
+
+
+def test_a_new_prefix_takes_the_chains_the_boot_script_names_off_the_host(netns, tmp_path):
+    path = tmp_path / "rules.v4"
+    netns.module(tables=declaration(), persist_path=str(path))
+    moved = renamed(declaration(), "CLOUD-")
+    predicted = netns.module(check=True, tables=moved, prefix="CLOUD-", persist_path=str(path))
+    assert predicted["changed"] is True and ":IAAS-INPUT" in predicted["diff"][0]["before"]
+    assert "IAAS-INPUT" in netns.save()
+    done = netns.module(tables=moved, prefix="CLOUD-", persist_path=str(path))
+    saved = netns.save()
+    assert done["changed"] is True and "IAAS-" not in saved and "-A INPUT -j CLOUD-INPUT" in saved, saved
+    foreign_intact(saved)
+    assert "IAAS-" not in path.read_text()
+    assert netns.module(tables=moved, prefix="CLOUD-", persist_path=str(path))["changed"] is False
+
+
 def test_copies_go_only_where_their_directory_exists_and_check_mode_predicts_them(netns, tmp_path):
     (tmp_path / "eucalyptus").mkdir()
     preload, absent = tmp_path / "eucalyptus" / "iptables-preload", tmp_path / "no-cc" / "iptables-preload"
