@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.privatecloud.iaas.plugins.module_utils import names
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
     AddressError,
     ipv4_address,
@@ -33,15 +34,15 @@ PRIMARY_STORAGE_PROTOCOLS = {
     "XenServer": ("NFS", "iSCSI", "PreSetup"),
     "VMware": ("NFS", "VMFS"),
 }
-VMFS_PATH = re.compile(r"^/[^/]+/[^/]+$")
-ISCSI_IQN = re.compile(r"^iqn\.\d{4}-\d{2}\..+")
+VMFS_PATH = re.compile(r"/[A-Za-z0-9_.@+ -]+/[A-Za-z0-9_.@+ -]+")
+ISCSI_IQN = re.compile(r"iqn\.\d{4}-\d{2}\.[A-Za-z0-9.:-]+")
 VLAN_MIN, VLAN_MAX = 1, 4094
 
 
 def vlan_range(value, variable="vlan_range"):
     """A VLAN id or range: 600, "600" or "600-999" -> (first, last), each 1-4094, first <= last."""
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-    match = re.match(r"^(\d+)(?:\s*-\s*(\d+))?$", text or "")
+    match = re.fullmatch(r"(\d+)(?:\s*-\s*(\d+))?", text or "")
     if not match:
         raise AddressError(variable, value, "is not a VLAN id or range (e.g. 600 or '600-999')")
     first = int(match.group(1))
@@ -281,12 +282,12 @@ def _check_cluster(cluster, where, problems, seen):
         if protocol not in PRIMARY_STORAGE_PROTOCOLS[hypervisor]:
             problems.add(storage_where, "protocol", protocol, "is not a primary storage protocol of %s (%s)"
                          % (hypervisor, ", ".join(PRIMARY_STORAGE_PROTOCOLS[hypervisor])))
-        if protocol == "VMFS" and not VMFS_PATH.match(str(storage.get("path", ""))):
+        if protocol == "VMFS" and not VMFS_PATH.fullmatch(str(storage.get("path", ""))):
             problems.add(storage_where, "path", storage.get("path"), "is not a VMFS path /<datacenter>/<datastore>")
         if protocol == "iSCSI":
-            if not ISCSI_IQN.match(str(storage.get("iqn", ""))):
+            if not ISCSI_IQN.fullmatch(str(storage.get("iqn", ""))):
                 problems.add(storage_where, "iqn", storage.get("iqn"), "is not an iSCSI IQN (iqn.YYYY-MM.<name>)")
-            if not re.match(r"^\d+$", str(storage.get("lun", ""))):
+            if not re.fullmatch(r"\d+", str(storage.get("lun", ""))):
                 problems.add(storage_where, "lun", storage.get("lun"), "is not a LUN number")
 
 
@@ -362,11 +363,17 @@ def _whole(value):
 
 
 def check_zone_labels(zones, problems):
-    """The public traffic label of a physical network differs from its management label (#12)."""
+    """A traffic label names the bridge each KVM host carries for it; the public one differs from the
+    management one (#12)."""
     for zone in zones if isinstance(zones, list) else ():
         if not isinstance(zone, dict):
             continue
         for index, network in enumerate(_items(zone, "physical_networks")):
+            for traffic in _items(network, "traffic_types"):
+                if traffic.get("label") is not None and not names.is_interface(traffic.get("label")):
+                    problems.add("zone %s physical_networks[%d]" % (zone.get("name"), index),
+                                 "traffic_types[%s].label" % traffic.get("type"), traffic.get("label"),
+                                 "is not a bridge name: " + names.INTERFACE_RULE)
             labels = {traffic.get("type"): traffic.get("label") for traffic in _items(network, "traffic_types")}
             if labels.get("public") and labels.get("public") == labels.get("management"):
                 problems.add("zone %s physical_networks[%d]" % (zone.get("name"), index),

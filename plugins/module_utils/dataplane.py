@@ -44,9 +44,9 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus impor
 
 METADATA_PORT = 8773
 # "<owner>/<name>": what euca-* tools and the documents' troubleshooting call a group.
-GROUP_NAME = re.compile(r"^([A-Za-z0-9_.][A-Za-z0-9_.-]*)/([A-Za-z0-9_.][A-Za-z0-9_.-]*)$")
+GROUP_NAME = re.compile(r"([A-Za-z0-9_.][A-Za-z0-9_.-]*)/([A-Za-z0-9_.][A-Za-z0-9_.-]*)")
 # What names an instance's host entry in dhcpd.conf (dhcpd's lexer reads such a name).
-INSTANCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+INSTANCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 PROTOCOLS = ("tcp", "udp", "icmp", "all")
 # The ICMP type names iptables knows (iptables -p icmp -h) -> (type, code or None for any code).
 ICMP_TYPES = {
@@ -273,7 +273,7 @@ def _groups(value, managed, problems):
         return groups
     for name, spec in value.items():
         where = "vnet_security_groups[%s]" % name
-        if not isinstance(name, str) or not GROUP_NAME.match(name):
+        if not isinstance(name, str) or not GROUP_NAME.fullmatch(name):
             problems.append((where, name, "is not '<owner>/<name>' of letters, digits, '.', '_' and '-' "
                                           "(the group's chain name is made from it)"))
             continue
@@ -302,7 +302,7 @@ def _instances(value, groups, nodes, problems):
         return instances
     for name, spec in sorted(value.items(), key=lambda item: str(item[0])):
         where = "vnet_instances[%s]" % name
-        if not INSTANCE_NAME.match(str(name)):
+        if not INSTANCE_NAME.fullmatch(str(name)):
             problems.append(("vnet_instances", name, "is not an instance name of letters, digits, '.', '_' and '-' "
                                                      "(it names the instance's DHCP host entry)"))
             continue

@@ -33,14 +33,11 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus impor
     mac_map,
     static_network,
 )
-from ansible_collections.privatecloud.iaas.plugins.module_utils import eucalyptus, host_context, managed_l2
+from ansible_collections.privatecloud.iaas.plugins.module_utils import eucalyptus, host_context, managed_l2, names
 
 FUNCTIONS = ("lan_pool", "static_map", "security_groups", "cc_daemon", "none")
 # A dhcpd.conf host name: letters, digits, '-', '_' and '.', as dhcpd's lexer reads a name.
 _HOST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}\Z")
-# Domain names as option domain-name takes them.
-_DOMAIN = re.compile(r"(?=.{1,253}\Z)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
-                     r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
 HEADER = ("# Managed by privatecloud.iaas (dhcpd role); local changes are replaced.\n"
           "# Checked with 'dhcpd -t -cf' before it replaced the previous file.\n")
 
@@ -120,7 +117,7 @@ def _host_of(address, network):
 def _domain(value, variable, errors):
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or not _DOMAIN.match(value):
+    if not isinstance(value, str) or not names.is_dns_name(value):
         errors.append(AddressError(variable, value, "is not a domain name"))
         return None
     return value
@@ -292,12 +289,12 @@ def _check_layout(declared, hosts, errors):
                                        "is the address of %s too" % addresses[host["address"]]))
         macs.setdefault(host["mac"], host["_where"])
         addresses.setdefault(host["address"], host["_where"])
-    names = {}
+    host_names = {}
     for host in hosts:
-        if host["name"] in names:
+        if host["name"] in host_names:
             errors.append(AddressError(host["_where"] + ".name", host["name"], "is the name of %s too"
-                                       % names[host["name"]]))
-        names.setdefault(host["name"], host["_where"])
+                                       % host_names[host["name"]]))
+        host_names.setdefault(host["name"], host["_where"])
 
 
 def _sorted(configuration):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.privatecloud.iaas.plugins.module_utils import names
+
 ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 # A commented example assignment, as the shipped file has them: '#VNET_PUBINTERFACE="eth0"'.
 EXAMPLE = re.compile(r"^\s*#\s*([A-Za-z_][A-Za-z0-9_]*)=")
@@ -61,15 +63,23 @@ def unquote(text):
 def quote(value):
     """The documents' form: double quotes, with the shell's special characters escaped."""
     text = str(value)
-    if "\n" in text:
-        raise ConfError("%r spans several lines: eucalyptus.conf values are one line" % text)
+    if not names.is_one_line(text):
+        raise ConfError("%r is not one line: eucalyptus.conf values are one line, without control characters"
+                        % text)
     return '"%s"' % _SPECIAL.sub(r"\\\1", text)
+
+
+def _lines(text):
+    """The file's lines as the shell reads them: split on newlines only (str.splitlines() would
+    split a value at a Unicode line separator the shell keeps)."""
+    lines = (text or "").split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
 
 
 def parse(text):
     """{key: value} of the file's assignments; the last one wins, as when the shell reads it."""
     found = {}
-    for line in (text or "").splitlines():
+    for line in _lines(text):
         match = ASSIGNMENT.match(line)
         if match:
             found[match.group(1)] = unquote(match.group(2))
@@ -95,7 +105,7 @@ def edited(text, settings, owned=()):
         return text, {}
 
     lines, seen, examples = [], set(), {}
-    for line in (text or "").splitlines():
+    for line in _lines(text):
         match = ASSIGNMENT.match(line)
         key = match.group(1) if match else None
         if key in owned:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from ansible_collections.privatecloud.iaas.plugins.module_utils import names
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
     AddressError,
     AddressErrors,
@@ -260,16 +261,9 @@ def static_network(subnet, netmask, broadcast=None, router=None):
     }
 
 
-# Linux interface names: at most 15 bytes, no slash, no white space, not '.' or '..'.
-# Letters, digits and the punctuation interface names use, so a name can land in a shell assignment
-# or a configuration line as it is (the kernel would take more: quotes, parentheses, '$').
-_INTERFACE_NAME = re.compile(r"(?!\.{1,2}\Z)[A-Za-z0-9_.+-]{1,15}\Z")
-
-
 def interface_name(value, variable):
-    if not isinstance(value, str) or not _INTERFACE_NAME.match(value):
-        raise AddressError(variable, value, "is not a network interface name (1-15 letters, digits, '_', '.', "
-                                            "'+' or '-')")
+    if not names.is_interface(value):
+        raise AddressError(variable, value, names.INTERFACE_RULE)
     return value
 
 

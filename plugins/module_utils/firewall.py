@@ -48,8 +48,19 @@ BUILTIN_JUMPS = {"filter": ("INPUT", "FORWARD", "OUTPUT"), "nat": ("PREROUTING",
                  "mangle": ("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"), "raw": ("PREROUTING", "OUTPUT")}
 # iptables' longest chain name (XT_EXTENSION_MAXNAMELEN - 1).
 CHAIN_LENGTH = 28
-# The prefix leaves room for the longest builtin chain's name after it (IAAS-POSTROUTING).
-PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,15}\Z")
+# The prefix leaves room for the longest builtin chain's name after it (IAAS-POSTROUTING) and ends
+# in a separator, so that it is never the start of a longer word (IAAS would own IAASX).
+PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,14}[-_]")
+# Chains other programs make on the hosts the collection manages; a prefix that starts one of
+# them, or that one of them starts, would remove them.
+FOREIGN_PREFIXES = {
+    "BF-": "CloudStack's bridge firewall on KVM hosts", "i-": "CloudStack's security groups (i-<account>-<id>-VM)",
+    "r-": "CloudStack's security groups (routers)", "s-": "CloudStack's security groups (secondary storage VM)",
+    "v-": "CloudStack's security groups (console proxy VM)", "DOCKER": "Docker", "KUBE-": "Kubernetes",
+    "LIBVIRT_": "libvirt", "f2b-": "fail2ban", "ufw-": "ufw", "ufw6-": "ufw", "IN_": "firewalld",
+    "FWD_": "firewalld", "OUT_": "firewalld", "CNI-": "CNI plugins", "cali-": "Calico", "FLANNEL-": "flannel",
+    "neutron-": "Neutron", "nova-": "Nova",
+}
 METADATA_ADDRESS = "169.254.169.254"
 
 # The role's options and their defaults (None: decided from the host, see section()).
@@ -211,6 +222,7 @@ def _tables(services, networks, rules, baseline, prefix, dataplane, add):
             "! -d %s -j ACCEPT" % baseline,
         ])
         if dataplane:
+            _check_chain_names(dataplane["groups"], prefix, add)
             spelled = dataplane_rules(dataplane, prefix)
             chains[("filter", "FORWARD")].extend(spelled["forward"])
             group_chains = spelled["chains"]
@@ -230,6 +242,17 @@ def _tables(services, networks, rules, baseline, prefix, dataplane, add):
     for table, table_policies in policies.items():
         tables.setdefault(table, {"chains": {}, "jumps": [], "policies": {}})["policies"].update(table_policies)
     return tables
+
+
+def _check_chain_names(groups, prefix, add):
+    """Two groups whose names make one chain ('a-b/c' and 'a/b-c') would share its rules."""
+    chains = {}
+    for group in groups:
+        chain = chain_name(group["name"], prefix)
+        if chain in chains:
+            add("vnet_security_groups[%s]" % group["name"], group["name"], "makes the chain %s, as %s does: rename "
+                "one of them" % (chain, chains[chain]))
+        chains.setdefault(chain, group["name"])
 
 
 def _admin_rules(rules, add):
@@ -262,9 +285,14 @@ def _admin_rules(rules, add):
 def _check_settings(settings, add):
     """Records what the role's options cannot be, each naming the option, its value and the rule."""
     prefix = settings["iptables_prefix"]
-    if not isinstance(prefix, str) or not PREFIX.match(prefix):
-        add("iptables_prefix", prefix, "is not a chain prefix: a letter, then up to 15 letters, digits, '_' or '-' "
-                                       "(every chain that starts with it is the role's)")
+    if not isinstance(prefix, str) or not PREFIX.fullmatch(prefix):
+        add("iptables_prefix", prefix, "is not a chain prefix: a letter, then 1-14 letters, digits or '_', ending "
+                                       "in '-' or '_' (every chain that starts with it is the role's)")
+    else:
+        foreign = [other for other in FOREIGN_PREFIXES if other.startswith(prefix) or prefix.startswith(other)]
+        if foreign:
+            add("iptables_prefix", prefix, "would own chains of %s (%s...): every chain that starts with it is the "
+                "role's, and it removes those it did not declare" % (FOREIGN_PREFIXES[foreign[0]], foreign[0]))
     path = settings["iptables_rules_file"]
     if not isinstance(path, str) or not PATH.match(path):
         add("iptables_rules_file", path, "is not an absolute path of letters, digits and _.@+-/")

@@ -8,7 +8,7 @@ first management server), the name `hostname --fqdn` must answer, the database s
 
 from __future__ import annotations
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils import cloudstack_install, database, host_context, releases
+from ansible_collections.privatecloud.iaas.plugins.module_utils import cloudstack_install, database, host_context, names, releases
 
 DB_PROPERTIES = "/etc/cloudstack/management/db.properties"
 DOMAIN = "cloud.internal"
@@ -25,6 +25,11 @@ def decide(context):
         _check_database_releases(context, databases)
     fqdn = context.get("cloudstack_fqdn") or (
         context.host if "." in context.host else "%s.%s" % (context.host, context.get("cloudstack_domain", DOMAIN)))
+    # It lands in /etc/hosts and is compared with `hostname --fqdn`: a fully qualified DNS name.
+    if not (names.is_dns_name(fqdn) and "." in fqdn):
+        variable = "cloudstack_fqdn" if context.get("cloudstack_fqdn") else "cloudstack_domain"
+        context.add(variable, context.get(variable, fqdn), "does not make a fully qualified DNS name (%r): letters, "
+                    "digits and '-' in dot-separated labels" % fqdn)
     management_ip = context.get("cloudstack_mgmt_ip") or host_context.address(inventory, context.host, facts_first=True, name=False)
     return {
         # The database the management servers deploy to: the primary, else a local one, and its socket.

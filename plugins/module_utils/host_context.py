@@ -46,8 +46,10 @@ class Inventory:
         return [group for group, _component in COMPONENTS if host in self.groups.get(group, ())]
 
     def variables(self, host):
+        """A host's variables; none for a name that is not a host of the inventory (a variable
+        naming another host may be wrong: the part that reads it says so)."""
         if host not in self._variables:
-            self._variables[host] = dict(self._read(host) or {})
+            self._variables[host] = dict(self._read(host) or {}) if host in self.groups.get("all", ()) else {}
         return self._variables[host]
 
     def facts(self, host):

@@ -9,7 +9,7 @@ of each CC. The data plane a front-end realises itself is the data plane's own p
 
 from __future__ import annotations
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils import eucalyptus, host_context, releases
+from ansible_collections.privatecloud.iaas.plugins.module_utils import eucalyptus, host_context, names, releases
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError, AddressErrors
 
 EUCA_DEFAULTS = {"euca_home": "/", "euca_user": "eucalyptus", "euca_hypervisor": "kvm",
@@ -59,7 +59,18 @@ def decide(context):
         context.add(error.variable, error.value, error.rule)
         settings = {}
     settings.update(base)
-    settings.update((str(key), value) for key, value in extra.items())
+    for key, value in extra.items():
+        where = "euca_conf_settings.%s" % key
+        if not names.is_shell_name(key):
+            context.add(where, key, "is not a shell variable name (a letter or '_', then letters, digits, '_'): "
+                        "the init scripts source eucalyptus.conf")
+        elif key in settings or key in eucalyptus.CONF_OWNED:
+            context.add(where, value, "is a key the collection sets from its own variables (vnet_*, euca_home, "
+                        "euca_user, euca_hypervisor)")
+        elif not (isinstance(value, (str, int, float)) and names.is_one_line(str(value))):
+            context.add(where, value, "is not one line of text (no line breaks or control characters)")
+    settings.update((str(key), value) for key, value in extra.items()
+                    if names.is_shell_name(key) and key not in settings)
     plan["settings"] = settings
     plan["owned"] = sorted(set(base) | set(str(key) for key in extra))
     plan["actions"] = _actions(plan)

@@ -33,6 +33,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     host_context,
     host_eucalyptus,
     managed_l2,
+    names,
     network,
     nfs,
     ntp,
@@ -47,6 +48,8 @@ __all__ = ["Inventory", "ROLE_OPTIONS", "ROLE_PARTS", "part_problems", "plan_hos
 # The parts of the plan a role applies, and the role (whose record keeps what it was applied from).
 ROLE_PARTS = (("vlan", "vlan"), ("bridge", "bridge"), ("firewall", "iptables"), ("dhcpd", "dhcpd"), ("ntp", "ntp"),
               ("nfs", "nfs"), ("db", "db"), ("frontend", "frontend"), ("node", "node"))
+# The inventory's secrets: never shown in a problem, never in a plan (only a digest of them).
+SECRETS = components.CLOUDSTACK_SECRETS + database.SECRETS
 # Each role's options, as the plan reads them, with their defaults (None: decided per host).
 ROLE_OPTIONS = {"vlan": network.VLAN_OPTIONS, "bridge": network.BRIDGE_OPTIONS, "iptables": firewall.OPTIONS,
                 "dhcpd": dhcpd.OPTIONS, "ntp": ntp.OPTIONS, "nfs": nfs.OPTIONS, "db": database.OPTIONS,
@@ -82,6 +85,7 @@ def plan_host(host, inventory, problems, code="", found=None):
     context = host_context.Context(host, inventory, problems)
     if found is not None:
         context.by_part = found
+    _check_one_line(context)
     full_run = context.get("iaas_full_run")
     if full_run is not None and str(full_run).lower() not in host_context.BOOLEANS:
         context.add("iaas_full_run", full_run, "is not a boolean (true or false): true makes every role run in full, "
@@ -130,6 +134,34 @@ def plan_host(host, inventory, problems, code="", found=None):
                        for secret in plan[part].get("secrets") or ()]
             plan[part]["record"] = role_records.part_record(role, plan[part], code, secrets)
     return plan
+
+
+def _check_one_line(context):
+    """No string the plan is given - a value or a mapping's key, however deep - spans lines: a
+    newline, a Unicode line separator or a control character in it could start a line of its own
+    in a file the collection writes, or a log line. The one check every input passes first; the
+    parts check each value's own shape."""
+    def walk(value, where):
+        if isinstance(value, str):
+            if not names.is_one_line(value):
+                context.add(where, value, "is not one line: a line break or control character in it could start "
+                            "a line of its own in a file the collection writes")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(key, where)
+                walk(item, "%s.%s" % (where, key) if names.is_one_line(str(key)) else where)
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                walk(item, "%s[%d]" % (where, index))
+
+    for name in sorted(context.variables):
+        value = context.variables[name]
+        if name in SECRETS:
+            if not names.is_one_line(value if isinstance(value, str) else ""):
+                context.add(name, "(secret)", "is not one line: a line break or control character in it would "
+                            "break the file it is written to")
+            continue
+        walk(value, name)
 
 
 def plan_inventory(inventory, problems, warnings=None):

@@ -34,7 +34,7 @@ BUILTIN_CHAINS = {
 }
 POLICIES = ("ACCEPT", "DROP")
 # iptables limits chain names to 28 characters.
-_CHAIN_NAME = re.compile(r"^[A-Za-z0-9_.+-]{1,28}$")
+_CHAIN_NAME = re.compile(r"[A-Za-z0-9_.+-]{1,28}")
 
 
 class DeclarationError(ValueError):
@@ -125,7 +125,7 @@ class Declaration:
     def __init__(self, tables, prefix, retired=()):
         """``retired``: chains the collection owned before under another name (an earlier prefix),
         which it removes with the jumps into them."""
-        if not prefix or not _CHAIN_NAME.match(prefix):
+        if not prefix or not _CHAIN_NAME.fullmatch(prefix):
             raise DeclarationError("prefix: %r is not the start of a chain name" % (prefix,))
         self.prefix = prefix
         self.retired = frozenset(retired)
@@ -142,7 +142,7 @@ class Declaration:
         builtins = BUILTIN_CHAINS[name]
         chains = {}
         for chain, rules in (spec.get("chains") or {}).items():
-            if not _CHAIN_NAME.match(chain) or not chain.startswith(self.prefix):
+            if not _CHAIN_NAME.fullmatch(chain) or not chain.startswith(self.prefix):
                 raise DeclarationError("tables.%s.chains: %r is not a chain name starting with %r"
                                        % (name, chain, self.prefix))
             if not isinstance(rules, list) or not all(isinstance(rule, str) and rule.strip() for rule in rules):

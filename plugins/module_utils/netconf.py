@@ -15,6 +15,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from ansible_collections.privatecloud.iaas.plugins.module_utils import names
+
 WEIGHTS = {"ether": 20, "vlan": 40, "vxlan": 50, "bridge": 60}
 # The VXLAN devices' flooding entry, one per peer (see module_utils/vxlan.py).
 FLOOD = "00:00:00:00:00:00"
@@ -39,7 +41,7 @@ def interfaces(nics=(), vlans=(), bridges=(), vxlans=()):
         found[spec["name"]] = _common(spec, "ether")
     for spec in vlans:
         entry = _common(dict(spec, name=spec.get("name") or "%s.%s" % (spec["parent"], spec["id"])), "vlan")
-        entry.update(parent=spec["parent"], id=int(spec["id"]))
+        entry.update(parent=_name(spec["parent"], "has a parent that"), id=int(spec["id"]))
         found[entry["name"]] = entry
     for spec in vxlans:
         entry = _common(dict(spec, method="manual", address=None), "vxlan")
@@ -58,6 +60,7 @@ def interfaces(nics=(), vlans=(), bridges=(), vxlans=()):
             found[entry["parent"]] = _common({"name": entry["parent"]}, "ether")
     for entry in list(found.values()):
         for port in entry.get("ports", []):
+            _name(port, "is a port of %s and" % entry["name"])
             if port not in found:
                 # A bridge port nobody declared is a plain NIC that carries no address.
                 found[port] = _common({"name": port}, "ether")
@@ -70,8 +73,18 @@ def interfaces(nics=(), vlans=(), bridges=(), vxlans=()):
     return sorted(found.values(), key=lambda entry: (WEIGHTS[entry["kind"]], entry["name"]))
 
 
+# A MAC address as hwaddress takes it.
+HWADDR = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")
+
+
+def _name(name, what):
+    if not names.is_interface(name):
+        raise ConfigError("%s: %s %s" % (name, what, names.INTERFACE_RULE))
+    return name
+
+
 def _common(spec, kind):
-    name = spec["name"]
+    name = _name(spec["name"], "as a name")
     method = spec.get("method") or ("static" if spec.get("address") else "manual")
     if method not in METHODS:
         raise ConfigError("%s: method %r is not one of %s" % (name, method, ", ".join(METHODS)))
@@ -90,9 +103,18 @@ def _common(spec, kind):
             raise ConfigError("%s: address %r is not an IPv4 address in CIDR form" % (name, spec["address"]))
         if spec.get("gateway"):
             try:
-                ipaddress.IPv4Address(str(spec["gateway"]).strip())
+                entry["gateway"] = str(ipaddress.IPv4Address(str(spec["gateway"])))
             except ValueError:
                 raise ConfigError("%s: gateway %r is not an IPv4 address" % (name, spec["gateway"]))
+    for server in entry["dns"]:
+        try:
+            ipaddress.IPv4Address(str(server))
+        except ValueError:
+            raise ConfigError("%s: dns %r is not an IPv4 address" % (name, server))
+    if entry["dns_domain"] and not names.is_dns_name(entry["dns_domain"]):
+        raise ConfigError("%s: dns_domain %r is not a domain name" % (name, entry["dns_domain"]))
+    if entry["hwaddr"] and not (isinstance(entry["hwaddr"], str) and HWADDR.fullmatch(entry["hwaddr"])):
+        raise ConfigError("%s: hwaddr %r is not a MAC address" % (name, entry["hwaddr"]))
     return entry
 
 
@@ -300,13 +322,24 @@ def check_declaration(bridges, vlans, vxlans=()):
         elif name == "virbr0":
             found.append((where, name, "is libvirt's NAT bridge, whose dnsmasq answers DHCP: the collection never "
                                        "manages it"))
-        elif len(name) > 15 or "/" in name or " " in name:
-            found.append((where, name, "is not an interface name"))
+        elif not names.is_interface(name):
+            found.append((where, name, names.INTERFACE_RULE))
+        ports = (bridge.get("ports") or []) if isinstance(bridge, dict) else []
+        if not isinstance(ports, list):
+            found.append(("bridge_interfaces[%d].ports" % index, ports, "is not a list of interface names"))
+            continue
+        for number, port in enumerate(ports):
+            if not names.is_interface(port):
+                found.append(("bridge_interfaces[%d].ports[%d]" % (index, number), port, names.INTERFACE_RULE))
     for index, vlan in enumerate(vlans or []):
         vlan = vlan if isinstance(vlan, dict) else {}
         vlan_id = vlan.get("id")
-        if not isinstance(vlan.get("parent"), str) or not vlan.get("parent"):
+        if vlan.get("parent") in (None, ""):
             found.append(("vlan_interfaces[%d].parent" % index, vlan.get("parent"), "is missing"))
+        elif not names.is_interface(vlan.get("parent")):
+            found.append(("vlan_interfaces[%d].parent" % index, vlan.get("parent"), names.INTERFACE_RULE))
+        if vlan.get("name") is not None and not names.is_interface(vlan.get("name")):
+            found.append(("vlan_interfaces[%d].name" % index, vlan.get("name"), names.INTERFACE_RULE))
         if isinstance(vlan_id, bool) or not isinstance(vlan_id, int) or not 1 <= vlan_id <= 4094:
             found.append(("vlan_interfaces[%d].id" % index, vlan_id, "is not a VLAN id (1-4094)"))
     if not found:

@@ -37,6 +37,25 @@ OPTION_VALUE = re.compile(r"[A-Za-z0-9_.:/@-]+\Z")
 # An exported path: absolute, of the characters paths of storage use, no '.' or '..' component.
 EXPORT_PATH = re.compile(r"/(?!.*(^|/)\.{1,2}(/|$))[A-Za-z0-9_.@+/-]*\Z")
 
+# The role creates each exported directory and sets its owner and mode, and a client may write
+# there as root: never the system's own trees. These and everything beneath them are refused...
+SYSTEM_TREES = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/root", "/run",
+                "/sbin", "/sys", "/tmp", "/usr", "/var/lib", "/var/log", "/var/run", "/var/tmp", "/var/spool",
+                "/var/cache", "/var/backups", "/var/mail")
+# ...and these themselves (a directory beneath them, /srv/nfs or /home/export, is a storage area).
+SYSTEM_DIRECTORIES = ("/", "/home", "/media", "/mnt", "/opt", "/srv", "/var")
+
+
+def system_path(path):
+    """Why ``path`` (absolute, normalised) may not be exported, or None."""
+    if path in SYSTEM_DIRECTORIES:
+        return "is a system directory: export a directory beneath it (e.g. /srv/export/primary)"
+    for tree in SYSTEM_TREES:
+        if path == tree or path.startswith(tree + "/"):
+            return "is in the system's %s: the role would own it and clients could write there" % tree
+    return None
+
+
 # The fixed ports of the guide's /etc/sysconfig/nfs (section 4.5.6.2), as nfs.conf sections and
 # keys, so the firewall can restrict them (the iptables role's 'nfs' port set).
 FIXED_PORTS = (
@@ -110,6 +129,10 @@ def exports(declared, clients, options=DEFAULT_OPTIONS):
                                                               "without '.' or '..' components"))
             continue
         path = path.rstrip("/") or "/"
+        refused = system_path(path)
+        if refused:
+            errors.append(AddressError(where + ".path", path, refused))
+            continue
         if path in result:
             errors.append(AddressError(where + ".path", path, "is exported twice"))
             continue

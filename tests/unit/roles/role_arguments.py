@@ -13,6 +13,9 @@ Reads a JSON list of cases from stdin, each {"inventory": directory, "host": nam
    as in a run of the cloud's playbooks. An argument that cannot be templated here (it names a
    result registered at run time, or a loop item) is null.
 
+With ``--variables``, reads a JSON list of example inventory names instead and writes, per name,
+the variables the plan is given: {"hostvars": {host: {variable: value}}, "groups": {...}}.
+
 A separate process: Ansible's collection loader must be installed before anything imports
 ansible_collections, which the other unit tests do.
 """
@@ -38,33 +41,48 @@ def main():
 
     init_plugin_loader([COLLECTIONS])
     cases = json.load(sys.stdin)
+    if sys.argv[1:] == ["--variables"]:
+        # Only what the plan is given: {inventory: {"hostvars": ..., "groups": ...}}.
+        json.dump(dict((name, variables_of(name)[1]) for name in cases), sys.stdout)
+        return
     json.dump([render(**case) for case in cases], sys.stdout)
 
 
-def render(inventory, host, role, extra):
+def variables_of(inventory, extra=None):
+    """(every host's variables as Ansible gives them, {"hostvars": the templated variables the
+    plan reads, "groups": ...}) of an example inventory, ``extra`` taking precedence as -e does."""
     from ansible.inventory.manager import InventoryManager
     from ansible.parsing.dataloader import DataLoader
-    from ansible.template import Templar, trust_as_template
+    from ansible.template import Templar
     from ansible.vars.manager import VariableManager
-    from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import plan_host
-    from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
     from ansible_collections.privatecloud.iaas.plugins.plugin_utils import inventory as plan_inventory
 
     loader = DataLoader()
     hosts = InventoryManager(loader=loader, sources=[os.path.join(ROOT, "inventories", inventory)])
     variables = VariableManager(loader=loader, inventory=hosts)
-    raw = {}
-    hostvars = {}
+    raw, hostvars = {}, {}
     for one in hosts.get_hosts():
-        found = dict(variables.get_vars(host=one), **extra)
+        found = dict(variables.get_vars(host=one), **(extra or {}))
         templar = Templar(loader=loader, variables=found)
         raw[one.name] = found
-        hostvars[one.name] = dict(
+        hostvars[one.name] = plain(dict(
             (name, templar.template(value)) for name, value in found.items()
-            if name.startswith(plan_inventory.PREFIXES) or name in plan_inventory.NAMES)
-    problems = Problems()
+            if name.startswith(plan_inventory.PREFIXES) or name in plan_inventory.NAMES))
     groups = dict((name, [member.name for member in group.get_hosts()]) for name, group in hosts.groups.items())
-    read = plan_inventory.inventory({"hostvars": hostvars, "groups": groups}, problems)
+    return raw, {"hostvars": hostvars, "groups": groups}
+
+
+def render(inventory, host, role, extra):
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar, trust_as_template
+    from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import plan_host
+    from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
+    from ansible_collections.privatecloud.iaas.plugins.plugin_utils import inventory as plan_inventory
+
+    loader = DataLoader()
+    raw, planned = variables_of(inventory, extra)
+    problems = Problems()
+    read = plan_inventory.inventory(planned, problems)
     plan = plan_host(host, read, problems, code="test")
 
     scope = dict(raw[host], **role_vars_of(loader, trust_as_template, os.path.join(ROOT, "roles", role)))

@@ -1,0 +1,193 @@
+"""Every string the plan reads, made hostile: refused naming its variable, or kept on its line.
+
+The inputs are not a hand list. Each example inventory is planned once with its hosts' variables
+recording what the plan reads; every variable read - set or not - becomes a case: a set variable
+has each string in it (values and mapping keys, one at a time) replaced by each hostile value, an
+unset one is set to the hostile value itself. The role options of the argument specs are read by
+the plan (test_argument_specs), so they are among them.
+
+For each case the whole inventory is planned again. It must not raise. Either a problem names
+the variable, or:
+- no string of any host's plan carries the value's line break (a newline, a carriage return,
+  a Unicode line or paragraph separator, a control character): nothing it reaches could start a
+  line of its own in a file or a log;
+- eucalyptus.conf, which the init scripts source as root, reads back exactly as planned after
+  the collection's own writer rendered it: the shell sees the value, not a command.
+
+The plan does not know the file formats of dhcpd, ifupdown, exports or iptables-restore by their
+parsers; the integration tests hand the rendered files to those (dhcpd -t, ifquery, exportfs,
+iptables-restore --test).
+"""
+
+import functools
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from ansible_collections.privatecloud.iaas.plugins.module_utils import eucaconf, names, role_records
+from ansible_collections.privatecloud.iaas.plugins.module_utils.host_context import Inventory
+from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import plan_inventory
+from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..", "..", "..", "..")
+RENDERER = os.path.join(ROOT, "tests", "unit", "roles", "role_arguments.py")
+INVENTORIES = sorted(os.listdir(os.path.join(ROOT, "inventories")))
+
+MARK = "INJECTED"
+HOSTILE = (
+    "x\n" + MARK, "x\r" + MARK, "x\u2028" + MARK, "x\u2029" + MARK, "x\u0085" + MARK, "x\x00" + MARK,
+    "x\x1b" + MARK, 'x"' + MARK, "x'" + MARK, "x;" + MARK, "x$(" + MARK + ")", "x`" + MARK + "`", "x)" + MARK,
+    "x}" + MARK, "x{" + MARK, "x#" + MARK, "x " + MARK, "x" * 300,
+)
+
+
+class Recording(dict):
+    """A host's variables that remember which ones the plan asked for."""
+
+    def __init__(self, values, asked):
+        super().__init__(values)
+        self.asked = asked
+
+    def get(self, name, default=None):
+        self.asked.add(name)
+        return super().get(name, default)
+
+    def __getitem__(self, name):
+        self.asked.add(name)
+        return super().__getitem__(name)
+
+    def __contains__(self, name):
+        self.asked.add(name)
+        return super().__contains__(name)
+
+
+class RecordingInventory(Inventory):
+    def __init__(self, groups, read, asked):
+        super().__init__(groups, read)
+        self.asked = asked
+
+    def variables(self, host):
+        if host not in self._variables:
+            self._variables[host] = Recording(super().variables(host), self.asked)
+        return self._variables[host]
+
+
+@functools.lru_cache(maxsize=None)
+def example_variables():
+    """{inventory: {"hostvars", "groups"}}, read by Ansible in a separate process (its collection
+    loader must come before the collection is imported)."""
+    found = subprocess.run([sys.executable, RENDERER, "--variables"], input=json.dumps(INVENTORIES),
+                           capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(found.stdout)
+
+
+def plan(inventory, hostvars, asked=None):
+    problems = Problems()
+    groups = dict(inventory["groups"], all=sorted(hostvars))
+    read = RecordingInventory(groups, lambda host: hostvars[host], asked) if asked is not None \
+        else Inventory(groups, lambda host: hostvars[host])
+    return plan_inventory(read, problems, []), problems
+
+
+def leaves(value, path=()):
+    """(path, string) of every string in a value: mapping keys (path ends in ("key", k)) and values."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield path + (("key", key),), key
+            yield from leaves(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from leaves(item, path + (index,))
+
+
+def replaced(value, path, hostile):
+    if not path:
+        return hostile
+    step, rest = path[0], path[1:]
+    if isinstance(step, tuple):  # a mapping key: the key itself becomes hostile
+        return dict((hostile if key == step[1] else key, item) for key, item in value.items())
+    copy = list(value) if isinstance(value, list) else dict(value)
+    copy[step] = replaced(value[step], rest, hostile)
+    return copy
+
+
+def strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(key)
+            yield from strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from strings(item)
+
+
+def cases():
+    """(inventory, variable, path) to make hostile: each variable (and each of its strings) once,
+    in the first example inventory whose plan reads it."""
+    role_records.SECRET_ROUNDS = 1  # the secrets' digest is not what is tested; 100000 rounds per plan are
+    found, seen = [], set()
+    for name in INVENTORIES:
+        inventory = example_variables()[name]
+        asked = set()
+        plan(inventory, inventory["hostvars"], asked)
+        for variable in sorted(asked):
+            values = [hostvars[variable] for hostvars in inventory["hostvars"].values() if variable in hostvars]
+            paths = sorted(set(path for value in values for path, _leaf in leaves(value)), key=repr) if values \
+                else [()]
+            for path in paths:
+                if (variable, path) not in seen:
+                    seen.add((variable, path))
+                    found.append((name, variable, path))
+    return found
+
+
+CASES = cases()
+
+
+def test_the_cases_cover_every_kind_of_input():
+    variables = set(variable for _inventory, variable, _path in CASES)
+    # Interfaces, addresses, names, paths, secrets, structured declarations, free mappings.
+    for expected in ("vnet_pubinterface", "vnet_dns", "cloudstack_fqdn", "nfs_exports", "cloudstack_db_password",
+                     "bridge_interfaces", "euca_conf_settings", "iptables_prefix", "vnet_security_groups",
+                     "cloudstack_zones", "ntp_servers", "dhcpd_domain"):
+        assert expected in variables, expected
+    assert len(CASES) * len(HOSTILE) > 3000
+
+
+@pytest.mark.parametrize("inventory_name, variable, path", CASES, ids=str)
+def test_a_hostile_string_is_refused_naming_its_variable_or_kept_on_its_line(inventory_name, variable, path):
+    role_records.SECRET_ROUNDS = 1
+    inventory = example_variables()[inventory_name]
+    failures = []
+    for hostile in HOSTILE:
+        hostvars = dict((host, dict(values)) for host, values in inventory["hostvars"].items())
+        for values in hostvars.values():
+            if variable in values or not path:
+                values[variable] = replaced(values.get(variable), path, hostile)
+        plans, problems = plan(inventory, hostvars)  # raises: a traceback fails the test
+        if any(problem.variable.split(".")[0].split("[")[0] == variable for problem in problems):
+            continue
+        breaking = names.LINE_BREAKING.search(hostile)
+        if breaking:
+            carried = [text for text in strings(plans) if breaking.group() + MARK in text]
+            if carried:
+                failures.append("%r was accepted and reached the plan: %r" % (hostile, carried[0][:200]))
+        for host, host_plan in plans.items():
+            conf = (host_plan.get("eucalyptus") or {}).get("settings")
+            if conf:
+                text, _changes = eucaconf.edited("", conf)
+                if eucaconf.parse(text) != dict((key, str(value)) for key, value in conf.items()):
+                    failures.append("%s: %r: eucalyptus.conf does not read back as planned" % (host, hostile))
+                shell = subprocess.run(["sh", "-n"], input=text, capture_output=True, text=True, check=False)
+                if shell.returncode:
+                    failures.append("%s: %r: eucalyptus.conf is not valid shell: %s" % (host, hostile, shell.stderr))
+    assert failures == []
