@@ -308,6 +308,10 @@ def _check_storage_tags(zone, where, problems):
 ENCRYPTION_TYPES = ("file", "web")
 # cloudstack-setup-databases' documented defaults for the keys: fine for a lab, not for a cloud.
 DEFAULT_KEY = "password"
+# The example inventories' secrets start with this; validation warns while one is still in use.
+EXAMPLE_SECRET = "example-"
+SECRETS = ("cloudstack_db_password", "cloudstack_mgmt_key", "cloudstack_db_key", "db_root_password",
+           "db_replication_password")
 # Each management server opens up to this many database connections (guide section 4.5.4).
 CONNECTIONS_PER_MANAGEMENT_SERVER = 350
 
@@ -344,9 +348,14 @@ def check_hosts(hosts, problems, warnings):
                 problems.add(host, "cloudstack_encryption_type", encryption,
                              "is not one of %s" % ", ".join(ENCRYPTION_TYPES))
             for key in ("cloudstack_mgmt_key", "cloudstack_db_key"):
-                if variables.get(key) == DEFAULT_KEY:
-                    warnings.append("%s: %s is still the guide's default '%s': set your own before a real "
-                                    "deployment" % (host, key, DEFAULT_KEY))
+                if variables.get(key) in (None, "", DEFAULT_KEY):
+                    warnings.append("%s: %s is %s the guide's default '%s': set your own before a real "
+                                    "deployment" % (host, key, "still" if variables.get(key) else "not set, so it is",
+                                                    DEFAULT_KEY))
+        for key in SECRETS:
+            if str(variables.get(key) or "").startswith(EXAMPLE_SECRET):
+                warnings.append("%s: %s is still the example inventory's value: set your own (in an Ansible Vault) "
+                                "before a real deployment" % (host, key))
             region = variables.get("cloudstack_region_id")
             if region is not None and (_whole(region) is None or _whole(region) < 1):
                 problems.add(host, "cloudstack_region_id", region, "is not a region id (a whole number from 1)")

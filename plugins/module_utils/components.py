@@ -284,6 +284,10 @@ def frontend(context, plan):
     })
     part = frontend_part(plan, settings, context.variables, context.inventory.facts(context.host), context.add)
     if part is not None and part["platform"] == "cloudstack":
+        password = context.get("cloudstack_db_password")
+        if not isinstance(password, (str, int)) or isinstance(password, bool) or str(password) == "":
+            context.add("cloudstack_db_password", "(not set)", "is needed: the management servers' database user "
+                        "'cloud' is granted with it from every management network (keep it in an Ansible Vault)")
         # What the database set-up is handed (never the values): a new key or password is a change of
         # the role's inputs (role_records.part_record).
         part["secrets"] = ([{"host": context.host, "name": name} for name in CLOUDSTACK_SECRETS]

@@ -48,8 +48,6 @@ __all__ = ["Inventory", "ROLE_OPTIONS", "ROLE_PARTS", "part_problems", "plan_hos
 # The parts of the plan a role applies, and the role (whose record keeps what it was applied from).
 ROLE_PARTS = (("vlan", "vlan"), ("bridge", "bridge"), ("firewall", "iptables"), ("dhcpd", "dhcpd"), ("ntp", "ntp"),
               ("nfs", "nfs"), ("db", "db"), ("frontend", "frontend"), ("node", "node"))
-# The inventory's secrets: never shown in a problem, never in a plan (only a digest of them).
-SECRETS = components.CLOUDSTACK_SECRETS + database.SECRETS
 # Each role's options, as the plan reads them, with their defaults (None: decided per host).
 ROLE_OPTIONS = {"vlan": network.VLAN_OPTIONS, "bridge": network.BRIDGE_OPTIONS, "iptables": firewall.OPTIONS,
                 "dhcpd": dhcpd.OPTIONS, "ntp": ntp.OPTIONS, "nfs": nfs.OPTIONS, "db": database.OPTIONS,
@@ -156,7 +154,7 @@ def _check_one_line(context):
 
     for name in sorted(context.variables):
         value = context.variables[name]
-        if name in SECRETS:
+        if name in cloudstack.SECRETS:  # never shown in a problem
             if not names.is_one_line(value if isinstance(value, str) else ""):
                 context.add(name, "(secret)", "is not one line: a line break or control character in it would "
                             "break the file it is written to")

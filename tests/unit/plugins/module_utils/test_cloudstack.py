@@ -93,7 +93,8 @@ def test_database_rules_count_the_management_servers():
     from ansible_collections.privatecloud.iaas.plugins.module_utils.cloudstack import check_hosts
 
     problems, warnings = Problems(), []
-    check_hosts(hosts(management1={"db_max_connections": 700, "db_server_id": 1}, management2={},
+    keys = {"cloudstack_mgmt_key": "k1", "cloudstack_db_key": "k2"}
+    check_hosts(hosts(management1=dict(keys, db_max_connections=700, db_server_id=1), management2=keys,
                       db2={"db_max_connections": 699, "db_server_id": "1"}), problems, warnings)
     assert problems.lines() == [
         "db2: db_max_connections: 699 is below 700: 350 for each of the 2 management servers",
@@ -111,3 +112,17 @@ def test_default_keys_warn_without_showing_secrets_elsewhere():
     assert problems.lines() == []
     assert warnings == ["management1: cloudstack_mgmt_key is still the guide's default 'password': set your own "
                         "before a real deployment"]
+
+
+def test_a_key_left_unset_warns_as_the_guides_default_and_an_example_secret_warns():
+    from ansible_collections.privatecloud.iaas.plugins.module_utils.cloudstack import check_hosts
+
+    problems, warnings = Problems(), []
+    check_hosts(hosts(management1={"cloudstack_db_key": "s3cret", "cloudstack_db_password": "example-cloud-db"}),
+                problems, warnings)
+    assert warnings == [
+        "management1: cloudstack_mgmt_key is not set, so it is the guide's default 'password': set your own before a "
+        "real deployment",
+        "management1: cloudstack_db_password is still the example inventory's value: set your own (in an Ansible "
+        "Vault) before a real deployment"]
+    assert not [line for line in warnings if "s3cret" in line or "example-cloud-db" in line]

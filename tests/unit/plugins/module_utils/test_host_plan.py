@@ -434,7 +434,7 @@ def cloudstack_plans(extra=None, groups=None):
     for host, more in (extra or {}).items():
         variables.setdefault(host, {}).update(more)
     return plans(groups or CLOUDSTACK_GROUPS, variables,
-                 common={"iaas_platform": "cloudstack", "db_root_password": "x",
+                 common={"iaas_platform": "cloudstack", "db_root_password": "x", "cloudstack_db_password": "x",
                          "iaas_storage_networks": ["192.0.2.0/24"]})
 
 
@@ -442,6 +442,7 @@ def cloudstack_problems(extra):
     variables = {"mgmt1": dict({"cloudstack_zones": [ZONE]}, **extra), "kvm1": {"bridge_interfaces": CLOUD_BRIDGES},
                  "db1": {"db_replication_password": "x"}, "db2": {"db_replication_password": "x"}}
     return problems_of(CLOUDSTACK_GROUPS, variables, common={"iaas_platform": "cloudstack", "db_root_password": "x",
+                                                             "cloudstack_db_password": "x",
                                                              "iaas_storage_networks": ["192.0.2.0/24"]})
 
 
@@ -488,7 +489,7 @@ def test_the_first_management_server_deploys_to_the_database_primary():
 def test_database_servers_of_two_releases_are_refused_on_each():
     variables = {"mgmt1": {"cloudstack_zones": [ZONE]}, "kvm1": {"bridge_interfaces": CLOUD_BRIDGES},
                  "db1": {"db_replication_password": "x"}, "db2": {"db_replication_password": "x"}}
-    common = {"iaas_platform": "cloudstack", "db_root_password": "x", "iaas_storage_networks": ["192.0.2.0/24"]}
+    common = {"iaas_platform": "cloudstack", "db_root_password": "x", "cloudstack_db_password": "x", "iaas_storage_networks": ["192.0.2.0/24"]}
     mixed = problems_of(CLOUDSTACK_GROUPS, variables, common,
                         releases={"db1": "Debian 12", "db2": "Debian 13", "mgmt1": "Debian 12"})
     assert mixed == ["%s: groups.db: {'db1': 'Debian 12', 'db2': 'Debian 13'} mixes releases: the database servers "

@@ -78,6 +78,18 @@ def test_two_groups_whose_names_make_one_chain_are_refused():
            "one of them" in problems.lines()
 
 
+def test_a_management_server_without_the_database_password_is_refused():
+    role_records.SECRET_ROUNDS = 1
+    inventory = example_variables()["cloudstack-advanced"]
+    hostvars = dict((host, dict(values)) for host, values in inventory["hostvars"].items())
+    for values in hostvars.values():
+        values.pop("cloudstack_db_password")
+    _plans, problems = plan(inventory, hostvars)
+    assert problems.lines() == [
+        "management1: cloudstack_db_password: '(not set)' is needed: the management servers' database user 'cloud' "
+        "is granted with it from every management network (keep it in an Ansible Vault)"]
+
+
 def test_a_secret_that_spans_lines_is_refused_without_showing_it():
     role_records.SECRET_ROUNDS = 1
     inventory = example_variables()["cloudstack-advanced"]
