@@ -16,6 +16,7 @@ instances' elastic IPs); only ``dataplane_rules`` turns it into iptables' syntax
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import (
@@ -44,6 +45,7 @@ SERVICES = {
 }
 NETWORK_KINDS = ("management", "storage", "database", "integration", "controller")
 LOOPBACK = "-i lo -j ACCEPT"
+ESTABLISHED = "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"
 BUILTIN_JUMPS = {"filter": ("INPUT", "FORWARD", "OUTPUT"), "nat": ("PREROUTING", "POSTROUTING", "OUTPUT"),
                  "mangle": ("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"), "raw": ("PREROUTING", "OUTPUT")}
 # iptables' longest chain name (XT_EXTENSION_MAXNAMELEN - 1).
@@ -81,18 +83,20 @@ OPTIONS = {
     "iptables_confirm_timeout": 30,
 }
 UNIT = "privatecloud-iaas-iptables.service"
+# The IPv6 script, beside the IPv4 one (iptables_rules_file).
+RULES_FILE6 = "ip6tables.rules"
 FORWARD_FILE = "/etc/sysctl.d/60-privatecloud-iaas-forward.conf"
 FORWARD_CONF = ("# Managed by privatecloud.iaas (iptables role): this front-end routes its VMs.\n"
                 "net.ipv4.ip_forward = 1\n")
 UNIT_FILE = """# Managed by privatecloud.iaas (iptables role).
 # Restores the chains owned by privatecloud.iaas, and only those (--noflush), before the network
-# comes up. Other software adds its own rules after it, untouched.
+# comes up, IPv4 and IPv6. Other software adds its own rules after it, untouched.{forward_comment}
 [Unit]
 Description=privatecloud.iaas owned iptables chains
 DefaultDependencies=no
 Before=network-pre.target
 Wants=network-pre.target
-After=local-fs.target
+After=local-fs.target systemd-sysctl.service
 ConditionPathExists={rules_file}
 
 [Service]
@@ -100,10 +104,18 @@ Type=oneshot
 RemainAfterExit=yes
 # --wait takes an optional number of seconds: without one it would swallow the file name.
 ExecStart=/usr/sbin/iptables-restore --noflush --wait 30 {rules_file}
+ExecStart=/usr/sbin/ip6tables-restore --noflush --wait 30 {rules_file6}{forward}
 
 [Install]
 WantedBy=multi-user.target
 """
+# A front-end that routes its VMs forwards only once its chains are in place: a failed restore
+# stops the unit before this line, and the host does not forward.
+FORWARD_COMMENT = ("\n# On this front-end it then turns IPv4 forwarding on: a failed restore stops the unit before,\n"
+                   "# and the host never forwards without its FORWARD policy and group chains.")
+# Written only when it differs: a container's /proc/sys is read-only, its forwarding set by its runtime.
+FORWARD_START = ("\nExecStart=/bin/sh -c 'test \"$(cat /proc/sys/net/ipv4/ip_forward)\" = 1 || "
+                 "exec /usr/sbin/sysctl -q -w net.ipv4.ip_forward=1'")
 # One line of a rule or a path: nothing that would start another line of the file it lands in.
 ONE_LINE = re.compile(r"[^\n\r\x00]+\Z")
 PATH = re.compile(r"/[A-Za-z0-9_.@+/-]*\Z")
@@ -161,7 +173,7 @@ def dataplane_rules(dataplane, prefix):
     return rules
 
 
-def host_tables(services, networks, rules=None, baseline=None, prefix="IAAS-", dataplane=None):
+def host_tables(services, networks, rules=None, baseline=None, prefix="IAAS-", dataplane=None, family=4):
     """The iptables_chains ``tables`` of one host.
 
     services: names of SERVICES this host runs. networks: {"management": [...], "storage": [...],
@@ -170,39 +182,46 @@ def host_tables(services, networks, rules=None, baseline=None, prefix="IAAS-", d
     put first in the owned chain of that builtin chain. baseline: the private subnet (CIDR) of a
     MANAGED / MANAGED-NOVLAN front-end whose data plane the collection owns (FORWARD policy DROP,
     established and outbound forwarding, masquerade). dataplane: that front-end's security groups,
-    elastic IPs and metadata (dataplane.decide()), on top of the baseline.
+    elastic IPs and metadata (dataplane.decide()), on top of the baseline. family: 4 (iptables) or
+    6 (ip6tables: the port sets only, see _tables).
 
     Raises ValueError naming the variable, value and rule of every input it cannot use.
     """
     problems = []
     tables = _tables(services, networks, rules, baseline, prefix, dataplane,
-                     lambda variable, value, rule: problems.append("%s: %r %s" % (variable, value, rule)))
+                     lambda variable, value, rule: problems.append("%s: %r %s" % (variable, value, rule)), family)
     if problems:
         raise ValueError("; ".join(problems))
     return tables
 
 
-def _tables(services, networks, rules, baseline, prefix, dataplane, add):
-    """host_tables(), recording with ``add(variable, value, rule)`` what it leaves out."""
+def _tables(services, networks, rules, baseline, prefix, dataplane, add, family=4):
+    """host_tables(), recording with ``add(variable, value, rule)`` what it leaves out. ``family``
+    6: the same port sets for ip6tables, open to the IPv6 networks of each list only (none: closed
+    to everyone but loopback); the admin's rules, the baseline and the data plane are IPv4's."""
     allowed = {}
     for kind in NETWORK_KINDS:
         try:
-            allowed[kind] = ip_networks(networks.get(kind) or [], "iptables_%s_networks" % kind)
+            found = ip_networks(networks.get(kind) or [], "iptables_%s_networks" % kind)
         except (AddressError, AddressErrors) as error:
             for one in getattr(error, "errors", [error]):
                 add(one.variable, one.value, one.rule)
-            allowed[kind] = []
+            found = []
+        allowed[kind] = [network for network in found if (":" in network) == (family == 6)]
     allowed["storage"] = allowed["storage"] or allowed["management"]
     allowed["database"] = allowed["database"] or allowed["management"]
 
-    chains = _admin_rules(rules or {}, add)  # (table, builtin chain) -> rules
+    chains = _admin_rules(rules or {}, add) if family == 4 else {}  # (table, builtin chain) -> rules
 
     # A host's own connections to its services (the management server to its local database,
     # virsh to libvirtd) come over loopback, which no network list names: never restrict them.
+    # Nor the replies to its own connections: a port set's DROP inside the ephemeral range (NFS's
+    # 32769, the KVM ports 49152-49216) would drop them.
     if services:
         input_rules = chains.setdefault(("filter", "INPUT"), [])
-        if LOOPBACK not in input_rules:
-            input_rules.append(LOOPBACK)
+        for rule in (LOOPBACK, ESTABLISHED):
+            if rule not in input_rules:
+                input_rules.append(rule)
     for service in services:
         if service not in SERVICES:
             add("iptables_services", service, "is not one of %s" % ", ".join(sorted(SERVICES)))
@@ -215,7 +234,7 @@ def _tables(services, networks, rules, baseline, prefix, dataplane, add):
             chains[("filter", "INPUT")].append("%s -j DROP" % match)
 
     policies, group_chains = {}, {}
-    if baseline:
+    if baseline and family == 4:
         policies["filter"] = {"FORWARD": "DROP"}
         chains.setdefault(("filter", "FORWARD"), []).extend([
             "-m conntrack --ctstate ESTABLISHED -j ACCEPT",
@@ -339,17 +358,24 @@ def section(settings, networks, dataplane, add):
                      dataplane if subnet else None, add)
     persist = settings["iptables_persist"] is True
     preload = settings["iptables_eucalyptus_preload"] or ""
-    files = []
-    if subnet:
-        files.append({"path": FORWARD_FILE, "content": FORWARD_CONF})
+    tables6 = _tables(settings["iptables_services"], networks, None, None, prefix, None, add, family=6)
+    rules_file = settings["iptables_rules_file"]
+    rules_file6 = posixpath.join(posixpath.dirname(rules_file), RULES_FILE6) if isinstance(rules_file, str) else None
+    # Forwarding is never persisted in sysctl.d, which the kernel reads before any firewall: the
+    # unit turns it on after the restore (an earlier version's file is removed).
+    files = [{"path": FORWARD_FILE, "state": "absent", "ours": FORWARD_CONF.splitlines()[0]}]
     if persist:
-        files.append({"path": "/etc/systemd/system/" + UNIT,
-                      "content": UNIT_FILE.format(rules_file=settings["iptables_rules_file"])})
+        files.append({"path": "/etc/systemd/system/" + UNIT, "content": UNIT_FILE.format(
+            rules_file=rules_file, rules_file6=rules_file6, forward_comment=FORWARD_COMMENT if subnet else "",
+            forward=FORWARD_START if subnet else "")})
     return {
         "services": settings["iptables_services"],
         "prefix": prefix,
         "tables": tables,
-        "persist_path": settings["iptables_rules_file"] if persist else None,
+        # The same port sets over IPv6 (ip6tables): a service listening on '::' is no more open there.
+        "tables6": tables6,
+        "persist_path": rules_file if persist else None,
+        "persist_path6": rules_file6 if persist else None,
         # The preload is written only where the CC's configuration directory exists.
         "copies": [preload] if preload and persist else [],
         "rollback_timeout": settings["iptables_rollback_timeout"],

@@ -151,10 +151,13 @@ class Host:
             return None
 
     def iptables(self, spec):
+        """The owned lines of each table, IPv4 ('filter') and IPv6 ('ipv6 filter')."""
         found = {}
-        for table in spec["tables"]:
-            rc, out, dummy = self.run(["iptables-save", "-t", table])
-            found[table] = owned_lines(out, spec["prefix"]) if rc == 0 else None
+        for command, key, tables in (("iptables-save", "%s", spec["tables"]),
+                                     ("ip6tables-save", "ipv6 %s", spec.get("tables6") or ())):
+            for table in tables:
+                rc, out, dummy = self.run([command, "-t", table])
+                found[key % table] = owned_lines(out, spec["prefix"]) if rc == 0 else None
         return found
 
     def database(self, spec):
@@ -358,7 +361,8 @@ def part_owned(part):
     arguments its apply calls are given): the files it writes or edits, its units, kernel settings,
     actions still owed, packages, owned chains, devices and addresses."""
     files = [spec["path"] for key in ("directories", "files", "settings") for spec in part.get(key) or ()]
-    files += [path for path in [part.get("persist_path")] + list(part.get("copies") or ()) if path]
+    files += [path for path in [part.get("persist_path"), part.get("persist_path6")] + list(part.get("copies") or ())
+              if path]
     owned = {
         "files": files + list(part.get("watched_files") or ()),
         "units": [unit["name"] for unit in part.get("units") or ()],
@@ -371,7 +375,8 @@ def part_owned(part):
         "routes": list(part.get("watched_routes") or ()),
     }
     if part.get("tables") is not None:
-        owned["iptables"] = {"prefix": part["prefix"], "tables": sorted(part["tables"])}
+        owned["iptables"] = {"prefix": part["prefix"], "tables": sorted(part["tables"]),
+                             "tables6": sorted(part.get("tables6") or ())}
     if part.get("accounts") is not None:
         owned["database"] = {"socket": part["socket"], "users": sorted(
             set(account.partition("@")[0] for account in part["accounts"]["declared"]))}

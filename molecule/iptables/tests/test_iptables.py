@@ -9,14 +9,24 @@ OUTSIDER = testinfra.get_host("podman://fw-outsider")
 NODE_ADDRESS = "198.51.100.130"
 
 
-def connects(host, port):
-    return host.run("timeout 3 bash -c '</dev/tcp/%s/%s'" % (NODE_ADDRESS, port)).rc == 0
+NODE_ADDRESS6 = "2001:db8:64::82"
+
+
+def connects(host, port, address=NODE_ADDRESS):
+    return host.run("timeout 3 bash -c '</dev/tcp/%s/%s'" % (address, port)).rc == 0
+
+
+def link_local(host):
+    """The host's link-local IPv6 address on the test network, with its scope as a neighbour names it."""
+    address = host.check_output("ip -6 -o address show dev eth0 scope link").split()[3].split("/")[0]
+    return address + "%eth0"
 
 
 def test_the_kvm_ports_are_restricted_to_the_management_network():
     rules = NODE.iptables.rules("filter", "IAAS-INPUT")
-    assert rules[:4] == ["-N IAAS-INPUT",
+    assert rules[:5] == ["-N IAAS-INPUT",
                          "-A IAAS-INPUT -i lo -j ACCEPT",
+                         "-A IAAS-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
                          "-A IAAS-INPUT -s 198.51.100.128/28 -p tcp -m tcp --dport 22 -j ACCEPT",
                          "-A IAAS-INPUT -p tcp -m tcp --dport 22 -j DROP"]
     for port in ("1798", "16509", "5900:6100", "49152:49216"):
@@ -37,6 +47,28 @@ def test_the_management_network_reaches_libvirt():
 
 def test_the_outsider_does_not_reach_libvirt():
     assert not connects(OUTSIDER, 16509)
+
+
+def test_over_ipv6_the_port_sets_are_restricted_to_the_ipv6_management_network():
+    rules = NODE.run("ip6tables -S IAAS-INPUT").stdout.splitlines()
+    assert rules[:3] == ["-N IAAS-INPUT", "-A IAAS-INPUT -i lo -j ACCEPT",
+                         "-A IAAS-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"]
+    assert "-A IAAS-INPUT -s 2001:db8:64::80/124 -p tcp -m tcp --dport 16509 -j ACCEPT" in rules
+    assert "-A IAAS-INPUT -p tcp -m tcp --dport 16509 -j DROP" in rules
+    assert NODE.run("ip6tables -S INPUT").stdout.splitlines() == ["-P INPUT ACCEPT", "-A INPUT -j IAAS-INPUT"]
+
+
+def test_libvirt_listens_on_ipv6_and_the_management_network_reaches_it_there():
+    assert connects(CLIENT, 16509, NODE_ADDRESS6)
+
+
+def test_the_outsider_does_not_reach_libvirt_over_ipv6_global_or_link_local():
+    # The same listener answers the outsider over IPv6 on a port the role does not manage: only
+    # the firewall stands between it and libvirt's port.
+    assert connects(OUTSIDER, 8000, NODE_ADDRESS6)
+    assert connects(OUTSIDER, 8000, link_local(NODE))
+    assert not connects(OUTSIDER, 16509, NODE_ADDRESS6)
+    assert not connects(OUTSIDER, 16509, link_local(NODE))
 
 
 def test_the_host_reaches_its_own_libvirt_over_loopback():
@@ -74,11 +106,17 @@ def test_the_boot_unit_restores_the_owned_chains_only():
     unit = NODE.service("privatecloud-iaas-iptables")
     assert unit.is_enabled
     assert NODE.file("/etc/privatecloud-iaas/iptables.rules").mode == 0o600
-    # As at boot: none of the owned chains exist, other software's rules do.
-    NODE.check_output("iptables -D INPUT -j IAAS-INPUT && iptables -F IAAS-INPUT && iptables -X IAAS-INPUT")
+    assert NODE.file("/etc/privatecloud-iaas/ip6tables.rules").mode == 0o600
+    # As at boot: none of the owned chains exist, in either family; other software's rules do.
+    for command in ("iptables", "ip6tables"):
+        NODE.check_output("%s -D INPUT -j IAAS-INPUT && %s -F IAAS-INPUT && %s -X IAAS-INPUT" % ((command,) * 3))
     assert connects(OUTSIDER, 16509)
+    assert connects(OUTSIDER, 16509, NODE_ADDRESS6)
     NODE.check_output("systemctl restart privatecloud-iaas-iptables.service")
     assert NODE.iptables.rules("filter", "INPUT") == ["-P INPUT ACCEPT", "-A INPUT -j IAAS-INPUT",
                                                       "-A INPUT -j FOREIGN"]
+    assert NODE.run("ip6tables -S INPUT").stdout.splitlines() == ["-P INPUT ACCEPT", "-A INPUT -j IAAS-INPUT"]
     assert not connects(OUTSIDER, 16509)
+    assert not connects(OUTSIDER, 16509, NODE_ADDRESS6)
     assert connects(CLIENT, 16509)
+    assert connects(CLIENT, 16509, NODE_ADDRESS6)

@@ -236,7 +236,7 @@ def test_the_firewalls_prefix_names_every_owned_chain_the_groups_included():
     assert firewall["prefix"] == "CLOUD-"
     assert sorted(firewall["tables"]["filter"]["chains"]) == ["CLOUD-FORWARD", "CLOUD-admin-default"]
     assert firewall["tables"]["filter"]["chains"]["CLOUD-FORWARD"][-1] == "-j CLOUD-admin-default"
-    assert firewall["record"]["owned"]["iptables"] == {"prefix": "CLOUD-", "tables": ["filter", "nat"]}
+    assert firewall["record"]["owned"]["iptables"] == {"prefix": "CLOUD-", "tables": ["filter", "nat"], "tables6": []}
 
 
 @pytest.mark.parametrize("settings, expected", [

@@ -205,12 +205,13 @@ def test_a_parts_record_derives_what_it_owns_from_the_part_itself():
     part = {"files": [{"path": "/etc/a.conf", "content": "x"}], "settings": [{"path": "/etc/default/a", "values": {}}],
             "units": [{"name": "a.service", "enabled": True}], "sysctls": {"net.ipv4.ip_forward": "1"},
             "actions": [{"name": "restart a"}], "packages": ["a"], "prefix": "IAAS-", "tables": {"filter": {}},
-            "persist_path": "/etc/a.rules", "copies": ["/etc/b.rules"], "kept": {"addresses": {}}}
+            "tables6": {"filter": {}}, "persist_path": "/etc/a.rules", "persist_path6": "/etc/a6.rules",
+            "copies": ["/etc/b.rules"], "kept": {"addresses": {}}}
     record = rr.part_record("a", part, "code-1")
     assert record["owned"] == {
-        "files": ["/etc/a.conf", "/etc/default/a", "/etc/a.rules", "/etc/b.rules"], "units": ["a.service"],
-        "sysctls": ["net.ipv4.ip_forward"], "pending": ["restart a"], "packages": ["a"],
-        "iptables": {"prefix": "IAAS-", "tables": ["filter"]}}
+        "files": ["/etc/a.conf", "/etc/default/a", "/etc/a.rules", "/etc/a6.rules", "/etc/b.rules"],
+        "units": ["a.service"], "sysctls": ["net.ipv4.ip_forward"], "pending": ["restart a"], "packages": ["a"],
+        "iptables": {"prefix": "IAAS-", "tables": ["filter"], "tables6": ["filter"]}}
     assert record["kept"] == {"addresses": {}}
     # Any change of the part or of the code is a change of the inputs; a record already there is not.
     assert record["inputs"] == rr.part_record("a", dict(part, record=record), "code-1")["inputs"]
