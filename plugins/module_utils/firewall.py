@@ -25,7 +25,13 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
     ip_networks,
     ipv4_subnet,
 )
-from ansible_collections.privatecloud.iaas.plugins.module_utils import eucalyptus, host_eucalyptus, managed_l2
+from ansible_collections.privatecloud.iaas.plugins.module_utils import (
+    eucalyptus,
+    host_context,
+    host_eucalyptus,
+    managed_l2,
+    netconf,
+)
 
 # Port sets of the CloudStack installation guide (Apache CloudStack 4.1.0 Installation Guide,
 # sections 4.5.6.2, 8.1.9, 12.6 and 12.7): service -> list of (protocol, port or range, which
@@ -242,6 +248,11 @@ def _tables(services, networks, rules, baseline, prefix, dataplane, add, family=
         ])
         if dataplane:
             _check_chain_names(dataplane["groups"], prefix, add)
+            # The tunnels between clusters carry the groups' layer 2 unencrypted: only the peer
+            # front-ends may send into them.
+            tunnel_rules = tunnel_input(dataplane.get("tunnels") or [])
+            if tunnel_rules:
+                chains.setdefault(("filter", "INPUT"), []).extend(tunnel_rules)
             spelled = dataplane_rules(dataplane, prefix)
             chains[("filter", "FORWARD")].extend(spelled["forward"])
             group_chains = spelled["chains"]
@@ -261,6 +272,18 @@ def _tables(services, networks, rules, baseline, prefix, dataplane, add, family=
     for table, table_policies in policies.items():
         tables.setdefault(table, {"chains": {}, "jumps": [], "policies": {}})["policies"].update(table_policies)
     return tables
+
+
+def tunnel_input(tunnels):
+    """INPUT rules of a front-end's VXLAN tunnels (dataplane.decide()'s): each peer's address
+    admitted to the VXLAN port, everyone else dropped there."""
+    if not tunnels:
+        return []
+    # An address that is not IPv4 is refused by the tunnels' own check (dataplane.clustered).
+    peers = sorted(set(peer for tunnel in tunnels for peer in tunnel["peers"] if host_context.is_ipv4(peer)),
+                   key=host_context.number)
+    match = "-p udp -m udp --dport %d" % netconf.VXLAN_PORT
+    return ["-s %s/32 %s -j ACCEPT" % (peer, match) for peer in peers] + ["%s -j DROP" % match]
 
 
 def _check_chain_names(groups, prefix, add):

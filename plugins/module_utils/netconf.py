@@ -239,7 +239,7 @@ def _vxlan_lines(entry):
     """ifupdown has no VXLAN method of its own: the device is made before it comes up, as the
     vxlan_interface module makes it, and deleted when it goes down."""
     name = entry["name"]
-    made = "    pre-up ip link add %s type vxlan id %d local %s dstport %d" % (
+    made = "    pre-up ip link add %s type vxlan id %d local %s dstport %d nolearning" % (
         name, entry["id"], entry["local"], entry["port"])
     return ([made]
             + ["    pre-up bridge fdb append %s dev %s dst %s" % (FLOOD, name, peer) for peer in entry["peers"]]

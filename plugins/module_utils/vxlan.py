@@ -5,10 +5,12 @@
 
 One device per segment reaches every peer: each peer is an all-zeros entry of the device's
 forwarding database (``bridge fdb append 00:00:00:00:00:00 dev <name> dst <peer>``), so
-broadcasts go to every peer and the device learns where each MAC is. A frame that came from one
-peer is never sent on to another, so peers joined in a full mesh make no loop (per-peer tunnels
-in one bridge would). The device's MTU stays 1500: the outer packets may be fragmented on the
-way (the kernel leaves DF unset), so the segment carries full-size frames as a plain Ethernet does.
+broadcasts and unknown unicast go to every peer. The device learns nothing from what arrives
+(``nolearning``): a packet from a host that is not a peer could otherwise teach it a MAC address
+and draw the segment's replies there (the firewall admits only the peers besides). A frame that
+came from one peer is never sent on to another, so peers joined in a full mesh make no loop
+(per-peer tunnels in one bridge would). The device's MTU stays 1500: the outer packets may be
+fragmented on the way (the kernel leaves DF unset), so the segment carries full-size frames as a plain Ethernet does.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def vxlan_state(name, links, peers):
         "local": data.get("local"),
         "port": data.get("port"),
         "peers": list(peers.get(name, [])),
+        "learning": data.get("learning", True),
         "up": "UP" in link.get("flags", []),
     }
 
@@ -89,13 +92,16 @@ def changes(params, links, peers):
         commands.append("link delete dev %s" % name)
         current = None
     if current is None:
-        commands.append("link add %s type vxlan id %d local %s dstport %d" % (name, vni, local, port))
+        commands.append("link add %s type vxlan id %d local %s dstport %d nolearning" % (name, vni, local, port))
+    elif current["learning"]:
+        commands.append("link set dev %s type vxlan nolearning" % name)
     if current is None or not current["up"]:
         commands.append("link set dev %s up" % name)
     have = current["peers"] if current else []
     fdb = [["fdb", "append", FLOOD, "dev", name, "dst", peer] for peer in wanted_peers if peer not in have]
     fdb += [["fdb", "del", FLOOD, "dev", name, "dst", peer] for peer in have if peer not in wanted_peers]
-    after = {"name": name, "id": vni, "local": local, "port": port, "peers": wanted_peers, "up": True}
+    after = {"name": name, "id": vni, "local": local, "port": port, "peers": wanted_peers, "learning": False,
+             "up": True}
     return commands, fdb, current or {}, after
 
 
@@ -103,7 +109,8 @@ def describe(state):
     """The device as the diff shows it."""
     if not state:
         return ""
-    lines = ["%s: VXLAN %s from %s, UDP port %s, %s" % (state["name"], state["id"], state["local"], state["port"],
-                                                        "up" if state["up"] else "down")]
+    lines = ["%s: VXLAN %s from %s, UDP port %s, %s, %s" % (
+        state["name"], state["id"], state["local"], state["port"],
+        "learning" if state.get("learning", True) else "no learning", "up" if state["up"] else "down")]
     lines += ["  peer %s" % peer for peer in state["peers"]]
     return "\n".join(lines) + "\n"

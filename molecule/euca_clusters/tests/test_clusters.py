@@ -78,6 +78,41 @@ def test_each_front_ends_tunnel_is_a_port_of_its_private_bridge_with_the_other_a
         flooding = [entry["dst"] for entry in json.loads(host.check_output("bridge -j fdb show dev eucavx1"))
                     if entry["mac"] == "00:00:00:00:00:00"]
         assert flooding == [peer]
+        # The peers are known: nothing that arrives teaches the tunnel where a MAC address is.
+        assert link["linkinfo"]["info_data"]["learning"] is False
+
+
+def drops_of_the_tunnel_port(host):
+    """Packets the front-end's INPUT dropped on the VXLAN port so far."""
+    for line in host.check_output("iptables -L IAAS-INPUT -n -v -x").splitlines():
+        fields = line.split()
+        if fields[2:3] == ["DROP"] and "dpt:4789" in fields:
+            return int(fields[0])
+    raise AssertionError("no DROP of UDP 4789 in IAAS-INPUT")
+
+
+def test_only_the_peer_front_end_may_send_into_the_tunnel():
+    for host, _local, peer in ENDS.values():
+        assert host.iptables.rules("filter", "IAAS-INPUT") == [
+            "-N IAAS-INPUT",
+            "-A IAAS-INPUT -s %s/32 -p udp -m udp --dport 4789 -j ACCEPT" % peer,
+            "-A IAAS-INPUT -p udp -m udp --dport 4789 -j DROP"]
+
+
+def test_a_tunnel_packet_from_a_host_that_is_not_a_peer_does_not_reach_a_group(leases):
+    # node1 is on the management network, not a peer: it makes its own VXLAN end towards fe2 with
+    # the segment's id, takes a free address of db1's block, and asks db1 (cluster 2) over it.
+    before = drops_of_the_tunnel_port(FE2)
+    NODE1.check_output("ip link add pciaas-vxevil type vxlan id 1 local 198.18.8.11 remote 198.18.8.3 dstport 4789 && "
+                       "ip address add 10.20.2.61/26 dev pciaas-vxevil && ip link set dev pciaas-vxevil up")
+    try:
+        answered = NODE1.run("ping -c 3 -i 0.5 -W 1 -I pciaas-vxevil 10.20.2.9")
+    finally:
+        NODE1.run("ip link delete dev pciaas-vxevil")
+    assert answered.rc != 0, answered.stdout
+    assert drops_of_the_tunnel_port(FE2) > before
+    # db1 never heard of the intruder: its ARP request was dropped before the group's bridge.
+    assert "10.20.2.61" not in in_vm("db1", "ip neigh show").stdout
 
 
 def test_a_group_spans_both_clusters(leases):
@@ -116,7 +151,7 @@ def test_the_tunnel_is_written_for_boot():
         assert host.file("/etc/network/interfaces.d/50-eucavx1").content_string.splitlines()[1:] == [
             "auto eucavx1",
             "iface eucavx1 inet manual",
-            "    pre-up ip link add eucavx1 type vxlan id 1 local %s dstport 4789" % local,
+            "    pre-up ip link add eucavx1 type vxlan id 1 local %s dstport 4789 nolearning" % local,
             "    pre-up bridge fdb append 00:00:00:00:00:00 dev eucavx1 dst %s" % peer,
             "    up ip link set dev eucavx1 up",
             "    post-down ip link delete dev eucavx1"]

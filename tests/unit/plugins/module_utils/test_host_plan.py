@@ -363,6 +363,11 @@ def test_the_collections_data_plane_tunnels_each_group_between_the_clusters_and_
     gateways = {cc: planes[cc]["groups"][0]["gateway"] for cc in planes}
     assert planes["cc1"]["routes"] == [{"to": address["i-2"] + "/32", "via": gateways["cc2"]}]
     assert planes["cc2"]["routes"] == [{"to": address["i-1"] + "/32", "via": gateways["cc1"]}]
+    # Only the other CC may send into the tunnels: UDP 4789 from anyone else is dropped.
+    for cc, peer in (("cc1", "192.0.2.12"), ("cc2", "192.0.2.11")):
+        assert found[cc]["firewall"]["tables"]["filter"]["chains"]["IAAS-INPUT"] == [
+            "-s %s/32 -p udp -m udp --dport 4789 -j ACCEPT" % peer, "-p udp -m udp --dport 4789 -j DROP"]
+    assert "IAAS-INPUT" not in (found["node2"]["firewall"]["tables"].get("filter") or {}).get("chains", {})
     # A node's group bridge has no tunnel: its CC's bridge joins the clusters.
     assert [bridge["ports"] for bridge in found["node2"]["interfaces"]["bridges"] if bridge["name"] == "eucabr10"] == [
         ["eth0.10"]]

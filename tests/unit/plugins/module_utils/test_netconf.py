@@ -164,7 +164,7 @@ def test_a_tunnel_comes_up_after_the_vlans_and_before_its_bridge_and_goes_with_i
     assert vlan["50-eucavx10"].splitlines()[1:] == [
         "auto eucavx10",
         "iface eucavx10 inet manual",
-        "    pre-up ip link add eucavx10 type vxlan id 10 local 192.0.2.11 dstport 4789",
+        "    pre-up ip link add eucavx10 type vxlan id 10 local 192.0.2.11 dstport 4789 nolearning",
         "    pre-up bridge fdb append 00:00:00:00:00:00 dev eucavx10 dst 192.0.2.12",
         "    pre-up bridge fdb append 00:00:00:00:00:00 dev eucavx10 dst 192.0.2.13",
         "    up ip link set dev eucavx10 up",

@@ -7,9 +7,10 @@ import pytest
 from ansible_collections.privatecloud.iaas.plugins.module_utils.vxlan import VxlanError, changes, read_peers
 
 
-def link(name="vx10", vni=10, local="192.0.2.11", port=4789, up=True):
+def link(name="vx10", vni=10, local="192.0.2.11", port=4789, up=True, learning=False):
     return {name: {"ifname": name, "flags": ["UP"] if up else [],
-                   "linkinfo": {"info_kind": "vxlan", "info_data": {"id": vni, "local": local, "port": port}}}}
+                   "linkinfo": {"info_kind": "vxlan", "info_data": {"id": vni, "local": local, "port": port,
+                                                                    "learning": learning}}}}
 
 
 def params(**more):
@@ -27,10 +28,18 @@ def test_the_peers_are_the_flood_entries_of_each_device():
 
 def test_a_new_device_and_its_peers():
     commands, fdb, before, after = changes(params(peers=["192.0.2.13", "192.0.2.12"]), {}, {})
-    assert commands == ["link add vx10 type vxlan id 10 local 192.0.2.11 dstport 4789", "link set dev vx10 up"]
+    assert commands == ["link add vx10 type vxlan id 10 local 192.0.2.11 dstport 4789 nolearning",
+                        "link set dev vx10 up"]
     assert fdb == [["fdb", "append", "00:00:00:00:00:00", "dev", "vx10", "dst", peer]
                    for peer in ("192.0.2.12", "192.0.2.13")]
     assert before == {} and after["peers"] == ["192.0.2.12", "192.0.2.13"]
+
+
+def test_a_device_that_learns_stops_learning_in_place():
+    # A host that is not a peer could teach it a MAC address and draw the segment's replies.
+    commands, fdb, before, after = changes(params(), link(learning=True), {"vx10": ["192.0.2.12"]})
+    assert commands == ["link set dev vx10 type vxlan nolearning"] and fdb == []
+    assert before["learning"] is True and after["learning"] is False
 
 
 def test_the_same_device_is_left_alone_and_a_down_one_brought_up():
