@@ -12,22 +12,28 @@ the variable, or:
   a Unicode line or paragraph separator, a control character): nothing it reaches could start a
   line of its own in a file or a log;
 - eucalyptus.conf, which the init scripts source as root, reads back exactly as planned after
-  the collection's own writer rendered it: the shell sees the value, not a command.
+  the collection's own writer rendered it, and passes `sh -n`: the shell sees the value, not a
+  command;
+- the NFS exports file holds one line per planned export, each the path then clients with one
+  closed option list: no value opened another export or closed the options early;
+- the ifupdown files the vlan and bridge modules would write from the plan's devices hold only
+  the stanzas and options the collection writes: no value started an option of its own
+  (`up`, `pre-up` commands, which ifupdown runs as root).
 
-The plan does not know the file formats of dhcpd, ifupdown, exports or iptables-restore by their
-parsers; the integration tests hand the rendered files to those (dhcpd -t, ifquery, exportfs,
-iptables-restore --test).
+dhcpd.conf and iptables-restore's input are parsed by dhcpd -t and iptables-restore --test on
+the hosts before they replace anything (the integration tests and scenarios run those).
 """
 
 import functools
 import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils import eucaconf, names, role_records
+from ansible_collections.privatecloud.iaas.plugins.module_utils import devices, eucaconf, names, netconf, role_records
 from ansible_collections.privatecloud.iaas.plugins.module_utils.host_context import Inventory
 from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import plan_inventory
 from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
@@ -43,6 +49,58 @@ HOSTILE = (
     "x\x1b" + MARK, 'x"' + MARK, "x'" + MARK, "x;" + MARK, "x$(" + MARK + ")", "x`" + MARK + "`", "x)" + MARK,
     "x}" + MARK, "x{" + MARK, "x#" + MARK, "x " + MARK, "x" * 300,
 )
+
+
+# An exports(5) client with its option list: what follows the path on each line.
+EXPORT_CLIENT = re.compile(r"[^\s()]+\([A-Za-z0-9_=,:./@-]*\)")
+# Every line the collection writes in an ifupdown stanza (netconf.render_ifupdown), by its first word.
+IFUPDOWN_OPTIONS = {"address", "netmask", "gateway", "dns-nameservers", "dns-domain", "hwaddress", "vlan-raw-device",
+                    "bridge_ports", "bridge_fd", "bridge_hello", "bridge_stp", "bridge_maxwait"}
+# The commands a VXLAN stanza runs, as netconf._vxlan_lines spells them.
+IFUPDOWN_COMMANDS = re.compile(r"(pre-up ip link add \S+ type vxlan id \d+ local [0-9.]+ dstport \d+ nolearning"
+                               r"|pre-up bridge fdb append 00:00:00:00:00:00 dev \S+ dst [0-9.]+"
+                               r"|up ip link set dev \S+ up|post-down ip link delete dev \S+)")
+
+
+def exports_read_back(host_plan):
+    """What is wrong with the exports file of a host's plan, or None."""
+    part = host_plan.get("nfs") or {}
+    for entry in part.get("files") or ():
+        if entry["path"].endswith(".exports"):
+            lines = [line for line in entry["content"].split("\n") if line and not line.startswith("#")]
+            if [line.split()[0] for line in lines] != part["exports"]:
+                return "the exports file's paths are not the planned ones: %r" % lines
+            for line in lines:
+                if not all(EXPORT_CLIENT.fullmatch(client) for client in line.split()[1:]):
+                    return "an exports line is not path then client(options)...: %r" % line
+    return None
+
+
+def ifupdown_read_back(host_plan):
+    """What is wrong with the ifupdown files the vlan and bridge modules would write, or None."""
+    for owner in ("vlan", "bridge"):
+        part = host_plan.get(owner) or {}
+        if part.get("format") != "ifupdown" or not part.get("devices"):
+            continue
+        vlans, vxlans, bridges = devices.split(part["devices"])
+        entries = netconf.interfaces(vlans=vlans, bridges=bridges, vxlans=vxlans)
+        for name, content in netconf.render_ifupdown(netconf.owned_entries(entries, owner), owner).items():
+            wrong = foreign_ifupdown_line(content)
+            if wrong is not None:
+                return "%s: %r is not a line the collection writes" % (name, wrong)
+    return None
+
+
+def foreign_ifupdown_line(content):
+    """The first line of an ifupdown file that the collection never writes, or None."""
+    for line in content.split("\n"):
+        words = line.split()
+        if not words or line.startswith("#") or (words[0] == "auto" and len(words) == 2) or \
+                (words[0] == "iface" and len(words) == 4 and words[2] == "inet"):
+            continue
+        if not (line.startswith("    ") and (words[0] in IFUPDOWN_OPTIONS or IFUPDOWN_COMMANDS.fullmatch(line.strip()))):
+            return line
+    return None
 
 
 class Recording(dict):
@@ -163,6 +221,33 @@ def test_the_cases_cover_every_kind_of_input():
     assert len(CASES) * len(HOSTILE) > 3000
 
 
+@pytest.mark.parametrize("name", INVENTORIES)
+def test_the_read_backs_accept_every_example_inventory_as_it_is(name):
+    # So that a failure below is the hostile value's doing; and they do read something.
+    role_records.SECRET_ROUNDS = 1
+    inventory = example_variables()[name]
+    plans, problems = plan(inventory, inventory["hostvars"])
+    assert problems.lines() == []
+    for host_plan in plans.values():
+        assert exports_read_back(host_plan) is None and ifupdown_read_back(host_plan) is None
+
+
+def test_the_read_backs_see_an_injected_line():
+    exports = {"nfs": {"exports": ["/export/a"], "files": [
+        {"path": "/etc/exports.d/x.exports", "content": "/export/a 10.0.0.0/8(rw,fsid=1) *(rw,no_root_squash)\n"}]}}
+    assert exports_read_back(exports) is None
+    exports["nfs"]["files"][0]["content"] = "/export/a 10.0.0.0/8(rw,fsid=1) *(rw)\n/ *(rw,no_root_squash)\n"
+    assert "paths are not the planned ones" in exports_read_back(exports)
+    exports["nfs"]["files"][0]["content"] = "/export/a 10.0.0.0/8(rw,fsid=1)x(rw)\n"
+    assert "is not path then client(options)" in exports_read_back(exports)
+    bridged = {"bridge": {"format": "ifupdown", "devices": [
+        {"kind": "bridge", "name": "br0", "ports": ["eth0"], "address": "192.0.2.2/24", "dns_domain": "example.org"}]}}
+    assert ifupdown_read_back(bridged) is None
+    stanza = "auto br0\niface br0 inet static\n    address 192.0.2.2\n    dns-domain example.org\n"
+    assert foreign_ifupdown_line(stanza) is None
+    assert foreign_ifupdown_line(stanza.replace("example.org\n", "example.org\n    up rm -rf /\n")) == "    up rm -rf /"
+
+
 @pytest.mark.parametrize("inventory_name, variable, path", CASES, ids=str)
 def test_a_hostile_string_is_refused_naming_its_variable_or_kept_on_its_line(inventory_name, variable, path):
     role_records.SECRET_ROUNDS = 1
@@ -182,6 +267,9 @@ def test_a_hostile_string_is_refused_naming_its_variable_or_kept_on_its_line(inv
             if carried:
                 failures.append("%r was accepted and reached the plan: %r" % (hostile, carried[0][:200]))
         for host, host_plan in plans.items():
+            for wrong in (exports_read_back(host_plan), ifupdown_read_back(host_plan)):
+                if wrong:
+                    failures.append("%s: %r: %s" % (host, hostile, wrong))
             conf = (host_plan.get("eucalyptus") or {}).get("settings")
             if conf:
                 text, _changes = eucaconf.edited("", conf)
