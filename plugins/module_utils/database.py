@@ -132,8 +132,8 @@ def part(context):
     the role's options as the host has them, else the primary (db_replication_primary, else the
     first of group db), the other database servers its replicas, each server's id its place in the
     group, the address beyond loopback when a management server or a replica is on another host,
-    the root account for the management networks while a management server deploys from another
-    host, the replication account for the database networks."""
+    the root account for the first management server's address (else the management networks) while
+    it deploys the schema from another host, the replication account for the database networks."""
     if "db" not in context.groups and not any(name in context.variables for name in OPTIONS):
         return None
     inventory = context.inventory
@@ -144,12 +144,19 @@ def part(context):
     remote_management = [host for host in inventory.group("frontend") if host != context.host]
     remote_clients = remote_management + [host for host in databases if host != context.host]
     management = context.get("iaas_management_networks", [])
+    # Only the first management server deploys the schema as root (host_cloudstack: first): root is
+    # granted to it alone, by its address, where the inventory or its facts give one.
+    deployer = (inventory.group("frontend") or [None])[0]
+    deploys_remotely = deployer is not None and deployer != context.host
+    deployer_address = (inventory.variables(deployer).get("cloudstack_mgmt_ip")
+                        or host_context.address(inventory, deployer, facts_first=True)) if deploys_remotely else None
     settings = context.options(OPTIONS, {
         "db_management_servers": len(inventory.group("frontend")),
         "db_server_id": databases.index(context.host) + 1 if context.host in databases else 1,
         "db_bind_address": "0.0.0.0" if remote_clients else "127.0.0.1",
-        "db_remote_root": bool(remote_management),
-        "db_remote_root_networks": management,
+        "db_remote_root": deploys_remotely,
+        "db_remote_root_networks": ["%s/32" % deployer_address] if host_context.is_ipv4(deployer_address)
+        else management,
         "db_replication_primary": primary,
         "db_replication_networks": context.get("iaas_database_networks") or management,
         "db_replication_primary_address": host_context.address(inventory, primary, facts_first=True),

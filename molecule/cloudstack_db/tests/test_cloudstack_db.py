@@ -43,7 +43,8 @@ def test_the_promoted_replica_replicates_no_more_and_has_every_row():
 def test_the_accounts_are_exactly_the_declared_ones_on_each_server():
     for host in (PRIMARY, REPLICA):
         accounts = sql(host, "SELECT user, host FROM mysql.user WHERE user IN ('root', 'cloud-repl') ORDER BY 1, 2")
-        assert accounts == [["cloud-repl", MANAGEMENT_HOSTS], ["root", MANAGEMENT_HOSTS], ["root", "localhost"]]
+        # root for the management server that deploys the schema, by its address: not for its network.
+        assert accounts == [["cloud-repl", MANAGEMENT_HOSTS], ["root", "203.0.113.20"], ["root", "localhost"]]
         grants = host.check_output("mariadb -e %s", "SHOW GRANTS FOR 'cloud-repl'@'%s'" % MANAGEMENT_HOSTS)
         assert "GRANT REPLICATION SLAVE ON *.* TO `cloud-repl`@`203.0.113.0/255.255.255.224`" in grants
         assert "ALL PRIVILEGES" not in grants
@@ -56,6 +57,13 @@ def test_the_management_server_reaches_the_database_as_root():
                                    "--skip-column-names -e 'SELECT 1'") == "1"
     refused = MANAGEMENT.run("mariadb -h 203.0.113.10 -u root -pwrong -e 'SELECT 1'")
     assert refused.rc != 0 and "Access denied" in refused.stderr
+
+
+def test_a_host_of_the_management_network_that_deploys_nothing_is_not_root():
+    # The replica is on the management network: the firewall lets it through, and MariaDB refuses
+    # root with the right password (root@203.0.113.0/255.255.255.224 would have let it in).
+    refused = REPLICA.run("mariadb --connect-timeout=3 -h 203.0.113.10 -u root -proot-secret-5b1e -e 'SELECT 1'")
+    assert refused.rc != 0 and "Access denied for user 'root'@'203.0.113.11'" in refused.stderr, refused.stderr
 
 
 def test_the_outsider_is_dropped_by_the_firewall():

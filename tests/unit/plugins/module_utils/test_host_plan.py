@@ -451,6 +451,21 @@ def cloudstack_problems(extra):
                                                              "iaas_storage_networks": ["192.0.2.0/24"]})
 
 
+def test_root_is_granted_to_the_management_server_that_deploys_the_schema_only():
+    def root_hosts(extra):
+        found = cloudstack_plans(extra)
+        return {host: found[host]["db"]["accounts"]["root_hosts"] for host in ("db1", "db2")}
+
+    # By its address: mgmt2 never deploys, and the rest of the management network gets nothing.
+    assert root_hosts({"mgmt1": {"ansible_host": "192.0.2.10"}, "mgmt2": {"ansible_host": "192.0.2.11"}}) == {
+        "db1": ["192.0.2.10"], "db2": ["192.0.2.10"]}
+    # The address it reaches the database from, where the inventory names it.
+    assert root_hosts({"mgmt1": {"ansible_host": "192.0.2.10", "cloudstack_mgmt_ip": "192.0.2.30"}})["db1"] == [
+        "192.0.2.30"]
+    # No address known (a name): the management networks, as before.
+    assert root_hosts({"db1": {"iaas_management_networks": ["192.0.2.0/24"]}})["db1"] == ["192.0.2.0/255.255.255.0"]
+
+
 def test_the_system_vm_templates_are_seeded_from_the_zones_or_the_options():
     templates = cloudstack_plans()["mgmt1"]["frontend"]["templates"]
     assert templates["hypervisors"] == ["kvm"] and templates["mount"] == "/mnt/secondary"
