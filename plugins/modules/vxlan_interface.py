@@ -13,8 +13,10 @@ version_added: 0.1.0
 description:
   - Makes the VXLAN device O(name) exist with network identifier O(id), sending from O(local) to
     UDP port O(port), up, and reaching exactly O(peers) - each an all-zeros entry of its forwarding
-    database, so that broadcasts reach every peer and the device learns where each MAC is. A frame
-    from one peer is never sent on to another, so peers joined in a full mesh make no loop.
+    database, so that broadcasts and unknown unicast reach every peer. The device learns no MAC
+    address from what arrives (C(nolearning); one that learns is switched in place), so a packet
+    from a host that is not a peer cannot draw the segment's replies. A frame from one peer is never
+    sent on to another, so peers joined in a full mesh make no loop.
   - Made to join a bridge (the bridge modules add it as a port) and so carry the bridge's segment
     to the same segment on other hosts, as the tunnels between Eucalyptus clusters do.
   - A device with another id, local address or port is made anew (the kernel cannot change them in
@@ -92,7 +94,7 @@ commands:
   returned: always
   type: list
   elements: str
-  sample: ["link add eucavx10 type vxlan id 10 local 192.0.2.11 dstport 4789", "link set dev eucavx10 up"]
+  sample: ["link add eucavx10 type vxlan id 10 local 192.0.2.11 dstport 4789 nolearning", "link set dev eucavx10 up"]
 then:
   description: The forwarding database changes made after them, as C(bridge) commands.
   returned: when there are any
