@@ -352,8 +352,10 @@ def check_hosts(hosts, problems, warnings):
                     warnings.append("%s: %s is %s the guide's default '%s': set your own before a real "
                                     "deployment" % (host, key, "still" if variables.get(key) else "not set, so it is",
                                                     DEFAULT_KEY))
+        # Each secret where it is used: the management servers' on them, the database's on its servers.
         for key in SECRETS:
-            if str(variables.get(key) or "").startswith(EXAMPLE_SECRET):
+            used = ("frontend" if key.startswith("cloudstack_") else "db") in groups
+            if used and str(variables.get(key) or "").startswith(EXAMPLE_SECRET):
                 warnings.append("%s: %s is still the example inventory's value: set your own (in an Ansible Vault) "
                                 "before a real deployment" % (host, key))
             region = variables.get("cloudstack_region_id")

@@ -15,6 +15,9 @@ PREFIXES = ("vnet_", "iaas_", "cloudstack_", "db_", "nfs_", "bridge_", "vlan_", 
 NAMES = ("ansible_host", "preflight_vlan_id")
 # Read from the first management server only (see host_plan.zones_of): it describes the whole cloud.
 CLOUD_WIDE = ("cloudstack_zones",)
+# What the run itself registered (playbooks/validate.yml), not the inventory: read as the records.
+# The host's facts (the plan itself, iaas_plan, shows as a variable too) are not the inventory either.
+REGISTERED = ("iaas_host_records",)
 
 
 def inventory(task_vars, problems, template=None):
@@ -29,9 +32,10 @@ def inventory(task_vars, problems, template=None):
     def read(host):
         host_vars = hostvars[host]
         own = host == current
+        facts_of_host = (task_vars if own else host_vars).get("ansible_facts") or {}
         variables = {}
         for name in (task_vars if own else host_vars):
-            if not (name.startswith(PREFIXES) or name in NAMES):
+            if not (name.startswith(PREFIXES) or name in NAMES) or name in REGISTERED or name in facts_of_host:
                 continue
             if name in CLOUD_WIDE and host not in management:
                 continue
