@@ -79,3 +79,19 @@ def test_keys_not_owned_are_never_touched():
 def test_an_empty_file_gets_the_block():
     assert edited("", {"VNET_MODE": "SYSTEM", "VNET_BRIDGE": "br0"})[0] == (
         '# Set by privatecloud.iaas\nVNET_MODE="SYSTEM"\nVNET_BRIDGE="br0"\n')
+
+
+def test_a_unicode_line_separator_is_inside_a_line_for_the_shell_and_for_the_reader():
+    # A file an earlier version wrote, or someone edited: the shell splits lines on newlines only.
+    text = 'VNET_MODE="MANAGED"\nEXTRA="a\u2028b"\nVNET_DNS="192.0.2.2"\n'
+    assert parse(text) == {"VNET_MODE": "MANAGED", "EXTRA": "a\u2028b", "VNET_DNS": "192.0.2.2"}
+    new, changes = edited(text, {"VNET_DNS": "192.0.2.3"})
+    assert changes == {"VNET_DNS": ("192.0.2.2", "192.0.2.3")}
+    assert new == 'VNET_MODE="MANAGED"\nEXTRA="a\u2028b"\nVNET_DNS="192.0.2.3"\n'
+    assert edited(new, {"VNET_DNS": "192.0.2.3"}) == (new, {})
+
+
+@pytest.mark.parametrize("value", ["a\nb", "a\rb", "a\u2028b", "a\x00b", "a\x1bb"])
+def test_a_value_that_is_not_one_line_is_never_written(value):
+    with pytest.raises(ConfError, match="is not one line"):
+        quote(value)
