@@ -253,6 +253,9 @@ def _tables(services, networks, rules, baseline, prefix, dataplane, add, family=
             tunnel_rules = tunnel_input(dataplane.get("tunnels") or [])
             if tunnel_rules:
                 chains.setdefault(("filter", "INPUT"), []).extend(tunnel_rules)
+            # Before anything else sees them (raw, ahead of connection tracking), packets of the
+            # subnet that come in where their source does not belong are dropped.
+            chains.setdefault(("raw", "PREROUTING"), []).extend(source_rules(dataplane.get("sources") or [], baseline))
             spelled = dataplane_rules(dataplane, prefix)
             chains[("filter", "FORWARD")].extend(spelled["forward"])
             group_chains = spelled["chains"]
@@ -272,6 +275,27 @@ def _tables(services, networks, rules, baseline, prefix, dataplane, add, family=
     for table, table_policies in policies.items():
         tables.setdefault(table, {"chains": {}, "jumps": [], "policies": {}})["policies"].update(table_policies)
     return tables
+
+
+def source_rules(sources, subnet):
+    """raw PREROUTING rules that hold each source of the private subnet to the interfaces it may
+    come in from (managed_l2.dataplane_sources()): an interface that carries only its block drops
+    everything else (a DHCP request, from 0.0.0.0, excepted), and the subnet coming in on any
+    other interface is dropped. The host's own traffic to itself (loopback) is never looked at."""
+    if not sources:
+        return []
+    rules = ["-i lo -j RETURN"]
+    for entry in sources:
+        interface = entry["interface"]
+        rules.append("-i %s -s %s -j RETURN" % (interface, entry["sources"]))
+        if entry["only"]:
+            if entry["from_peers"]:
+                # A peer CC routes another cluster's instance to this block's instances here.
+                rules.append("-i %s -s %s -d %s -j RETURN" % (interface, subnet, entry["sources"]))
+            rules.append("-i %s -s 0.0.0.0/32 -p udp -m udp --sport 68 --dport 67 -j RETURN" % interface)
+            rules.append("-i %s -j DROP" % interface)
+    rules.append("-s %s -j DROP" % subnet)
+    return rules
 
 
 def tunnel_input(tunnels):

@@ -105,6 +105,7 @@ def plan_host(host, inventory, problems, code="", found=None):
     plan["interfaces"] = network.declared(context, plan)
     if plan["eucalyptus"] and plan["eucalyptus"]["dataplane"]:
         plan["eucalyptus"]["dataplane"]["addresses"] = managed_l2.dataplane_addresses(context, plan)
+        plan["eucalyptus"]["dataplane"]["sources"] = managed_l2.dataplane_sources(context, plan)
     managed_l2.hold_dataplane_networks(context, plan)
     plan["vlan"], plan["bridge"] = network.role_parts(context, plan)
     context.deciding("ntp")

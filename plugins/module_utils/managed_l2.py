@@ -119,6 +119,29 @@ def dataplane_addresses(context, plan):
                for address in found["public_addresses"]])
 
 
+def dataplane_sources(context, plan):
+    """Where the front-end's private subnet may come in from; the firewall drops a packet of the
+    subnet that comes in anywhere else (a VM, or a host on the public network, sending with another
+    one's address). MANAGED: each group's bridge carries its own block and nothing else - and where
+    the groups span clusters, also what a peer CC routes to the group's instances from any block
+    (it applied the same rules); MANAGED-NOVLAN: the interface that carries vnet_privinterface
+    carries the whole subnet besides its other traffic (the nodes')."""
+    found = plan["eucalyptus"]["dataplane"]
+    if eucalyptus.mode_is(plan["eucalyptus"]["mode"], "vlans"):
+        sources = [{"interface": "eucabr%d" % group["tag"], "sources": group["cidr"], "only": True,
+                    "from_peers": bool(found["tunnels"])} for group in found["groups"]]
+        # The VLAN-clean test of playbooks/preflight.yml holds its tag's block on <privinterface>.<tag>
+        # while it runs (a group's tag in service is tested on the group's bridge instead).
+        block, _error = preflight_block(context)
+        if block and block["tag"] not in {group["tag"] for group in found["groups"]}:
+            sources.append({"interface": "%s.%d" % (context.get("vnet_privinterface"), block["tag"]),
+                            "sources": "%s/%d" % (block["network"], block["prefix"]), "only": True,
+                            "from_peers": False})
+        return sources
+    private = host_context.carrier(context.get("vnet_privinterface"), plan["interfaces"]["bridges"])
+    return [{"interface": private, "sources": found["subnet"], "only": False, "from_peers": False}]
+
+
 def preflight(context, plan):
     """The checks playbooks/preflight.yml runs on this host."""
     euca = plan["eucalyptus"] or {}
@@ -185,15 +208,29 @@ def vlan_clean(context, plan):
         tests.append(test(group, [node for node in group["nodes"] if node in nodes] if frontend else peers,
                           bridge=bridge["name"],
                           router=group["gateway"], probe=probe))
-    tag = cc.get("preflight_vlan_id", PREFLIGHT_VLAN_ID)
-    if tag in [entry["id"] for entry in tests]:
+    if cc.get("preflight_vlan_id", PREFLIGHT_VLAN_ID) in [entry["id"] for entry in tests]:
         return tests
-    try:
-        block = eucalyptus.ManagedSubnet(*(cc[key] for key in keys)).block(tag, "preflight_vlan_id")
-    except AddressError as error:
+    block, error = preflight_block(context)
+    if error:
         context.add(error.variable, error.value, error.rule)
         return tests
     return [test(block, peers)] + tests
+
+
+def preflight_block(context):
+    """(the block of the VLAN-clean test's tag - preflight_vlan_id of the first front-end, whose
+    subnet the test takes -, None) or (None, the AddressError) or (None, None) where that front-end
+    lacks the subnet's keys (validation names them)."""
+    clusters = host_context.clusters(context.inventory)
+    cc = context.inventory.variables(clusters[0]) if clusters else {}
+    keys = ("vnet_subnet", "vnet_netmask", "vnet_addrspernet")
+    if not clusters or any(not host_context.is_set(cc.get(key)) for key in keys):
+        return None, None
+    try:
+        return eucalyptus.ManagedSubnet(*(cc[key] for key in keys)).block(
+            cc.get("preflight_vlan_id", PREFLIGHT_VLAN_ID), "preflight_vlan_id"), None
+    except AddressError as error:
+        return None, error
 
 
 def diagnostics(context, plan):

@@ -2,8 +2,9 @@
 
   vm-net serve PORT            answer each TCP connection with the address it came from, then echo
                                each line back (runs until killed)
-  vm-net ask HOST PORT         print the address HOST:PORT saw this connection come from; exit 1,
-                               naming the error, when no answer comes within ASK_SECONDS
+  vm-net ask HOST PORT [FROM]  print the address HOST:PORT saw this connection come from; exit 1,
+                               naming the error, when no answer comes within ASK_SECONDS. FROM:
+                               the source address (one the namespace holds)
   vm-net hold HOST PORT LOG    keep one connection open, sending a line every 0.3 s and appending
                                each echo to LOG; append 'closed: <error>' when no echo comes
                                within HOLD_SECONDS
@@ -39,9 +40,10 @@ def serve(port):
         server.serve_forever()
 
 
-def ask(host, port):
+def ask(host, port, source=None):
     try:
-        with socket.create_connection((host, int(port)), timeout=ASK_SECONDS) as connection:
+        with socket.create_connection((host, int(port)), timeout=ASK_SECONDS,
+                                      source_address=(source, 0) if source else None) as connection:
             print(connection.makefile().readline().strip())
     except OSError as error:
         print("no answer: %s" % error)

@@ -72,3 +72,14 @@ def changes(run, host):
     """{task name without its role: result} of the tasks a successful run changed on ``host``."""
     assert run.returncode == 0, run
     return {task.split(" : ", 1)[-1]: result for task, _name, result in run.results(host) if result.get("changed")}
+
+
+def source_drops(host):
+    """{rule: packets} of the DROP rules in a front-end's raw IAAS-PREROUTING chain, where it drops
+    packets whose source does not belong to the interface they came in on."""
+    counted = {}
+    for line in host.check_output("iptables-save -c -t raw").splitlines():
+        counters, _space, rule = line.partition(" -A IAAS-PREROUTING ")
+        if rule.endswith(" -j DROP") and counters.startswith("["):
+            counted[rule] = int(counters[1:].split(":")[0])
+    return counted

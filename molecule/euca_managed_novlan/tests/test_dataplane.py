@@ -24,7 +24,7 @@ INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
-from scenario import changes, reboot, serve, site, start  # noqa: E402  pylint: disable=wrong-import-position
+from scenario import changes, reboot, serve, site, source_drops, start  # noqa: E402  pylint: disable=wrong-import-position
 
 FRONTEND = testinfra.get_host("podman://novlan-fe")
 NODE1 = testinfra.get_host("podman://novlan-node1")
@@ -92,6 +92,19 @@ def test_vms_of_one_group_reach_each_other_on_any_port(leases):
 def test_another_group_reaches_only_the_port_a_rule_opens_to_it(leases):
     assert ask("web1", "10.10.2.2", 8080) == "10.10.2.66"
     assert ask("web1", "10.10.2.2", 9090).startswith("no answer")
+
+
+def test_the_public_side_posing_as_a_vm_is_dropped_where_it_comes_in(leases):
+    # admin/default admits admin/web on 8080: the outside host sends as web1, from the public side.
+    # The front-end drops it before anything else (raw PREROUTING), so db1's 8080 never sees it.
+    rule = "-s 10.10.0.0/16 -j DROP"
+    before = source_drops(FRONTEND).get(rule, 0)
+    posed = OUTSIDE.run("ip address add 10.10.2.66/32 dev eth1 && ip route add 10.10.2.2/32 via 198.18.3.130 dev eth1"
+                        " && vm-net ask 10.10.2.2 8080 10.10.2.66;"
+                        " ip route del 10.10.2.2/32; ip address del 10.10.2.66/32 dev eth1")
+    assert posed.stdout.strip() == "no answer: timed out", posed
+    assert source_drops(FRONTEND).get(rule, 0) > before
+    # The same port from web1 itself is open (the test above): the source alone made the difference.
 
 
 def test_what_a_rule_opens_through_an_elastic_ip_passes_and_the_rest_is_dropped(leases):

@@ -3,7 +3,7 @@ container scenarios cannot show (this machine's kernel has neither).
 
 MANAGED mode with the collection's data plane (molecule.yml): admin/default on tag 10
 (10.10.8.0/24, db1) admits admin/web on tcp 8080; admin/web on tag 20 (10.10.18.0/24, web1, elastic
-IP 192.168.77.100) admits tcp 22 from anywhere. Both "VMs" are network namespaces on the node VM,
+IP 192.168.77.100) admits tcp 22 from the public network 192.168.77.0/24. Both "VMs" are network namespaces on the node VM,
 each on its group's bridge (tests/harness/vm_dhcp.py --keep); the outside host is a namespace on a
 macvlan of the node VM's eth1, the untagged public network. The last tests take admin/default out
 of the inventory and converge again.
@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 from runner import ansible_playbook  # noqa: E402  pylint: disable=wrong-import-position
+from scenario import source_drops  # noqa: E402  pylint: disable=wrong-import-position
 
 FRONTEND = testinfra.get_host("ansible://kernel-fe", ansible_inventory=INVENTORY)
 NODE = testinfra.get_host("ansible://kernel-node", ansible_inventory=INVENTORY)
@@ -132,6 +133,19 @@ def test_the_groups_reach_each_other_through_the_front_end_only_where_a_rule_all
     assert ask("web1", "10.10.8.2", 9090).startswith("no answer")
 
 
+def test_a_vm_posing_as_a_host_a_rule_admits_is_dropped_at_its_groups_bridge(vms):
+    # admin/web admits ssh from the public network, not from admin/default: db1 as itself is refused,
+    # and posing as the outside host its packets are dropped where they come in (eucabr10), before
+    # web1's port or any group rule sees them.
+    assert ask("db1", "10.10.18.2", 22).startswith("no answer")
+    rule = "-i eucabr10 -j DROP"
+    before = source_drops(FRONTEND).get(rule, 0)
+    posed = in_vm("db1", "sh -c 'ip address add %s/32 dev eth0 && vm-net ask 10.10.18.2 22 %s;"
+                         " ip address del %s/32 dev eth0'" % (OUTSIDE_IP, OUTSIDE_IP, OUTSIDE_IP))
+    assert posed.stdout.strip() == "no answer: timed out", posed
+    assert source_drops(FRONTEND).get(rule, 0) > before
+
+
 def test_the_outside_reaches_web1_through_its_elastic_ip(vms):
     assert ELASTIC_IP + "/32" in FRONTEND.check_output("ip -4 -o address show dev eth1")
     # DNAT only: web1 sees the outside host's own address.
@@ -193,7 +207,7 @@ def test_diagnostics_collect_what_the_documents_ask_for_each_group(tmp_path):
                  for member in packed.getmembers() if member.isfile()}
     assert "vlan protocol 802.1Q id 10" in files["kernel-fe/group-admin-default-vlan.txt"]
     assert "master eucabr10" in files["kernel-node/group-admin-default-bridge.txt"]
-    assert "-A IAAS-admin-web -d 10.10.18.0/24 -p tcp -m tcp --dport 22 -j ACCEPT" in files[
+    assert "-A IAAS-admin-web -s 192.168.77.0/24 -d 10.10.18.0/24 -p tcp -m tcp --dport 22 -j ACCEPT" in files[
         "kernel-fe/group-admin-web-chain.txt"]
     # Each NAT rule of the elastic IP checked on its own: all present (no error, no exit status).
     for chain in ("prerouting", "output", "postrouting"):
@@ -211,7 +225,7 @@ def without_admin_default(vms):
              " ip netns exec vm-db1 dhclient -x -pf /run/vm-dhcp/vm-db1/pid; ip netns del vm-db1")
     extra = {
         "vnet_security_groups": {"admin/web": {"vlan": 20, "ingress": [
-            {"protocol": "tcp", "ports": 22, "source": "0.0.0.0/0"}]}},
+            {"protocol": "tcp", "ports": 22, "source": "192.168.77.0/24"}]}},
         "vnet_instances": {"i-web1": {"group": "admin/web", "node": "kernel-node", "public_ip": ELASTIC_IP}},
     }
     run = playbook(os.path.join(HERE, "converge.yml"), "-e", json.dumps(extra))

@@ -227,6 +227,62 @@ def test_a_managed_front_end_with_groups_gets_its_data_plane_and_bad_input_is_re
         "fe: vnet_instances[i-1].node: 'fe' is not a host of group nodes"]
 
 
+def test_managed_novlan_takes_the_subnet_on_the_private_interface_only():
+    groups = {"admin/default": {"vlan": 10}}
+    front_end = dict(MANAGED_FRONTEND, vnet_dataplane="ansible", vnet_security_groups=groups,
+                     vnet_instances={"i-1": {"group": "admin/default", "node": "nc1"}})
+    found = plans({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": front_end, "nc1": {"vnet_bridge": "br0"}},
+                  common={"vnet_mode": "MANAGED-NOVLAN"})
+    # The private interface carries the nodes' traffic too: only the subnet is held to it.
+    assert found["fe"]["firewall"]["tables"]["raw"] == {
+        "chains": {"IAAS-PREROUTING": ["-i lo -j RETURN", "-i eth0 -s 10.0.0.0/8 -j RETURN", "-s 10.0.0.0/8 -j DROP"]},
+        "jumps": [{"chain": "PREROUTING", "target": "IAAS-PREROUTING", "position": 1}], "policies": {}}
+    # Where the private interface is a bridge's port, the bridge is where packets come in.
+    bridged = dict(front_end, bridge_interfaces=[{"name": "br1", "ports": ["eth0"]}])
+    found = plans({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": bridged, "nc1": {"vnet_bridge": "br0"}},
+                  common={"vnet_mode": "MANAGED-NOVLAN"})
+    assert found["fe"]["firewall"]["tables"]["raw"]["chains"]["IAAS-PREROUTING"][1] == "-i br1 -s 10.0.0.0/8 -j RETURN"
+    assert "raw" not in found["nc1"]["firewall"]["tables"]
+
+
+def test_a_managed_groups_bridge_takes_its_own_block_only():
+    groups = {"admin/default": {"vlan": 10}, "admin/web": {"vlan": 11}}
+    front_end = dict(MANAGED_FRONTEND, vnet_dataplane="ansible", vnet_security_groups=groups, preflight_vlan_id=12,
+                     vnet_instances={"i-1": {"group": "admin/default", "node": "nc1"},
+                                     "i-2": {"group": "admin/web", "node": "nc1"}})
+    node = {"vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"}
+    found = plans({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": front_end, "nc1": node},
+                  common={"vnet_mode": "MANAGED"})
+    # 10.0.0.0/8 in blocks of 128: tag 10 is 10.0.4.0/25, tag 11 10.0.4.128/25.
+    assert found["fe"]["firewall"]["tables"]["raw"]["chains"]["IAAS-PREROUTING"] == [
+        "-i lo -j RETURN",
+        "-i eucabr10 -s 10.0.4.0/25 -j RETURN",
+        "-i eucabr10 -s 0.0.0.0/32 -p udp -m udp --sport 68 --dport 67 -j RETURN",
+        "-i eucabr10 -j DROP",
+        "-i eucabr11 -s 10.0.4.128/25 -j RETURN",
+        "-i eucabr11 -s 0.0.0.0/32 -p udp -m udp --sport 68 --dport 67 -j RETURN",
+        "-i eucabr11 -j DROP",
+        # The preflight's VLAN-clean test: tag 12 (a tag no group uses) on its own device, its block.
+        "-i eth0.12 -s 10.0.5.0/25 -j RETURN",
+        "-i eth0.12 -s 0.0.0.0/32 -p udp -m udp --sport 68 --dport 67 -j RETURN",
+        "-i eth0.12 -j DROP",
+        "-s 10.0.0.0/8 -j DROP"]
+    # A group's tag is tested on the group's bridge.
+    front_end["preflight_vlan_id"] = 10
+    found = plans({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": front_end, "nc1": node}, common={"vnet_mode": "MANAGED"})
+    assert "-i eth0.10" not in " ".join(found["fe"]["firewall"]["tables"]["raw"]["chains"]["IAAS-PREROUTING"])
+
+
+def test_between_clusters_a_groups_bridge_also_takes_what_the_peer_routes_to_its_block():
+    found = plans(*NODES_OF_TWO_CLUSTERS, common=dict(MANAGED_FRONTEND, vnet_mode="MANAGED", **GROUPS_OF_TWO_CLUSTERS))
+    # tag 10 is 10.0.4.0/25; the peer CC routes every other block's instances to it on eucabr10.
+    for cc in ("cc1", "cc2"):
+        assert found[cc]["firewall"]["tables"]["raw"]["chains"]["IAAS-PREROUTING"][1:4] == [
+            "-i eucabr10 -s 10.0.4.0/25 -j RETURN",
+            "-i eucabr10 -s 10.0.0.0/8 -d 10.0.4.0/25 -j RETURN",
+            "-i eucabr10 -s 0.0.0.0/32 -p udp -m udp --sport 68 --dport 67 -j RETURN"]
+
+
 def test_the_firewalls_prefix_names_every_owned_chain_the_groups_included():
     groups = {"admin/default": {"vlan": 10}}
     front_end = dict(MANAGED_FRONTEND, vnet_dataplane="ansible", vnet_security_groups=groups, iptables_prefix="CLOUD-",
@@ -236,7 +292,8 @@ def test_the_firewalls_prefix_names_every_owned_chain_the_groups_included():
     assert firewall["prefix"] == "CLOUD-"
     assert sorted(firewall["tables"]["filter"]["chains"]) == ["CLOUD-FORWARD", "CLOUD-admin-default"]
     assert firewall["tables"]["filter"]["chains"]["CLOUD-FORWARD"][-1] == "-j CLOUD-admin-default"
-    assert firewall["record"]["owned"]["iptables"] == {"prefix": "CLOUD-", "tables": ["filter", "nat"], "tables6": []}
+    assert firewall["record"]["owned"]["iptables"] == {"prefix": "CLOUD-", "tables": ["filter", "nat", "raw"],
+                                                       "tables6": []}
 
 
 @pytest.mark.parametrize("settings, expected", [
