@@ -30,6 +30,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     host_context,
     host_eucalyptus,
     managed_l2,
+    names,
     netconf,
 )
 
@@ -123,7 +124,6 @@ FORWARD_COMMENT = ("\n# On this front-end it then turns IPv4 forwarding on: a fa
 FORWARD_START = ("\nExecStart=/bin/sh -c 'test \"$(cat /proc/sys/net/ipv4/ip_forward)\" = 1 || "
                  "exec /usr/sbin/sysctl -q -w net.ipv4.ip_forward=1'")
 # One line of a rule or a path: nothing that would start another line of the file it lands in.
-ONE_LINE = re.compile(r"[^\n\r\x00]+\Z")
 PATH = re.compile(r"/[A-Za-z0-9_.@+/-]*\Z")
 
 
@@ -342,10 +342,14 @@ def _admin_rules(rules, add):
                 add(where, chain_rules, "is not a list of rules")
             else:
                 for index, rule in enumerate(chain_rules):
-                    if not isinstance(rule, str) or not ONE_LINE.match(rule):
+                    if not _one_rule(rule):
                         add("%s[%d]" % (where, index), rule, "is not one rule on one line (what follows -A <chain>)")
-                chains[(table, chain)] = [rule for rule in chain_rules if isinstance(rule, str) and ONE_LINE.match(rule)]
+                chains[(table, chain)] = [rule for rule in chain_rules if _one_rule(rule)]
     return chains
+
+
+def _one_rule(rule):
+    return names.is_one_line(rule) and rule.strip() != ""
 
 
 def _check_settings(settings, add):
