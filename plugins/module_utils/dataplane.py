@@ -481,15 +481,17 @@ def _integer(address):
 
 def part(context, plan):
     """The data plane a front-end (a CC) realises itself, or None; its problems recorded under the
-    part "dataplane", its warnings kept with the Eucalyptus part for the report."""
+    part "dataplane", its warnings with the host's."""
     euca = plan["eucalyptus"]
     if not (euca and euca["cc"]):
         return None
-    found, problems, euca["dataplane_warnings"] = decide(
+    found, problems, warnings = decide(
         context.variables, context.inventory.group("nodes"), served(context.inventory, context.host),
         clustered(context.inventory, context.host))
     for variable, value, rule in problems:
         context.add(variable, value, rule)
+    for warning in warnings:
+        context.warn(warning)
     if found and found["tunnels"]:
         # Each end of a tunnel is a front-end's IPv4 address (vnet_localip, else ansible_host).
         for frontend in host_context.clusters(context.inventory):

@@ -83,10 +83,12 @@ class Inventory:
 
 class Context:
     """What one host's plan is built from: its variables, groups and the problems found, each
-    also kept under the part of the plan being decided when it was found (``by_part``)."""
+    also kept under the part of the plan being decided when it was found (``by_part``), and what
+    is allowed but unwise (``warnings``, sentences for the run's output)."""
 
     def __init__(self, host, inventory, problems):
         self.host, self.inventory, self.problems = host, inventory, problems
+        self.warnings = []
         self.variables = inventory.variables(host)
         self.groups = inventory.groups_of(host)
         self.part = "host"
@@ -105,6 +107,10 @@ class Context:
     def add(self, variable, value, rule):
         self.problems.add(self.host, variable, value, rule)
         self.by_part.setdefault(self.part, Problems()).add(self.host, variable, value, rule)
+
+    def warn(self, sentence):
+        if sentence not in self.warnings:  # a front-end that is also a node reads one repository twice
+            self.warnings.append(sentence)
 
     def deciding(self, part):
         """Records the problems found from now on under ``part``; returns the part decided before."""

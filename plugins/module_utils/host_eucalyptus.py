@@ -37,7 +37,6 @@ def decide(context):
         "owned": [],
         "actions": [],
         "dataplane": None,
-        "dataplane_warnings": [],
     }
     if not roles or mode is None:
         return plan

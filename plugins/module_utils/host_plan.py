@@ -132,6 +132,7 @@ def plan_host(host, inventory, problems, code="", found=None):
             secrets = [context.inventory.variables(secret["host"]).get(secret["name"]) or ""
                        for secret in plan[part].get("secrets") or ()]
             plan[part]["record"] = role_records.part_record(role, plan[part], code, secrets)
+    plan["warnings"] = context.warnings
     return plan
 
 
@@ -171,8 +172,7 @@ def plan_inventory(inventory, problems, warnings=None):
     eucalyptus_hosts, cloudstack_hosts = {}, {}
     for host in inventory.hosts():
         plan = plans[host] = plan_host(host, inventory, problems)
-        if plan["eucalyptus"]:
-            warnings.extend("%s: %s" % (host, warning) for warning in plan["eucalyptus"]["dataplane_warnings"])
+        warnings.extend("%s: %s" % (host, warning) for warning in plan["warnings"])
         variables = inventory.variables(host)
         entry = {"groups": inventory.groups_of(host), "vars": variables}
         uses_vnet = any(name.startswith("vnet_") for name in variables)
