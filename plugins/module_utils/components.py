@@ -17,11 +17,13 @@ takes them.
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import CONF_OWNED
 from ansible_collections.privatecloud.iaas.plugins.module_utils.nfs import EXPORT_PATH
-from ansible_collections.privatecloud.iaas.plugins.module_utils import host_cloudstack, host_context
+from ansible_collections.privatecloud.iaas.plugins.module_utils.cloudstack_install import SYSTEMVM_TEMPLATES
+from ansible_collections.privatecloud.iaas.plugins.module_utils import host_cloudstack, host_context, names
 
 FRONTEND_OPTIONS = {
     "frontend_euca_packages": ["eucalyptus-cloud", "eucalyptus-cc", "eucalyptus-walrus", "eucalyptus-sc"],
@@ -29,6 +31,8 @@ FRONTEND_OPTIONS = {
     "frontend_cloudstack_secondary_storage": None,
     "frontend_cloudstack_secondary_mount": "/mnt/secondary",
     "frontend_cloudstack_systemvm_hypervisors": None,
+    # {hypervisor: {url, checksum}}: where each template comes from, and its pinned checksum.
+    "frontend_cloudstack_systemvm_templates": None,
 }
 NODE_OPTIONS = {
     "node_euca_packages": ["eucalyptus-nc"],
@@ -71,16 +75,23 @@ OLD_EUCALYPTUS_LIST = "/etc/apt/sources.list.d/eucalyptus.list"
 APPARMOR_PROFILES = ["usr.sbin.libvirtd", "usr.lib.libvirt.virt-aa-helper"]
 # The system VM templates' ids in a 4.1 database, by hypervisor: where cloud-install-sys-tmplt puts them.
 TEMPLATE_IDS = {"xenserver": 1, "kvm": 3, "vmware": 8}
+# Where a template is downloaded (and checked) before cloud-install-sys-tmplt copies it in.
+TEMPLATE_DOWNLOADS = "/var/cache/privatecloud-iaas/systemvm"
 CLOUDSTACK_SECRETS = ("cloudstack_db_password", "cloudstack_mgmt_key", "cloudstack_db_key")
 # Secondary storage reaches mount's source (server:path) and its mount point a path argument.
 NFS_SERVER = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\Z")
 MOUNT_POINT = re.compile(r"/(?!.*(^|/)\.{1,2}(/|$))[A-Za-z0-9_.@+/-]+\Z")
 
 
-def repository(name, title, url, suite, components, key_url, key_variable, packages):
+def repository(name, title, url, suite, components, key, packages, add):
     """A product's APT source as a deb822 file, its contents enabled and (for a repository apt
-    refuses, or the host does not reach) disabled, and the packages from it."""
+    refuses, or the host does not reach) disabled, and the packages from it. ``key``: the signing
+    key's (url, its variable, the pinned checksum of the file, its variable)."""
     key_file = "/etc/apt/keyrings/%s.asc" % name
+    key_url, key_variable, key_checksum, checksum_variable = key
+    if key_checksum and not names.is_checksum(key_checksum):
+        add(checksum_variable, key_checksum, names.CHECKSUM_RULE)
+        key_checksum = None
 
     def content(enabled):
         lines = ["# Managed by privatecloud.iaas (frontend role).", "Types: deb", "URIs: %s" % url,
@@ -90,19 +101,21 @@ def repository(name, title, url, suite, components, key_url, key_variable, packa
         return "\n".join(lines + ["Enabled: %s" % ("yes" if enabled else "no")]) + "\n"
 
     return {"name": name, "title": title, "url": url, "suite": suite, "key_url": key_url, "key_file": key_file,
-            "key_variable": key_variable, "file": "/etc/apt/sources.list.d/%s.sources" % name,
+            "key_variable": key_variable, "key_checksum": key_checksum or "", "checksum_variable": checksum_variable,
+            "file": "/etc/apt/sources.list.d/%s.sources" % name,
             "content": content(True), "disabled_content": content(False), "packages": list(packages)}
 
 
-def eucalyptus_repository(variables, facts, packages):
+def eucalyptus_repository(variables, facts, packages, add):
     """The Eucalyptus repository of euca_repo_url (None without one: the product is not installed)."""
     url = variables.get("euca_repo_url") or ""
     if not url:
         return None
     return repository("eucalyptus", "Eucalyptus", url,
                       variables.get("euca_repo_suite") or (facts or {}).get("distribution_release") or "",
-                      variables.get("euca_repo_components") or ["main"], variables.get("euca_repo_key_url") or "",
-                      "euca_repo_key_url", packages)
+                      variables.get("euca_repo_components") or ["main"],
+                      (variables.get("euca_repo_key_url") or "", "euca_repo_key_url",
+                       variables.get("euca_repo_key_checksum"), "euca_repo_key_checksum"), packages, add)
 
 
 # The guide's community repository (section 4.4), written enabled only while the host reaches it.
@@ -118,8 +131,9 @@ def cloudstack_repository(variables, packages, add):
         add("cloudstack_repo_deb_line", line, "is not one line 'deb <url> <suite> <component>...'")
         words = CLOUDSTACK_DEB_LINE.split()
     found = repository("cloudstack", "CloudStack", words[1], words[2], words[3:],
-                       variables.get("cloudstack_repo_deb_key_url") or CLOUDSTACK_KEY_URL,
-                       "cloudstack_repo_deb_key_url", packages)
+                       (variables.get("cloudstack_repo_deb_key_url") or CLOUDSTACK_KEY_URL, "cloudstack_repo_deb_key_url",
+                        variables.get("cloudstack_repo_deb_key_checksum"), "cloudstack_repo_deb_key_checksum"),
+                       packages, add)
     # Asked before it is written enabled: an unreachable enabled source would make every apt update fail.
     found["probe"] = "%s/dists/%s/Release" % (found["url"], found["suite"])
     return found
@@ -143,7 +157,7 @@ def frontend_part(plan, settings, variables, facts, add):
         unit_file = "/etc/systemd/system/" + ADDRESSES_UNIT
         part = {
             "platform": "eucalyptus",
-            "repository": eucalyptus_repository(variables, facts, settings["frontend_euca_packages"]),
+            "repository": eucalyptus_repository(variables, facts, settings["frontend_euca_packages"], add),
             "packages": ["vtun"] if euca["vtun"] else [],
             "settings": eucalyptus_settings(euca) if euca["mode"] else [],
             # Each active group's router and elastic IP held, what an earlier run held and the plan no
@@ -171,7 +185,7 @@ def frontend_part(plan, settings, variables, facts, add):
     if plan["platform"] != "cloudstack":
         return None
     cloud = plan["cloudstack"]
-    storage, mount, hypervisors = _templates(settings, variables, add)
+    storage, mount, seeds = _templates(settings, variables, add)
     return {
         "platform": "cloudstack",
         "host_name": cloud["host_name"],
@@ -184,10 +198,11 @@ def frontend_part(plan, settings, variables, facts, add):
                   else {"path": "/etc/sudoers.d/cloudstack", "state": "absent"}],
         "database": cloud["database"],
         "templates": {
-            "hypervisors": hypervisors if cloud["first_management_server"] else [],
+            # Each template to seed: its hypervisor, its id, where it comes from, its checksum, its download.
+            "seeds": seeds if cloud["first_management_server"] else [],
             "secondary_storage": storage,
             "mount": mount,
-            "ids": TEMPLATE_IDS,
+            "download_directory": TEMPLATE_DOWNLOADS,
         },
     }
 
@@ -215,7 +230,53 @@ def _templates(settings, variables, add):
         # Taken from the zones, a hypervisor without a system VM template is simply not seeded.
         add("frontend_cloudstack_systemvm_hypervisors", unknown, "has no system VM template to seed (%s)"
             % ", ".join(sorted(TEMPLATE_IDS)))
-    return storage, mount, [name for name in hypervisors if name in TEMPLATE_IDS]
+    seeded = [name for name in hypervisors if name in TEMPLATE_IDS]
+    return storage, mount, _seeds(settings["frontend_cloudstack_systemvm_templates"], seeded, add)
+
+
+def _seeds(wanted, seeded, add):
+    """[{hypervisor, id, url, checksum, file}] of each template to seed: the guide's address unless
+    frontend_cloudstack_systemvm_templates gives another, and the checksum it pins, if any."""
+    variable = "frontend_cloudstack_systemvm_templates"
+    wanted = {} if wanted is None else wanted
+    if not isinstance(wanted, dict):
+        add(variable, wanted, "is not a mapping of hypervisors to {url, checksum}")
+        wanted = {}
+    for name in sorted(set(wanted) - set(TEMPLATE_IDS), key=str):
+        add(variable, name, "is not a hypervisor with a system VM template (%s)" % ", ".join(sorted(TEMPLATE_IDS)))
+    seeds = []
+    for name in seeded:
+        where = "%s.%s" % (variable, name)
+        entry = wanted.get(name) or {}
+        if not isinstance(entry, dict) or set(entry) - {"url", "checksum"}:
+            add(where, entry, "is not a mapping of url and checksum")
+            continue
+        url, checksum = entry.get("url") or SYSTEMVM_TEMPLATES[name], entry.get("checksum") or ""
+        if not names.is_download_url(url):
+            add(where + ".url", url, "is not an http://, https:// or file:/// address of letters, digits and "
+                "URL punctuation")
+        elif checksum and not names.is_checksum(checksum):
+            add(where + ".checksum", checksum, names.CHECKSUM_RULE)
+        else:
+            seeds.append({"hypervisor": name, "id": TEMPLATE_IDS[name], "url": url, "checksum": checksum,
+                          "file": "%s/%s" % (TEMPLATE_DOWNLOADS, posixpath.basename(url) or name)})
+    return seeds
+
+
+def unpinned_downloads(part):
+    """Sentences for the run's output about what a part downloads over plain HTTP with nothing to
+    check it against: whoever is on the path could hand the host another key or template."""
+    found = []
+    repository = part.get("repository") or {}
+    if repository.get("key_url", "").startswith("http://") and not repository.get("key_checksum"):
+        found.append("%s: %s comes over plain HTTP and nothing pins it: check the key's fingerprint with the "
+                     "vendor once, then set %s to the file's checksum (sha256:...)"
+                     % (repository["key_variable"], repository["key_url"], repository["checksum_variable"]))
+    for seed in (part.get("templates") or {}).get("seeds") or ():
+        if seed["url"].startswith("http://") and not seed["checksum"]:
+            found.append("frontend_cloudstack_systemvm_templates.%s: %s comes over plain HTTP and nothing pins it: "
+                         "set its checksum (sha256:...) from the vendor's published one" % (seed["hypervisor"], seed["url"]))
+    return found
 
 
 def node_part(plan, settings, variables, facts, add):
@@ -226,7 +287,7 @@ def node_part(plan, settings, variables, facts, add):
         remove_default = bool(kvm and settings["node_remove_libvirt_default_network"])
         return {
             "platform": "eucalyptus",
-            "repository": eucalyptus_repository(variables, facts, settings["node_euca_packages"]),
+            "repository": eucalyptus_repository(variables, facts, settings["node_euca_packages"], add),
             "packages": settings["node_kvm_packages"] if kvm else [],
             # libvirt's NAT network 'default' must never be the VMs' bridge, nor its dnsmasq race dhcpd.
             "remove_libvirt_default_network": remove_default,
@@ -283,6 +344,8 @@ def frontend(context, plan):
         "frontend_cloudstack_systemvm_hypervisors": list(dict.fromkeys(hypervisors)),
     })
     part = frontend_part(plan, settings, context.variables, context.inventory.facts(context.host), context.add)
+    for sentence in unpinned_downloads(part or {}):
+        context.warn(sentence)
     if part is not None and part["platform"] == "cloudstack":
         password = context.get("cloudstack_db_password")
         if not isinstance(password, (str, int)) or isinstance(password, bool) or str(password) == "":
@@ -304,4 +367,7 @@ def node(context, plan):
         "node_cloudstack_address": host_context.address(context.inventory, context.host, facts_first=True, name=False),
         "node_cloudstack_disable_apparmor_libvirt": facts.get("distribution") == "Ubuntu",
     })
-    return node_part(plan, settings, context.variables, facts, context.add)
+    part = node_part(plan, settings, context.variables, facts, context.add)
+    for sentence in unpinned_downloads(part or {}):
+        context.warn(sentence)
+    return part

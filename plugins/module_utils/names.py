@@ -21,6 +21,12 @@ DNS_NAME = re.compile(r"(?=.{1,253}\Z)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9]
                       r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 # A name a POSIX shell takes on the left of '=' (eucalyptus.conf is sourced by the init scripts).
 SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+# A pinned checksum as ansible.builtin.get_url takes it: '<algorithm>:<hex digest>'.
+CHECKSUM_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128, "sha1": 40, "md5": 32}
+CHECKSUM_RULE = "is not '<algorithm>:<hex digest>' (%s)" % ", ".join(CHECKSUM_LENGTHS)
+HEX = re.compile(r"[0-9A-Fa-f]+")
+# A download's address: http(s) or a file on the host, with nothing a shell or a file would split on.
+DOWNLOAD_URL = re.compile(r"(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|file://)/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*")
 # What ends a line for someone: str.splitlines() splits on all of these, and a reader of the file
 # in Python (or a terminal) would see a new line. C0/C1 controls and DEL besides, tab excepted.
 LINE_BREAKING = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
@@ -36,6 +42,15 @@ def is_dns_name(value):
 
 def is_shell_name(value):
     return isinstance(value, str) and SHELL_NAME.fullmatch(value) is not None
+
+
+def is_checksum(value):
+    algorithm, _colon, digest = value.partition(":") if isinstance(value, str) else ("", "", "")
+    return CHECKSUM_LENGTHS.get(algorithm) == len(digest) and HEX.fullmatch(digest) is not None
+
+
+def is_download_url(value):
+    return isinstance(value, str) and DOWNLOAD_URL.fullmatch(value) is not None
 
 
 def is_one_line(value):

@@ -8,19 +8,23 @@ writes two repositories, each with one empty package, privatecloud-repository-pr
   DIRECTORY/refused/    signed by an RSA key whose self-signatures use SHA-1, as older product
                         keys are; apt's sqv (Debian 13) refuses it, gpgv (Debian 12) accepts it
 
-each with the public key beside it (key.asc), a flat suite 'stable' with component 'main', and
+each with the public key beside it (key.asc, and its checksum as an inventory pins it in
+key.asc.checksum), a flat suite 'stable' with component 'main', and
 an InRelease file. Keys are made on the spot in a throw-away GnuPG home: nothing is downloaded
-and nothing of the machine's own keys is used. Does nothing when DIRECTORY/done exists.
+and nothing of the machine's own keys is used. Does nothing when DIRECTORY/complete exists.
 """
 
 import gzip
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 PACKAGE = "privatecloud-repository-probe"
+# Written last: the repositories are complete, checksums included.
+MARK = "complete"
 REPOSITORIES = {
     # name: (key algorithm, gpg options choosing how the key's own signatures are hashed)
     "accepted": ("ed25519", ["--cert-digest-algo", "SHA512"]),
@@ -63,14 +67,20 @@ def write_repository(path, deb, gnupg, uid):
     gpg = ["gpg", "--batch", "--quiet", "--homedir", gnupg]
     run(*gpg, "--digest-algo", "SHA512", "--local-user", uid, "--clearsign", "--output",
         os.path.join(path, "dists", "stable", "InRelease"), os.path.join(path, "dists", "stable", "Release"))
+    exported = run(*gpg, "--armor", "--export", uid)
     with open(os.path.join(path, "key.asc"), "wb") as key:
-        key.write(run(*gpg, "--armor", "--export", uid))
+        key.write(exported)
+    # What an inventory pins the key with (euca_repo_key_checksum).
+    with open(os.path.join(path, "key.asc.checksum"), "w") as checksum:
+        checksum.write("sha256:%s\n" % hashlib.sha256(exported).hexdigest())
 
 
 def main(directory):
-    if os.path.exists(os.path.join(directory, "done")):
+    if os.path.exists(os.path.join(directory, MARK)):
         return
-    os.makedirs(directory, exist_ok=True)
+    # What an earlier version of this script left (a scenario's directory outlives a run) is made again.
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory)
     with tempfile.TemporaryDirectory() as scratch:
         gnupg = os.path.join(scratch, "gnupg")
         os.mkdir(gnupg, 0o700)
@@ -80,7 +90,7 @@ def main(directory):
             run("gpg", "--batch", "--quiet", "--homedir", gnupg, "--passphrase", "", *options,
                 "--quick-gen-key", uid, algorithm, "sign", "never", stderr=subprocess.DEVNULL)
             write_repository(os.path.join(directory, name), deb, gnupg, uid)
-    open(os.path.join(directory, "done"), "w").close()
+    open(os.path.join(directory, MARK), "w").close()
 
 
 if __name__ == "__main__":

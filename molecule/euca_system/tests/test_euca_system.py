@@ -58,6 +58,19 @@ def test_the_accepted_repository_is_a_deb822_source_with_its_key_and_its_package
     assert FRONTEND.package("privatecloud-repository-probe").is_installed
 
 
+def test_a_key_that_does_not_match_its_pinned_checksum_stops_the_run_and_changes_nothing():
+    outcome = FRONTEND.file("/root/mispinned-key.outcome").content_string
+    assert outcome.startswith("The Eucalyptus repository's key file:///srv/privatecloud-test-repositories/accepted/"
+                              "key.asc (euca_repo_key_url) was not added: it does not match euca_repo_key_checksum."), \
+        outcome
+    assert "set euca_repo_key_checksum to the new file's checksum. (The checksum for " in outcome
+    # The key the accepted run checked, and its source, are still the ones in place.
+    assert FRONTEND.file("/root/mispinned.asc").sha256sum == FRONTEND.file(
+        "/srv/privatecloud-test-repositories/accepted/key.asc").sha256sum
+    assert FRONTEND.file("/root/mispinned.sources").content_string == FRONTEND.file(
+        "/root/accepted.sources").content_string
+
+
 def test_a_key_bound_with_sha1_is_refused_on_debian_13_with_the_reason_and_accepted_on_debian_12():
     outcome = FRONTEND.file("/root/refused-repository.outcome").content_string
     source = FRONTEND.file("/etc/apt/sources.list.d/eucalyptus.sources").content_string

@@ -525,13 +525,64 @@ def test_root_is_granted_to_the_management_server_that_deploys_the_schema_only()
 
 def test_the_system_vm_templates_are_seeded_from_the_zones_or_the_options():
     templates = cloudstack_plans()["mgmt1"]["frontend"]["templates"]
-    assert templates["hypervisors"] == ["kvm"] and templates["mount"] == "/mnt/secondary"
+    # The guide's template, downloaded first and handed to cloud-install-sys-tmplt as a file.
+    assert templates["seeds"] == [{
+        "hypervisor": "kvm", "id": 3, "url": "http://download.cloud.com/templates/acton/acton-systemvm-02062012.qcow2.bz2",
+        "checksum": "", "file": "/var/cache/privatecloud-iaas/systemvm/acton-systemvm-02062012.qcow2.bz2"}]
+    assert templates["mount"] == "/mnt/secondary"
     assert templates["secondary_storage"] == ZONE["secondary_storage"][0]
     chosen = cloudstack_plans({"mgmt1": {"frontend_cloudstack_systemvm_hypervisors": ["xenserver", "kvm"],
                                          "frontend_cloudstack_secondary_storage": {"server": "nfs2", "path": "/sec"}}})
-    assert chosen["mgmt1"]["frontend"]["templates"]["hypervisors"] == ["xenserver", "kvm"]
+    assert [seed["hypervisor"] for seed in chosen["mgmt1"]["frontend"]["templates"]["seeds"]] == ["xenserver", "kvm"]
     assert chosen["mgmt1"]["frontend"]["templates"]["secondary_storage"] == {"server": "nfs2", "path": "/sec"}
-    assert cloudstack_plans()["mgmt2"]["frontend"]["templates"]["hypervisors"] == []
+    assert cloudstack_plans()["mgmt2"]["frontend"]["templates"]["seeds"] == []
+    # Another address, and the checksum the download must have.
+    pinned = {"url": "https://mirror.example.org/systemvm/kvm.qcow2.bz2", "checksum": "sha256:" + "ab" * 32}
+    chosen = cloudstack_plans({"mgmt1": {"frontend_cloudstack_systemvm_templates": {"kvm": pinned}}})
+    assert chosen["mgmt1"]["frontend"]["templates"]["seeds"] == [dict(
+        pinned, hypervisor="kvm", id=3, file="/var/cache/privatecloud-iaas/systemvm/kvm.qcow2.bz2")]
+
+
+def unpinned(common=None):
+    """The warnings about downloads over plain HTTP that nothing pins, as (host, variable)."""
+    variables = {"mgmt1": {"cloudstack_zones": [ZONE]}, "kvm1": {"bridge_interfaces": CLOUD_BRIDGES},
+                 "db1": {"db_replication_password": "x"}, "db2": {"db_replication_password": "x"}}
+    warnings, problems = [], Problems()
+    plan_inventory(inventory(CLOUDSTACK_GROUPS, variables, common=dict(
+        {"iaas_platform": "cloudstack", "db_root_password": "x", "cloudstack_db_password": "x",
+         "iaas_storage_networks": ["192.0.2.0/24"]}, **(common or {}))),
+        problems, warnings)
+    assert problems.lines() == []
+    return [tuple(warning.split(": ")[:2]) for warning in warnings if "nothing pins it" in warning]
+
+
+def test_a_download_over_plain_http_that_nothing_pins_is_a_warning():
+    # The guide's repository key where the product is installed, its template where it is seeded.
+    assert unpinned() == [("kvm1", "cloudstack_repo_deb_key_url"), ("mgmt1", "cloudstack_repo_deb_key_url"),
+                          ("mgmt1", "frontend_cloudstack_systemvm_templates.kvm"),
+                          ("mgmt2", "cloudstack_repo_deb_key_url")]
+    assert unpinned({"cloudstack_repo_deb_key_checksum": "sha256:" + "cd" * 32, "frontend_cloudstack_systemvm_templates": {
+        "kvm": {"checksum": "sha512:" + "ef" * 64}}}) == []
+    # HTTPS is not warned about; a checksum that is not one is refused.
+    assert unpinned({"cloudstack_repo_deb_key_url": "https://download.example.org/release.asc"}) == [
+        ("mgmt1", "frontend_cloudstack_systemvm_templates.kvm")]
+
+
+@pytest.mark.parametrize("variable, value, expected", [
+    ("cloudstack_repo_deb_key_checksum", "sha256:abc",
+     "cloudstack_repo_deb_key_checksum: 'sha256:abc' is not '<algorithm>:<hex digest>'"),
+    ("frontend_cloudstack_systemvm_templates", {"kvm": {"checksum": "crc32:1234abcd"}},
+     "frontend_cloudstack_systemvm_templates.kvm.checksum: 'crc32:1234abcd' is not '<algorithm>:<hex digest>'"),
+    ("frontend_cloudstack_systemvm_templates", {"kvm": {"url": "http://example.org/a b"}},
+     "frontend_cloudstack_systemvm_templates.kvm.url: 'http://example.org/a b' is not an http://"),
+    ("frontend_cloudstack_systemvm_templates", {"hyperv": {}},
+     "frontend_cloudstack_systemvm_templates: 'hyperv' is not a hypervisor with a system VM template"),
+    ("frontend_cloudstack_systemvm_templates", {"kvm": {"sha256": "x"}},
+     "frontend_cloudstack_systemvm_templates.kvm: {'sha256': 'x'} is not a mapping of url and checksum"),
+])
+def test_a_pin_that_is_not_one_is_refused(variable, value, expected):
+    assert any(expected in line for line in cloudstack_problems({variable: value})), cloudstack_problems(
+        {variable: value})
 
 
 @pytest.mark.parametrize("option, value, rule", [
