@@ -37,7 +37,7 @@ COMPAT_CORES ?= 2.19.14 2.20.10
 JOBS ?= $(shell nproc)
 SUITE := python3 tests/harness/suite.py --jobs $(JOBS)
 
-.PHONY: help deps image vm-image collection lint sanity unit integration compat ee molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables bench-dataplane bench-site clean clean-cache
+.PHONY: help deps image vm-image collection lint sanity unit integration compat ee galaxy molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables bench-dataplane bench-site clean clean-cache
 
 help:
 	@echo "make lab          start the lab (a Eucalyptus front-end, two nodes and an outside host in containers, MANAGED-NOVLAN"
@@ -53,6 +53,7 @@ help:
 	@echo "make unit | integration | lint | sanity | compat | molecule SCENARIOS='ntp iptables' | test-kernel   one part"
 	@echo "                  (molecule: every scenario on Debian 13 and SCENARIOS_12 on Debian 12; RELEASE=12 or 13: that release only)"
 	@echo "make ee           the execution environment's build context (execution-environment.yml, ansible-builder create) in .cache/ee"
+	@echo "make galaxy       the archive as Galaxy checks it (galaxy-importer), installed into an empty path and run by its collection names"
 	@echo "make bench | bench-iptables | bench-dataplane   benchmarks: validation, the firewall module, the MANAGED data plane at scale"
 	@echo "make bench-site   site.yml on a lab of a front-end and 2, then NODES (20) nodes: first converge, rerun, one-node change, against an empty play"
 	@echo "make build        build the collection tarball"
@@ -91,6 +92,9 @@ quick:
 ee:
 	@$(SUITE) ee
 
+galaxy:
+	@$(SUITE) galaxy
+
 molecule:
 	@$(SUITE) $(addprefix molecule:,$(MATRIX))
 
@@ -99,7 +103,7 @@ test-kernel:
 	@PRIVATECLOUD_RELEASE=$(or $(RELEASE),13) $(SUITE) kernel
 
 test:
-	@$(SUITE) lint sanity unit integration ee $(addprefix compat:,$(COMPAT_CORES)) $(addprefix molecule:,$(MATRIX)) \
+	@$(SUITE) lint sanity unit integration ee galaxy $(addprefix compat:,$(COMPAT_CORES)) $(addprefix molecule:,$(MATRIX)) \
 	  $(if $(filter 1,$(KERNEL)),kernel)
 
 # LAB=static: inventories/lab-static instead of inventories/lab.

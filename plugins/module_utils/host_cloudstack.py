@@ -63,7 +63,7 @@ def decide(context):
         },
         "traffic_labels": traffic_labels(inventory) if "nodes" in context.groups else [],
         # The management server's database client settings (the guide's /etc/cloud/management is
-        # the 3.x path): the frontend role and playbooks/db-failover.yml both write it.
+        # the 3.x path): the frontend role and playbooks/db_failover.yml both write it.
         "db_properties": context.get("cloudstack_db_properties", DB_PROPERTIES),
     }
 

@@ -2,7 +2,7 @@
 
     python3 tests/harness/suite.py [--jobs N] STAGE...
 
-STAGE is one of: deps, image:<release>, vm-image, lint, sanity, unit, integration,
+STAGE is one of: deps, image:<release>, vm-image, lint, sanity, unit, integration, galaxy,
 compat:<ansible-core version>, molecule:<scenario>[@<release>], kernel. A molecule scenario runs on
 Debian 13 unless its name says another release (molecule:ntp@12). `deps` always runs first and
 alone; a molecule scenario brings in and waits for its release's container image, the kernel
@@ -63,6 +63,7 @@ def stage_command(name):
                      "molecule", "test", "-s", scenario_release(argument)[0]],
         "kernel": ["molecule", "test", "-s", "kernel"],
         "ee": ["tests/harness/ee.sh"],
+        "galaxy": ["tests/harness/galaxy.sh"],
     }
     if kind not in commands or (kind in ("compat", "molecule", "image")) != bool(argument):
         raise SystemExit("unknown stage %r: see %s" % (name, os.path.relpath(__file__, ROOT)))

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The collection as a Galaxy user gets it. The archive is built (ansible-galaxy collection build)
+# and checked by galaxy-importer as Galaxy and Automation Hub check an upload: metadata,
+# documentation, ansible-lint. Its ansible-test step is off: the sanity stage runs ansible-test,
+# and the importer would pull a container image from a registry this machine does not reach.
+# Then the archive is installed into an empty collections path, and from outside the checkout:
+#   - every collection its roles and playbooks call is a dependency galaxy.yml declares;
+#   - privatecloud.iaas.validate runs by its collection name against every example inventory the
+#     archive ships, away from the cloud (its hosts cannot be read);
+#   - privatecloud.iaas.site and privatecloud.iaas.db_failover pass --syntax-check.
+# The declared dependencies come from the ansible package, as for a user who installed ansible
+# from PyPI: Galaxy itself is not reachable here.
+set -euo pipefail
+here=$(dirname "$0")
+# shellcheck source=tests/harness/env.sh
+. "$here/env.sh"
+# shellcheck source=tests/harness/venvs.sh
+. "$here/venvs.sh"
+importer=$(cached_venv galaxy-importer "$("$here/python.sh")" \
+  "$(grep '^galaxy-importer==' "$PRIVATECLOUD_ROOT/requirements-dev.txt")")
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/privatecloud-iaas-galaxy.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+ansible-galaxy collection build --output-path "$work" "$PRIVATECLOUD_ROOT" >/dev/null
+archive=$(echo "$work"/privatecloud-iaas-*.tar.gz)
+echo "== galaxy-importer $archive"
+printf '[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nRUN_ANSIBLE_LINT = True\nLOCAL_IMAGE_DOCKER = False\n' \
+  > "$work/importer.cfg"
+# ansible-doc and ansible-lint are the controller virtualenv's, first on PATH after the importer's own.
+GALAXY_IMPORTER_CONFIG=$work/importer.cfg "$importer/bin/python" -m galaxy_importer.main "$archive"
+
+echo "== installed into an empty collections path"
+# Only that path from here on: the checkout linked on the Makefile's collections path would stand
+# in for the archive (and make ansible-galaxy think it is installed already).
+export ANSIBLE_COLLECTIONS_PATH=$work/collections
+ansible-galaxy collection install --no-deps -p "$work/collections" "$archive" >/dev/null
+installed=$work/collections/ansible_collections/privatecloud/iaas
+python3 - "$installed" <<'EOF'
+"""Every module the installed roles and playbooks call from another collection is a declared dependency."""
+import glob
+import json
+import os
+import re
+import sys
+
+root = sys.argv[1]
+declared = set(json.load(open(os.path.join(root, "MANIFEST.json")))["collection_info"]["dependencies"])
+task_key = re.compile(r"^\s*(?:- )?([a-z0-9_]+)\.([a-z0-9_]+)\.[a-z0-9_]+:", re.M)
+used = {}
+for path in glob.glob(os.path.join(root, "roles", "*", "tasks", "**", "*.yml"), recursive=True) + glob.glob(
+        os.path.join(root, "playbooks", "*.yml")):
+    with open(path) as stream:
+        for namespace, name in task_key.findall(stream.read()):
+            used.setdefault("%s.%s" % (namespace, name), os.path.relpath(path, root))
+missing = {collection: where for collection, where in used.items()
+           if collection not in declared | {"ansible.builtin", "privatecloud.iaas"}}
+if missing:
+    sys.exit("galaxy.yml does not declare what these call: %s" % ", ".join(
+        "%s (%s)" % item for item in sorted(missing.items())))
+print("dependencies declared: %s" % ", ".join(sorted(declared)))
+EOF
+
+# The example inventories' hosts do not exist: each read gives up soon.
+export ANSIBLE_TIMEOUT=3
+examples=$(cd "$installed/inventories" && ls -d -- */)
+[ -n "$examples" ] || { echo "the archive ships no example inventory" >&2; exit 1; }
+for example in $examples; do
+  echo "== privatecloud.iaas.validate -i inventories/${example%/}"
+  ansible-playbook -i "$installed/inventories/${example%/}" privatecloud.iaas.validate > "$work/validate.log" 2>&1 || {
+    cat "$work/validate.log"
+    echo "privatecloud.iaas.validate failed on inventories/${example%/}" >&2
+    exit 1
+  }
+  grep -E '^(ok|fatal|\[WARNING\])' "$work/validate.log" | sort | uniq -c | sort -rn | head -5
+done
+for playbook in site db_failover; do
+  echo "== privatecloud.iaas.$playbook --syntax-check"
+  ansible-playbook -i "$installed/inventories/cloudstack-advanced" --syntax-check "privatecloud.iaas.$playbook"
+done
+echo "the archive installs and runs by its collection names"
