@@ -122,6 +122,9 @@ def plan_host(host, inventory, problems, code="", found=None):
     plan["dhcpd"] = dhcpd.part(context, plan)
     context.deciding("firewall")
     plan["firewall"] = firewall.part(context, plan)
+    # Checked against the host's facts last: every part that names an interface has done so.
+    context.deciding("interfaces")
+    network.check_present(context, plan)
     context.deciding("preflight")
     plan["preflight"] = managed_l2.preflight(context, plan)
     plan["vlan_clean"] = managed_l2.vlan_clean(context, plan) if "vlan_clean" in plan["preflight"] else []

@@ -172,6 +172,46 @@ def declared(context, plan):
     }
 
 
+def check_present(context, plan):
+    """Every interface the host's plan puts something on, and does not make itself, is one the host
+    has - where the host could be read (playbooks/validate.yml's facts; away from the cloud nothing
+    is compared). A typo, or a NIC named as on another machine (eth0 where Debian says enp1s0),
+    fails before any host is touched, naming the variable it came from."""
+    present = context.inventory.facts(context.host).get("interfaces")
+    if not isinstance(present, list):
+        return
+    interfaces = plan["interfaces"]
+    declared_bridges = {bridge.get("name") for bridge in context.get("bridge_interfaces", []) or []
+                        if isinstance(bridge, dict)}
+    declared_vlans = {vlan.get("name") or "%s.%s" % (vlan.get("parent"), vlan.get("id"))
+                      for vlan in context.get("vlan_interfaces", []) or [] if isinstance(vlan, dict)}
+    tunnels = context.get("vlan_tunnels", [])
+    made = ({bridge.get("name") for bridge in interfaces["bridges"]}
+            | {vlan.get("name") or "%s.%s" % (vlan.get("parent"), vlan.get("id")) for vlan in interfaces["vlans"]}
+            | {tunnel.get("name") for tunnel in (tunnels if isinstance(tunnels, list) else []) if isinstance(tunnel, dict)}
+            | {tunnel["name"] for tunnel in interfaces["vxlans"]})
+    named = []  # (variable, interface)
+    for bridge in interfaces["bridges"]:
+        variable = ("bridge_interfaces" if bridge.get("name") in declared_bridges
+                    else "vnet_bridge" if bridge.get("name") == (plan["eucalyptus"] or {}).get("vm_bridge")
+                    else "vnet_privinterface")
+        named.extend((variable, port) for port in bridge.get("ports") or ())
+    for vlan in interfaces["vlans"]:
+        name = vlan.get("name") or "%s.%s" % (vlan.get("parent"), vlan.get("id"))
+        named.append(("vlan_interfaces" if name in declared_vlans else "vnet_privinterface", vlan.get("parent")))
+    euca = plan["eucalyptus"] or {}
+    if euca.get("cc") or euca.get("nc"):
+        named.extend((key, context.get(key)) for key in ("vnet_pubinterface", "vnet_privinterface")
+                     if host_context.is_set(context.get(key)))
+    named.extend(("dhcpd_interfaces", name) for name in ((plan.get("dhcpd") or {}).get("interfaces") or ()))
+    reported = set()  # each missing interface once, under the first variable that names it
+    for variable, name in named:
+        if isinstance(name, str) and name not in made and name not in present and name not in reported:
+            reported.add(name)
+            context.add(variable, name, "is not an interface of %s, which has %s: name one it has (Debian names "
+                        "NICs by their place, enp1s0, ens3 ...)" % (context.host, ", ".join(sorted(present))))
+
+
 def role_parts(context, plan):
     """The vlan and bridge parts (parts): every device of the host in one ordered list, with
     the roles' options (vlan_*, bridge_*) as the host has them; 802.1Q support where there are VLAN

@@ -77,8 +77,9 @@ def _run_watched(command, env, cwd):
             return subprocess.CompletedProcess(command, process.returncode, out.read(), err.read()), None
 
 
-def ansible_playbook(playbook, inventory, *arguments, cwd=None, environment=None):
-    """Run ``playbook`` with the checkout's collection; return a Run."""
+def ansible_playbook(playbook, inventory, *arguments, cwd=None, environment=None, namespace=None):
+    """Run ``playbook`` with the checkout's collection; return a Run. ``namespace``: a named
+    network namespace to run it in (the controller's interfaces are then that namespace's)."""
     env = dict(
         os.environ,
         ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".cache", "collections"),
@@ -89,7 +90,8 @@ def ansible_playbook(playbook, inventory, *arguments, cwd=None, environment=None
         ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
     )
     env.update(environment or {})
-    command = [ANSIBLE_PLAYBOOK, "-i", str(inventory), *arguments, str(playbook)]
+    command = ([] if namespace is None else ["ip", "netns", "exec", namespace]) + [
+        ANSIBLE_PLAYBOOK, "-i", str(inventory), *arguments, str(playbook)]
     process, last = _run_watched(command, env, cwd)
     if process is None:
         sys.stderr.write("ansible-playbook %s made no progress for %d s (last: %s); started again\n"

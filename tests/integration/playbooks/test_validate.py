@@ -8,7 +8,9 @@ them all. The checks run on the controller; only after they pass are the hosts' 
 
 import os
 import shutil
+import subprocess
 import sys
+import uuid
 
 import pytest
 import yaml
@@ -20,15 +22,38 @@ INVENTORIES = os.path.join(ROOT, "inventories")
 DELETE = object()
 
 
+# The NICs the example inventories name (the lab's front-end has three), and the namespace that
+# has them (stand_in()).
+STAND_IN_INTERFACES = ("eth0", "eth1", "eth2")
+NAMESPACE = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stand_in():
+    """A network namespace with the examples' NICs, where ansible-playbook runs: the controller
+    stands in for every host, and validate.yml compares the interfaces each plan names with the
+    ones it finds there. Made once for the module, deleted after it."""
+    global NAMESPACE  # pylint: disable=global-statement
+    NAMESPACE = "pcvalidate-%s" % uuid.uuid4().hex[:8]
+    subprocess.run(["ip", "netns", "add", NAMESPACE], check=True)
+    try:
+        for name in STAND_IN_INTERFACES:
+            subprocess.run(["ip", "-n", NAMESPACE, "link", "add", name, "type", "veth", "peer", "name", name + "-peer"],
+                           check=True)
+        yield NAMESPACE
+    finally:
+        subprocess.run(["ip", "netns", "delete", NAMESPACE], check=False)
+
+
 def run_validate(inventory):
     """(returncode, problems) of playbooks/validate.yml on an inventory; no host is ever contacted.
 
     validate.yml reads (read-only) the dhcpd.conf a front-end with the collection's data plane and
     instances serves, so the plan keeps their addresses. The examples' hosts do not exist: the
-    controller stands in for them (it serves none, so every instance takes the lowest free address,
-    and its release is every host's)."""
+    controller stands in for them, in a namespace with the NICs they name (it serves none, so every
+    instance takes the lowest free address, and its release is every host's)."""
     run = ansible_playbook(os.path.join(ROOT, "playbooks", "validate.yml"), inventory, "-e", "ansible_connection=local",
-                           "-e", "ansible_python_interpreter=%s" % sys.executable)
+                           "-e", "ansible_python_interpreter=%s" % sys.executable, namespace=NAMESPACE)
     stats = run.stats()
     assert "localhost" in stats, run
     # The inventory's hosts are planned on the controller after the validation passed, and never
@@ -65,6 +90,18 @@ EXAMPLES = sorted(name for name in os.listdir(INVENTORIES) if name != "lab") + [
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_example_inventories_are_valid(example):
     assert run_validate(os.path.join(INVENTORIES, example)) == (0, [])
+
+
+def test_a_nic_the_host_lacks_is_refused_naming_it(tmp_path):
+    # The quickstart's step: Debian's name for the NIC instead of the example's. The stand-in has
+    # no enp1s0, so each host is refused naming it; with eth1 (which it has) the same copy passes.
+    inventory = broken_copy(tmp_path, "eucalyptus-managed", {(FE, "vnet_pubinterface"): "enp1s0"})
+    run = ansible_playbook(os.path.join(ROOT, "playbooks", "validate.yml"), inventory, "-e", "ansible_connection=local",
+                           "-e", "ansible_python_interpreter=%s" % sys.executable, namespace=NAMESPACE)
+    assert run.returncode == 2
+    (failure,) = run.failures("cloud1")
+    assert "vnet_pubinterface: 'enp1s0' is not an interface of cloud1, which has eth0, eth0-peer, eth1" in str(
+        failure[1]), failure
 
 
 FE = "group_vars/frontend.yml"

@@ -794,3 +794,45 @@ def test_iaas_full_run_is_a_boolean_as_ansible_reads_one():
     found = problems_of(groups, {"nc1": {"vnet_bridge": "br0", "iaas_full_run": "always"}}, common={"vnet_mode": "SYSTEM"})
     assert found == ["nc1: iaas_full_run: 'always' is not a boolean (true or false): true makes every role run in "
                      "full, whatever the records on the hosts say"]
+
+
+def problems_with_facts(groups, variables, interfaces, common=None):
+    """The problems when each host's facts list ``interfaces[host]`` (a host without an entry was not read)."""
+    hosts = sorted({host for members in groups.values() for host in members} | set(variables))
+
+    def facts(host):
+        return {"interfaces": interfaces[host]} if host in interfaces else {}
+
+    problems = Problems()
+    plan_inventory(Inventory(dict(groups, all=hosts), lambda host: dict(common or {}, **variables.get(host, {})), facts),
+                   problems)
+    return problems.lines()
+
+
+def test_an_interface_the_host_lacks_is_refused_naming_the_variable_it_came_from():
+    groups = {"frontend": ["fe"], "nodes": ["nc1"]}
+    variables = {"fe": dict(STATIC_FRONTEND, vnet_dataplane="ansible"), "nc1": {"vnet_bridge": "br0"}}
+    common = {"iaas_platform": "eucalyptus", "vnet_mode": "STATIC"}
+    # Debian's names: the example's eth0 is on neither host; br0 (made over eth0 by default) needs it.
+    # Each missing interface is named once, under the first variable that names it (the DHCP server's
+    # interface comes from vnet_privinterface here).
+    found = problems_with_facts(groups, variables, {"fe": ["lo", "enp1s0"], "nc1": ["lo", "enp1s0"]}, common)
+    assert "fe: vnet_pubinterface: 'eth0' is not an interface of fe, which has enp1s0, lo: name one it has " \
+           "(Debian names NICs by their place, enp1s0, ens3 ...)" in found
+    assert any(line.startswith("nc1: vnet_bridge: 'eth0' is not an interface of nc1") for line in found)
+    assert len([line for line in found if "is not an interface" in line]) == 2, found
+    # The NIC the host has, in the inventory: nothing to say. A host that could not be read is not held to it.
+    fixed = {"fe": dict(STATIC_FRONTEND, vnet_dataplane="ansible", vnet_pubinterface="enp1s0",
+                        vnet_privinterface="enp1s0"),
+             "nc1": {"vnet_bridge": "br0", "bridge_interfaces": [{"name": "br0", "ports": ["enp1s0"]}]}}
+    assert problems_with_facts(groups, fixed, {"fe": ["lo", "enp1s0"], "nc1": ["lo", "enp1s0"]}, common) == []
+    assert problems_with_facts(groups, variables, {}, common) == []
+    # A port the plan makes itself (a VLAN device under a bridge) is not looked for.
+    kvm = {"bridge_interfaces": [{"name": "cloudbr0", "ports": ["enp1s0.300"]}],
+           "vlan_interfaces": [{"parent": "enp1s0", "id": 300}]}
+    assert [line for line in problems_with_facts({"nodes": ["kvm1"]}, {"kvm1": kvm}, {"kvm1": ["lo", "enp1s0"]},
+                                                 {"iaas_platform": "cloudstack"}) if "is not an interface" in line] == []
+    assert [line for line in problems_with_facts({"nodes": ["kvm1"]}, {"kvm1": kvm}, {"kvm1": ["lo", "eno1"]},
+                                                 {"iaas_platform": "cloudstack"}) if "is not an interface" in line] == [
+        "kvm1: vlan_interfaces: 'enp1s0' is not an interface of kvm1, which has eno1, lo: name one it has (Debian "
+        "names NICs by their place, enp1s0, ens3 ...)"]
