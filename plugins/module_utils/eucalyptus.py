@@ -425,6 +425,11 @@ def _check_values(host, mode, roles, variables, problems, public):
             close = difflib.get_close_matches(key, KNOWN_KEYS, 1)
             problems.add(host, key, variables[key], "is not a variable of the collection%s"
                          % (" (did you mean %s?)" % close[0] if close else ""))
+    # A key only another kind of host uses (a front-end's vnet_dns in group_vars/all, which the
+    # front-ends set again) is that host's to check: it is never written here.
+    unused = {key for keys in CONF_KEYS[mode].values() for key in keys} - {
+        key for role in roles for key in CONF_KEYS[mode][role]}
+    variables = {key: value for key, value in variables.items() if key not in unused}
     for key in ("vnet_bridge", "vnet_pubinterface", "vnet_privinterface"):
         if variables.get(key) not in (None, ""):
             problems.check(host, interface_name, variables[key], key)

@@ -836,3 +836,14 @@ def test_an_interface_the_host_lacks_is_refused_naming_the_variable_it_came_from
                                                  {"iaas_platform": "cloudstack"}) if "is not an interface" in line] == [
         "kvm1: vlan_interfaces: 'enp1s0' is not an interface of kvm1, which has eno1, lo: name one it has (Debian "
         "names NICs by their place, enp1s0, ens3 ...)"]
+
+
+def test_a_front_ends_key_is_checked_on_the_front_ends_only():
+    # group_vars/all gives a broken vnet_dns; the front-end sets its own: the nodes never write it.
+    groups = {"frontend": ["fe"], "nodes": ["nc1", "nc2"]}
+    node = {"vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"}
+    common = {"iaas_platform": "eucalyptus", "vnet_mode": "MANAGED", "vnet_dns": "not-an-address"}
+    assert problems_of(groups, {"fe": dict(MANAGED_FRONTEND), "nc1": node, "nc2": node}, common) == []
+    # Where the front-end keeps it, the front-end alone is named.
+    assert problems_of(groups, {"fe": dict(MANAGED_FRONTEND, vnet_dns="not-an-address"), "nc1": node, "nc2": node},
+                       common) == ["fe: vnet_dns: 'not-an-address' is not an IPv4 address (dotted quad, e.g. 192.0.2.1)"]
