@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: host_plan
 short_description: (internal) Decide once what a host of the cloud becomes
-version_added: 0.1.0
+version_added: "1.0.0"
 description:
   - Reads the inventory on the controller and sets the fact C(iaas_plan) of the host, which says
     what parts of the cloud it runs and everything the collection's roles apply there. The roles

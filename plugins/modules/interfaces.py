@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: interfaces
 short_description: (internal) A host's VLAN, VXLAN devices or bridges, on the running system and for boot, in one call
-version_added: 0.1.0
+version_added: "1.0.0"
 description:
   - The one apply call of the vlan and bridge roles. Takes the host's whole ordered list of devices
     (O(devices), as its plan gives it) and applies those of O(kinds) - the VLAN and VXLAN devices, or

@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: iptables_chains
 short_description: Own whole iptables chains, their jumps and builtin policies, and nothing else
-version_added: 0.1.0
+version_added: "1.0.0"
 description:
   - Declares, per table, the chains this host's firewall owns (names starting with O(prefix))
     with their complete rule lists, the jump rules from builtin chains into them, and builtin

@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: keep_changes
 short_description: (internal) Keep a host's changes only when the controller still reaches it
-version_added: 0.1.0
+version_added: "1.0.0"
 description:
   - The collection's modules that can cut the controller off (M(privatecloud.iaas.linux_bridge),
     M(privatecloud.iaas.vlan_interface), M(privatecloud.iaas.iptables_chains)) leave a timer on

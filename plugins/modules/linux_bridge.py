@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: linux_bridge
 short_description: A Linux bridge with exactly the declared ports, on the running system
-version_added: 0.1.0
+version_added: "1.0.0"
 description:
   - Makes a bridge hold exactly O(ports) (ports not declared are released, the VMs' own ports
     excepted, O(guest_ports)), with STP, forward

@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: owned_addresses
 short_description: (internal) Exactly the extra addresses, and routes, the collection owns on a host
-version_added: 0.2.0
+version_added: "1.0.0"
 description:
   - One call for the whole set of a host's owned addresses (a MANAGED front-end's group routers and
     elastic IPs) and routes (to the instances of another cluster, through its CC). Each of

@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: role_records_info
 short_description: (internal) Reads what the collection's roles recorded on a host, and whether the host is still so
-version_added: 0.1.0
+version_added: "1.0.0"
 description:
   - Reads every record a role's last apply call wrote on the host (the C(record) option of
     M(privatecloud.iaas.service_files), M(privatecloud.iaas.interfaces)) and observes again what

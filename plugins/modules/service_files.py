@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: service_files
 short_description: (internal) A service's files, the kernel settings it needs, what their change obliges and its units, in one call
-version_added: 0.3.0
+version_added: "1.0.0"
 description:
   - The one apply call of the collection's service roles. Applies in one call what a role would
     otherwise spread over a task per file and per unit - checks what the host must have

@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: validate_inventory
 short_description: (internal) Check the whole inventory before any host is touched
-version_added: 0.1.0
+version_added: "1.0.0"
 description:
   - Reads the inventory on the controller and checks every rule the collection knows, for all
     hosts at once, without contacting any host.

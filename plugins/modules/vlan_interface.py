@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: vlan_interface
 short_description: An 802.1Q VLAN device on a parent interface, on the running system
-version_added: 0.1.0
+version_added: "1.0.0"
 description:
   - Makes the VLAN device O(name) (default C(<parent>.<id>)) exist on O(parent) with O(id), up,
     with exactly O(addresses) when they are given; O(state=absent) removes it.

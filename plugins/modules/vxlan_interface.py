@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: vxlan_interface
 short_description: A VXLAN device that carries a layer 2 segment to a set of peers, on the running system
-version_added: 0.1.0
+version_added: "1.0.0"
 description:
   - Makes the VXLAN device O(name) exist with network identifier O(id), sending from O(local) to
     UDP port O(port), up, and reaching exactly O(peers) - each an all-zeros entry of its forwarding

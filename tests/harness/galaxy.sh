@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The collection as a Galaxy user gets it. The archive is built (ansible-galaxy collection build)
+# The collection as a Galaxy user gets it. The changelog's fragments and changelogs/changelog.yaml
+# pass antsibull-changelog's lint. The archive is built (ansible-galaxy collection build)
 # and checked by galaxy-importer as Galaxy and Automation Hub check an upload: metadata,
 # documentation, ansible-lint. Its ansible-test step is off: the sanity stage runs ansible-test,
 # and the importer would pull a container image from a registry this machine does not reach.
@@ -16,10 +17,11 @@ here=$(dirname "$0")
 . "$here/env.sh"
 # shellcheck source=tests/harness/venvs.sh
 . "$here/venvs.sh"
-importer=$(cached_venv galaxy-importer "$("$here/python.sh")" \
-  "$(grep '^galaxy-importer==' "$PRIVATECLOUD_ROOT/requirements-dev.txt")")
+release=$(cached_venv release-tools "$("$here/python.sh")" -r "$PRIVATECLOUD_ROOT/tests/harness/requirements-release.txt")
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/privatecloud-iaas-galaxy.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+echo "== antsibull-changelog lint"
+(cd "$PRIVATECLOUD_ROOT" && "$release/bin/antsibull-changelog" lint && "$release/bin/antsibull-changelog" lint-changelog-yaml changelogs/changelog.yaml)
 cd "$work"
 
 ansible-galaxy collection build --output-path "$work" "$PRIVATECLOUD_ROOT" >/dev/null
@@ -28,7 +30,7 @@ echo "== galaxy-importer $archive"
 printf '[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nRUN_ANSIBLE_LINT = True\nLOCAL_IMAGE_DOCKER = False\n' \
   > "$work/importer.cfg"
 # ansible-doc and ansible-lint are the controller virtualenv's, first on PATH after the importer's own.
-GALAXY_IMPORTER_CONFIG=$work/importer.cfg "$importer/bin/python" -m galaxy_importer.main "$archive"
+GALAXY_IMPORTER_CONFIG=$work/importer.cfg "$release/bin/python" -m galaxy_importer.main "$archive"
 
 echo "== installed into an empty collections path"
 # Only that path from here on: the checkout linked on the Makefile's collections path would stand
