@@ -39,8 +39,10 @@ export ANSIBLE_COLLECTIONS_PATH=$work/collections
 ansible-galaxy collection install --no-deps -p "$work/collections" "$archive" >/dev/null
 installed=$work/collections/ansible_collections/privatecloud/iaas
 # What ansible-builder gives an execution environment that includes the collection.
-ansible-builder introspect --sanitize "$work/collections" 2>/dev/null | grep -q "netaddr" ||
-  { echo "ansible-builder finds no netaddr in meta/execution-environment.yml" >&2; exit 1; }
+# (Read whole first: grep -q would stop reading, and pipefail would count the writer's SIGPIPE.)
+introspected=$(ansible-builder introspect --sanitize "$work/collections" 2>/dev/null)
+grep -q "netaddr" <<<"$introspected" ||
+  { echo "ansible-builder finds no netaddr in meta/execution-environment.yml: $introspected" >&2; exit 1; }
 python3 - "$installed" <<'EOF'
 """Every module the installed roles and playbooks call from another collection is a declared dependency."""
 import glob
