@@ -167,14 +167,11 @@ def vlan_clean(context, plan):
     side. A group's tag in service (its device and bridge are there) is not disturbed: each node
     pings the group's router from a probe on the group's bridge holding ``probe``, the n-th highest
     address of the block that no instance holds."""
+    block, error = preflight_block(context)
+    if block is None and error is None:
+        return []  # no front-end, or it lacks the subnet's keys (validation names them)
     inventory = context.inventory
     clusters = host_context.clusters(inventory)
-    if not clusters:
-        return []
-    cc = inventory.variables(clusters[0])
-    keys = ("vnet_subnet", "vnet_netmask", "vnet_addrspernet")
-    if any(not host_context.is_set(cc.get(key)) for key in keys):
-        return []  # validation names what the front-end lacks
     frontend = plan["eucalyptus"]["cc"]
 
     # Each cluster's test is its own: a CC and the nodes that name it (euca_cluster; a node that
@@ -208,11 +205,10 @@ def vlan_clean(context, plan):
         tests.append(test(group, [node for node in group["nodes"] if node in nodes] if frontend else peers,
                           bridge=bridge["name"],
                           router=group["gateway"], probe=probe))
-    if cc.get("preflight_vlan_id", PREFLIGHT_VLAN_ID) in [entry["id"] for entry in tests]:
-        return tests
-    block, error = preflight_block(context)
     if error:
         context.add(error.variable, error.value, error.rule)
+        return tests
+    if block["tag"] in [entry["id"] for entry in tests]:
         return tests
     return [test(block, peers)] + tests
 
