@@ -8,6 +8,7 @@
 #   - every collection its roles and playbooks call is a dependency galaxy.yml declares;
 #   - privatecloud.iaas.validate runs by its collection name against every example inventory the
 #     archive ships, away from the cloud (its hosts cannot be read);
+#     and no play of any playbook names a group that inventory does not have (Ansible's warning);
 #   - privatecloud.iaas.site and privatecloud.iaas.db_failover pass --syntax-check.
 # The declared dependencies come from the ansible package, as for a user who installed ansible
 # from PyPI: Galaxy itself is not reachable here.
@@ -71,6 +72,8 @@ EOF
 # The example inventories' hosts do not exist: each read gives up soon.
 export ANSIBLE_TIMEOUT=3
 examples=$(cd "$installed/inventories" && ls -d -- */)
+playbooks=()
+for file in "$installed"/playbooks/*.yml; do playbooks+=("privatecloud.iaas.$(basename "$file" .yml)"); done
 [ -n "$examples" ] || { echo "the archive ships no example inventory" >&2; exit 1; }
 for example in $examples; do
   echo "== privatecloud.iaas.validate -i inventories/${example%/}"
@@ -80,6 +83,14 @@ for example in $examples; do
     exit 1
   }
   grep -E '^(ok|fatal|\[WARNING\])' "$work/validate.log" | sort | uniq -c | sort -rn | head -5
+  # Every playbook's plays, by collection name: a group the cloud does without (no db in a
+  # Eucalyptus cloud) is no warning.
+  ansible-playbook -i "$installed/inventories/${example%/}" --list-hosts "${playbooks[@]}" > "$work/hosts.log" 2>&1 || {
+    cat "$work/hosts.log"; echo "--list-hosts failed on inventories/${example%/}" >&2; exit 1; }
+  if grep -F "Could not match supplied host pattern" "$work/hosts.log"; then
+    echo "a play names a group inventories/${example%/} does not have" >&2
+    exit 1
+  fi
 done
 for playbook in site db_failover; do
   echo "== privatecloud.iaas.$playbook --syntax-check"
