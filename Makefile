@@ -37,7 +37,7 @@ COMPAT_CORES ?= 2.19.14 2.20.10
 JOBS ?= $(shell nproc)
 SUITE := python3 tests/harness/suite.py --jobs $(JOBS)
 
-.PHONY: help deps image vm-image collection lint sanity unit integration compat ee galaxy molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables bench-dataplane bench-site clean clean-cache
+.PHONY: help deps image vm-image collection lint sanity unit integration compat ee galaxy figures molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables bench-dataplane bench-site clean clean-cache
 
 help:
 	@echo "make lab          start the lab (a Eucalyptus front-end, two nodes and an outside host in containers, MANAGED-NOVLAN"
@@ -54,6 +54,7 @@ help:
 	@echo "                  (molecule: every scenario on Debian 13 and SCENARIOS_12 on Debian 12; RELEASE=12 or 13: that release only)"
 	@echo "make ee           the execution environment's build context (execution-environment.yml, ansible-builder create) in .cache/ee"
 	@echo "make galaxy       the archive as Galaxy checks it (galaxy-importer), installed into an empty path and run by its collection names"
+	@echo "make figures      draw docs/figures/<example>.svg again from the example inventories' plans (the galaxy stage compares them)"
 	@echo "make bench | bench-iptables | bench-dataplane   benchmarks: validation, the firewall module, the MANAGED data plane at scale"
 	@echo "make bench-site   site.yml on a lab of a front-end and 2, then NODES (20) nodes: first converge, rerun, one-node change, against an empty play"
 	@echo "make build        build the collection tarball"
@@ -94,6 +95,9 @@ ee:
 
 galaxy:
 	@$(SUITE) galaxy
+
+figures: deps
+	@tests/harness/figures.sh
 
 molecule:
 	@$(SUITE) $(addprefix molecule:,$(MATRIX))

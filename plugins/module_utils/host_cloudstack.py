@@ -62,6 +62,9 @@ def decide(context):
             "region_id": context.get("cloudstack_region_id", 1),
         },
         "traffic_labels": traffic_labels(inventory) if "nodes" in context.groups else [],
+        # The cloud's zones, as validated, on the first management server only (they describe the
+        # whole cloud): what the picture of the cloud (playbooks/draw.yml) shows of them.
+        "zones": zones_of(inventory) if bool(management) and management[0] == context.host else None,
         # The management server's database client settings (the guide's /etc/cloud/management is
         # the 3.x path): the frontend role and playbooks/db_failover.yml both write it.
         "db_properties": context.get("cloudstack_db_properties", DB_PROPERTIES),

@@ -7,7 +7,8 @@
 # Then the archive is installed into an empty collections path, and from outside the checkout:
 #   - every collection its roles and playbooks call is a dependency galaxy.yml declares;
 #   - privatecloud.iaas.validate runs by its collection name against every example inventory the
-#     archive ships, away from the cloud (its hosts cannot be read);
+#     archive ships, away from the cloud (its hosts cannot be read), and privatecloud.iaas.draw
+#     draws each one's figure as docs/figures has it;
 #     and no play of any playbook names a group that inventory does not have (Ansible's warning);
 #   - privatecloud.iaas.site and privatecloud.iaas.db_failover pass --syntax-check.
 # The declared dependencies come from the ansible package, as for a user who installed ansible
@@ -72,14 +73,17 @@ EOF
 # The example inventories' hosts do not exist: each read gives up soon.
 export ANSIBLE_TIMEOUT=3
 examples=$(cd "$installed/inventories" && ls -d -- */)
+mkdir -p "$work/figures"
 playbooks=()
 for file in "$installed"/playbooks/*.yml; do playbooks+=("privatecloud.iaas.$(basename "$file" .yml)"); done
 [ -n "$examples" ] || { echo "the archive ships no example inventory" >&2; exit 1; }
 for example in $examples; do
-  echo "== privatecloud.iaas.validate -i inventories/${example%/}"
-  ansible-playbook -i "$installed/inventories/${example%/}" privatecloud.iaas.validate > "$work/validate.log" 2>&1 || {
+  echo "== privatecloud.iaas.validate, privatecloud.iaas.draw -i inventories/${example%/}"
+  # One run: draw's own import of validate finds the hosts planned already.
+  ansible-playbook -i "$installed/inventories/${example%/}" privatecloud.iaas.validate privatecloud.iaas.draw \
+    -e "iaas_drawing_file=$work/figures/${example%/}.svg" > "$work/validate.log" 2>&1 || {
     cat "$work/validate.log"
-    echo "privatecloud.iaas.validate failed on inventories/${example%/}" >&2
+    echo "privatecloud.iaas.validate or draw failed on inventories/${example%/}" >&2
     exit 1
   }
   grep -E '^(ok|fatal|\[WARNING\])' "$work/validate.log" | sort | uniq -c | sort -rn | head -5
@@ -92,6 +96,13 @@ for example in $examples; do
     exit 1
   fi
 done
+# The docs' figures are what the plans draw now (make figures draws them again).
+if ! diff -r "$work/figures" "$PRIVATECLOUD_ROOT/docs/figures" >"$work/figures.diff"; then
+  head -40 "$work/figures.diff"
+  echo "docs/figures differ from what the example inventories' plans draw now: make figures, and look at them" >&2
+  exit 1
+fi
+echo "docs/figures: as the plans draw them"
 for playbook in site db_failover; do
   echo "== privatecloud.iaas.$playbook --syntax-check"
   ansible-playbook -i "$installed/inventories/cloudstack-advanced" --syntax-check "privatecloud.iaas.$playbook"
