@@ -157,8 +157,7 @@ def _check_one_line(context):
             for index, item in enumerate(value):
                 walk(item, "%s[%d]" % (where, index))
 
-    for name in sorted(context.variables):
-        value = context.variables[name]
+    for name, value in sorted(context.variables.items()):
         if name in cloudstack.SECRETS:  # never shown in a problem
             if not names.is_one_line(value if isinstance(value, str) else ""):
                 context.add(name, "(secret)", "is not one line: a line break or control character in it would "

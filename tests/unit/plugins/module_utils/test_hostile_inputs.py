@@ -24,24 +24,13 @@ dhcpd.conf and iptables-restore's input are parsed by dhcpd -t and iptables-rest
 the hosts before they replace anything (the integration tests and scenarios run those).
 """
 
-import functools
-import json
-import os
 import re
 import subprocess
-import sys
 
 import pytest
+from plan_reads import INVENTORIES, example_variables, plan
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import devices, eucaconf, names, netconf, role_records
-from ansible_collections.privatecloud.iaas.plugins.module_utils.host_context import Inventory
-from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import plan_inventory
-from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.join(HERE, "..", "..", "..", "..")
-RENDERER = os.path.join(ROOT, "tests", "unit", "roles", "role_arguments.py")
-INVENTORIES = sorted(os.listdir(os.path.join(ROOT, "inventories")))
 
 MARK = "INJECTED"
 HOSTILE = (
@@ -101,54 +90,6 @@ def foreign_ifupdown_line(content):
         if not (line.startswith("    ") and (words[0] in IFUPDOWN_OPTIONS or IFUPDOWN_COMMANDS.fullmatch(line.strip()))):
             return line
     return None
-
-
-class Recording(dict):
-    """A host's variables that remember which ones the plan asked for."""
-
-    def __init__(self, values, asked):
-        super().__init__(values)
-        self.asked = asked
-
-    def get(self, name, default=None):
-        self.asked.add(name)
-        return super().get(name, default)
-
-    def __getitem__(self, name):
-        self.asked.add(name)
-        return super().__getitem__(name)
-
-    def __contains__(self, name):
-        self.asked.add(name)
-        return super().__contains__(name)
-
-
-class RecordingInventory(Inventory):
-    def __init__(self, groups, read, asked):
-        super().__init__(groups, read)
-        self.asked = asked
-
-    def variables(self, host):
-        if host not in self._variables:
-            self._variables[host] = Recording(super().variables(host), self.asked)
-        return self._variables[host]
-
-
-@functools.lru_cache(maxsize=None)
-def example_variables():
-    """{inventory: {"hostvars", "groups"}}, read by Ansible in a separate process (its collection
-    loader must come before the collection is imported)."""
-    found = subprocess.run([sys.executable, RENDERER, "--variables"], input=json.dumps(INVENTORIES),
-                           capture_output=True, text=True, check=True, cwd=ROOT)
-    return json.loads(found.stdout)
-
-
-def plan(inventory, hostvars, asked=None):
-    problems = Problems()
-    groups = dict(inventory["groups"], all=sorted(hostvars))
-    read = RecordingInventory(groups, lambda host: hostvars[host], asked) if asked is not None \
-        else Inventory(groups, lambda host: hostvars[host])
-    return plan_inventory(read, problems, []), problems
 
 
 def leaves(value, path=()):
