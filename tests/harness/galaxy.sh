@@ -6,6 +6,7 @@
 # and the importer would pull a container image from a registry this machine does not reach.
 # Then the archive is installed into an empty collections path, and from outside the checkout:
 #   - every collection its roles and playbooks call is a dependency galaxy.yml declares;
+#   - every relative link of its Markdown finds its file in the archive;
 #   - privatecloud.iaas.validate runs by its collection name against every example inventory the
 #     archive ships, away from the cloud (its hosts cannot be read), and privatecloud.iaas.draw
 #     draws each one's figure as docs/figures has it;
@@ -68,6 +69,27 @@ if missing:
     sys.exit("galaxy.yml does not declare what these call: %s" % ", ".join(
         "%s (%s)" % item for item in sorted(missing.items())))
 print("dependencies declared: %s" % ", ".join(sorted(declared)))
+EOF
+python3 - "$installed" <<'EOF'
+"""Every relative link of the installed Markdown (README, docs, roles' READMEs) finds its file in the archive."""
+import glob
+import os
+import re
+import sys
+
+root = sys.argv[1]
+broken = []
+for path in glob.glob(os.path.join(root, "**", "*.md"), recursive=True):
+    with open(path) as stream:
+        text = re.sub(r"```.*?```", "", stream.read(), flags=re.S)
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target) or target.startswith("#"):
+            continue
+        if not os.path.exists(os.path.join(os.path.dirname(path), target.split("#")[0])):
+            broken.append("%s: %s" % (os.path.relpath(path, root), target))
+if broken:
+    sys.exit("links to what the archive does not ship:\n  " + "\n  ".join(sorted(broken)))
+print("every relative link of the archive's Markdown resolves in it")
 EOF
 
 # The example inventories' hosts do not exist: each read gives up soon.
