@@ -92,9 +92,10 @@ def _roles(plan):
     cloudstack = plan.get("cloudstack") or {}
     words = []
     if "frontend" in components:
+        address = (cloudstack.get("host_name") or {}).get("address")
         words.append("front-end: CLC, CC (%s)" % euca.get("mode") if platform == "eucalyptus" else
                      "management server" + (" (first)" if cloudstack.get("first_management_server") else "")
-                     + " at %s" % (cloudstack.get("host_name") or {}).get("address"))
+                     + (" at %s" % address if address else ""))
     if "node" in components:
         words.append("node: NC (%s)" % euca.get("hypervisor", "kvm") if platform == "eucalyptus" else "KVM host")
     if "db" in components:
@@ -200,7 +201,7 @@ def _host_box(host, plan, labels):
                         [_text_width(note) for note in devices[name]["notes"] or [KINDS[devices[name]["kind"]]]]) + 16
               for names in layers for name in names}
     rows_width = max([sum(widths[name] for name in names) + GAP * (len(names) - 1) for names in layers] or [0])
-    width = max([rows_width] + [_text_width(line) for line in header]) + 2 * MARGIN // 2 * 2
+    width = max([rows_width] + [_text_width(line) for line in header]) + 2 * MARGIN
     top = LINE * (len(header) + 1)
     height = top + len(layers) * (DEVICE_HEIGHT + LINE * max(
         [len(devices[name]["notes"]) - 1 for names in layers for name in names] + [0]) + GAP) + GAP // 2
@@ -294,7 +295,7 @@ def _mode_lines(mode, settings):
         "one layer 2, no VLANs: groups are told apart by address only"
     return ["  private %s in blocks of %s addresses, one per active group; %s" % (
         subnet, settings.get("VNET_ADDRSPERNET"), vlans),
-        "  the CC routes each block, NATs it to the public side and maps elastic IPs from %s" % (
+        "  the front-end routes each block, NATs it to the public side and maps elastic IPs from %s" % (
             settings.get("VNET_PUBLICIPS") or "(none)")]
 
 
