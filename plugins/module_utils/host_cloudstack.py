@@ -17,6 +17,8 @@ DOMAIN = "cloud.internal"
 def decide(context):
     inventory = context.inventory
     management = inventory.members("frontend", "cloudstack")
+    # The first management server deploys the schema and holds the zones (they describe the whole cloud).
+    first = bool(management) and management[0] == context.host
     databases = inventory.group("db")
     entries = {host: {"groups": inventory.groups_of(host), "vars": inventory.variables(host)}
                for host in databases + [host for host in management if host not in databases]}
@@ -37,7 +39,7 @@ def decide(context):
         "db_socket": inventory.variables(primary or context.host).get("db_socket") or database.OPTIONS["db_socket"],
         "db_local": (primary or context.host) == context.host,
         # The first management server deploys the schema; the others only configure their client.
-        "first_management_server": bool(management) and management[0] == context.host,
+        "first_management_server": first,
         "kvm_colocated": "frontend" in context.groups and "nodes" in context.groups,
         # The name `hostname --fqdn` must answer on management servers and KVM hosts alike (guide
         # sections 4.5.2 and 8.1.3): cloudstack_fqdn, else the inventory name completed with
@@ -55,7 +57,7 @@ def decide(context):
                                                           else host_context.address(inventory, primary, facts_first=True)),
             "primary": primary or context.host,
             "socket": inventory.variables(primary or context.host).get("db_socket") or database.OPTIONS["db_socket"],
-            "first": bool(management) and management[0] == context.host,
+            "first": first,
             "properties": context.get("cloudstack_db_properties", DB_PROPERTIES),
             "management_ip": management_ip,
             "encryption_type": context.get("cloudstack_encryption_type", "file"),
@@ -64,7 +66,7 @@ def decide(context):
         "traffic_labels": traffic_labels(inventory) if "nodes" in context.groups else [],
         # The cloud's zones, as validated, on the first management server only (they describe the
         # whole cloud): what the picture of the cloud (playbooks/draw.yml) shows of them.
-        "zones": zones_of(inventory) if bool(management) and management[0] == context.host else None,
+        "zones": zones_of(inventory) if first else None,
         # The management server's database client settings (the guide's /etc/cloud/management is
         # the 3.x path): the frontend role and playbooks/db_failover.yml both write it.
         "db_properties": context.get("cloudstack_db_properties", DB_PROPERTIES),
