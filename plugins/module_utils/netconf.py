@@ -70,7 +70,35 @@ def interfaces(nics=(), vlans=(), bridges=(), vxlans=()):
                 raise ConfigError("%s: a bridge port carries no address of its own (the bridge %s does)"
                                   % (port, entry["name"]))
             found[port]["master"] = entry["name"]
+    _check_mtus(found)
     return sorted(found.values(), key=lambda entry: (WEIGHTS[entry["kind"]], entry["name"]))
+
+
+# What an MTU may be: IPv4's smallest datagram (RFC 791) to the kernel's largest.
+MTU_RANGE = (68, 65535)
+
+
+def _mtu(name, value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isdigit())) \
+            or not MTU_RANGE[0] <= int(value) <= MTU_RANGE[1]:
+        raise ConfigError("%s: mtu %r is not a whole number from %d to %d" % ((name, value) + MTU_RANGE))
+    return int(value)
+
+
+def _check_mtus(found):
+    """No device above what carries it: a VLAN device's frames go out whole on its parent, a
+    bridge's on each port (the kernel would drop a larger frame there, silently)."""
+    for entry in found.values():
+        if entry["mtu"] is None:
+            continue
+        lower = [entry["parent"]] if entry["kind"] == "vlan" else entry.get("ports", [])
+        for name in lower:
+            below = found[name]["mtu"]
+            if below is not None and entry["mtu"] > below:
+                raise ConfigError("%s: mtu %d is above the mtu %d of %s, which carries its frames"
+                                  % (entry["name"], entry["mtu"], below, name))
 
 
 # A MAC address as hwaddress takes it.
@@ -90,7 +118,7 @@ def _common(spec, kind):
         raise ConfigError("%s: method %r is not one of %s" % (name, method, ", ".join(METHODS)))
     entry = {"kind": kind, "name": name, "method": method, "hwaddr": spec.get("hwaddr"), "master": None,
              "address": None, "gateway": spec.get("gateway"), "dns": list(spec.get("dns") or []),
-             "dns_domain": spec.get("dns_domain")}
+             "dns_domain": spec.get("dns_domain"), "mtu": _mtu(name, spec.get("mtu"))}
     if method == "static":
         if not spec.get("address"):
             raise ConfigError("%s: a static interface needs an address (CIDR)" % name)
@@ -217,6 +245,8 @@ def render_ifupdown(entries, owner=None):
                 lines.append("    dns-domain %s" % entry["dns_domain"])
         if entry["hwaddr"]:
             lines.append("    hwaddress ether %s" % entry["hwaddr"])
+        if entry["mtu"] is not None and entry["kind"] != "vxlan":
+            lines.append("    mtu %d" % entry["mtu"])
         if entry["kind"] == "vlan":
             lines.append("    vlan-raw-device %s" % entry["parent"])
         if entry["kind"] == "vxlan":
@@ -239,8 +269,8 @@ def _vxlan_lines(entry):
     """ifupdown has no VXLAN method of its own: the device is made before it comes up, as the
     vxlan_interface module makes it, and deleted when it goes down."""
     name = entry["name"]
-    made = "    pre-up ip link add %s type vxlan id %d local %s dstport %d nolearning" % (
-        name, entry["id"], entry["local"], entry["port"])
+    made = "    pre-up ip link add %s%s type vxlan id %d local %s dstport %d nolearning" % (
+        name, " mtu %d" % entry["mtu"] if entry["mtu"] is not None else "", entry["id"], entry["local"], entry["port"])
     return ([made]
             + ["    pre-up bridge fdb append %s dev %s dst %s" % (FLOOD, name, peer) for peer in entry["peers"]]
             + ["    up ip link set dev %s up" % name, "    post-down ip link delete dev %s" % name])
@@ -260,6 +290,8 @@ def render_ifcfg(entries, owner=None):
             keys.append(("TYPE", "Ethernet"))
         if entry["hwaddr"]:
             keys.append(("HWADDR", entry["hwaddr"]))
+        if entry["mtu"] is not None:
+            keys.append(("MTU", str(entry["mtu"])))
         keys += [("ONBOOT", "yes"), ("BOOTPROTO", {"static": "none", "manual": "none", "dhcp": "dhcp"}[entry["method"]])]
         if entry["kind"] != "bridge":
             keys.append(("HOTPLUG", "no"))

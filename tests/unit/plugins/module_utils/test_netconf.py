@@ -90,6 +90,15 @@ def test_the_order_is_nic_vlan_bridge():
     ({"nics": [{"name": "eth0", "address": "10.0.0.3"}]}, "eth0: address '10.0.0.3' is not in CIDR form"),
     ({"nics": [{"name": "eth0", "address": "10.0.0.3/24", "gateway": "10.0.0"}]},
      "eth0: gateway '10.0.0' is not an IPv4 address"),
+    ({"nics": [{"name": "eth0", "mtu": 67}]}, "eth0: mtu 67 is not a whole number from 68 to 65535"),
+    # A value that would start a line of its own in the file is refused whole.
+    ({"nics": [{"name": "eth0", "mtu": "9000\n    up reboot"}]}, "is not a whole number from 68 to 65535"),
+    ({"nics": [{"name": "eth0", "mtu": True}]}, "eth0: mtu True is not a whole number"),
+    ({"nics": [{"name": "eth0", "mtu": 1500}], "vlans": [{"parent": "eth0", "id": 10, "mtu": 9000}]},
+     "eth0.10: mtu 9000 is above the mtu 1500 of eth0, which carries its frames"),
+    ({"nics": [{"name": "eth0", "mtu": 9000}, {"name": "eth1", "mtu": 1500}],
+      "bridges": [{"name": "br0", "ports": ["eth0", "eth1"], "mtu": 9000}]},
+     "br0: mtu 9000 is above the mtu 1500 of eth1, which carries its frames"),
 ])
 def test_declarations_the_files_cannot_express(kwargs, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -172,3 +181,21 @@ def test_a_tunnel_comes_up_after_the_vlans_and_before_its_bridge_and_goes_with_i
     assert "bridge_ports eth0.10 eucavx10" in render_ifupdown(owned_entries(TUNNELLED, "bridge"))["60-eucabr10"]
     with pytest.raises(ConfigError, match="eucavx10: a VXLAN device has no ifcfg form"):
         render_ifcfg(owned_entries(TUNNELLED, "vlan"))
+
+
+def test_an_mtu_is_written_for_boot_in_each_format():
+    found = interfaces(nics=[{"name": "eth0", "mtu": 9000}], vlans=[{"parent": "eth0", "id": 100, "mtu": 9000}],
+                       vxlans=[{"name": "eucavx10", "id": 10, "local": "192.0.2.1", "peers": ["192.0.2.2"],
+                                "mtu": 8950}],
+                       bridges=[{"name": "eucabr10", "ports": ["eth0.100", "eucavx10"], "mtu": 8950}])
+    files = render_ifupdown(found)
+    assert "    mtu 9000\n" in files["20-eth0"] and "    mtu 9000\n" in files["40-eth0.100"]
+    assert "    mtu 8950\n" in files["60-eucabr10"]
+    assert "    pre-up ip link add eucavx10 mtu 8950 type vxlan id 10 local 192.0.2.1" in files["50-eucavx10"]
+    assert "mtu" not in render_ifupdown(interfaces(nics=[{"name": "eth0"}]))["20-eth0"]
+    assert "MTU=9000\n" in render_ifcfg(interfaces(nics=[{"name": "eth0", "mtu": "9000"}]))["ifcfg-eth0"]
+
+
+def test_a_bridge_below_its_ports_mtu_and_devices_without_one_pass():
+    interfaces(nics=[{"name": "eth0", "mtu": 9000}], bridges=[{"name": "br0", "ports": ["eth0"], "mtu": 1500}])
+    interfaces(nics=[{"name": "eth0"}], vlans=[{"parent": "eth0", "id": 10, "mtu": 9000}])
