@@ -4,6 +4,7 @@ import pytest
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.netconf import (
     ConfigError,
+    check_declaration,
     file_owner,
     interfaces,
     interfaces_in,
@@ -199,3 +200,11 @@ def test_an_mtu_is_written_for_boot_in_each_format():
 def test_a_bridge_below_its_ports_mtu_and_devices_without_one_pass():
     interfaces(nics=[{"name": "eth0", "mtu": 9000}], bridges=[{"name": "br0", "ports": ["eth0"], "mtu": 1500}])
     interfaces(nics=[{"name": "eth0"}], vlans=[{"parent": "eth0", "id": 10, "mtu": 9000}])
+
+
+def test_the_plan_names_the_declaration_whose_mtu_does_not_fit():
+    assert check_declaration([{"name": "br0", "ports": ["eth0.10"], "mtu": 9000}],
+                             [{"parent": "eth0", "id": 10, "mtu": 1500}]) == [
+        ("bridge_interfaces", "br0", "mtu 9000 is above the mtu 1500 of eth0.10, which carries its frames")]
+    assert check_declaration([], [{"parent": "eth0", "id": 10, "mtu": "jumbo"}]) == [
+        ("vlan_interfaces", "eth0.10", "mtu 'jumbo' is not a whole number from 68 to 65535")]
