@@ -24,6 +24,8 @@ GUEST_PORTS = ("vnet*", "vif*", "tap*")
 # Kernel limits with STP on (net/bridge/br_private.h), in seconds.
 FORWARD_DELAY_STP = (2, 30)
 HELLO_TIME = (1, 10)
+# What an MTU may be: IPv4's smallest datagram (RFC 791) to the kernel's largest.
+MTU_RANGE = (68, 65535)
 
 
 class BridgeError(ValueError):
@@ -61,9 +63,30 @@ def bridge_state(name, links, addresses):
         "stp": bool(data.get("stp_state")),
         "forward_delay": data.get("forward_delay", 0) / 100.0,
         "hello_time": data.get("hello_time", 0) / 100.0,
+        "mtu": link.get("mtu"),
         "addresses": sorted(addresses.get(name, [])),
         "up": "UP" in link.get("flags", []),
     }
+
+
+def declared_mtu(params, error=BridgeError):
+    """The declared MTU (None when not declared): a whole number from 68 (IPv4's smallest) to 65535."""
+    value = params.get("mtu")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not MTU_RANGE[0] <= value <= MTU_RANGE[1]:
+        raise error("mtu: %r is not a whole number from %d to %d" % ((value,) + MTU_RANGE))
+    return value
+
+
+def mtu_within(name, mtu, carriers, links, error=BridgeError):
+    """Refuse an MTU above that of a device that carries the frames (a VLAN device's parent, a
+    bridge's port): the kernel accepts it and then drops every larger frame there, silently."""
+    for carrier in carriers:
+        below = links.get(carrier, {}).get("mtu")
+        if below is not None and mtu > below:
+            raise error("mtu: %d is above the MTU %d of %s, which carries the frames of %s (raise %s's first)"
+                        % (mtu, below, carrier, name, carrier))
 
 
 def check_declaration(params):
@@ -84,13 +107,14 @@ def check_declaration(params):
         raise BridgeError("hello_time: %s is outside %d-%d seconds" % (hello, HELLO_TIME[0], HELLO_TIME[1]))
     if name in (params.get("ports") or []):
         raise BridgeError("ports: %r cannot be a port of itself" % name)
+    declared_mtu(params)
 
 
 def changes(params, links, addresses, routes):
     """Return (commands for ``ip -batch``, before, after) for the declared bridge.
 
-    ``params``: name, state, ports, stp, forward_delay, hello_time, addresses (None: not managed),
-    move_addresses, guest_ports (None: GUEST_PORTS), take_over (False: an existing bridge with other
+    ``params``: name, state, ports, stp, forward_delay, hello_time, mtu (None: the smallest of its
+    ports', as the kernel sets it), addresses (None: not managed), move_addresses, guest_ports (None: GUEST_PORTS), take_over (False: an existing bridge with other
     ports than the declared and guest ones is refused, not taken over).
     """
     check_declaration(params)
@@ -122,7 +146,7 @@ def changes(params, links, addresses, routes):
             raise BridgeError("ports: %r is a port of %s already; release it there first" % (port, master))
 
     wanted = dict(current or {"name": name, "ports": [], "stp": False, "forward_delay": 15.0, "hello_time": 2.0,
-                              "addresses": [], "up": False})
+                              "mtu": None, "addresses": [], "up": False})
     patterns = params.get("guest_ports")
     patterns = GUEST_PORTS if patterns is None else patterns
     guests = sorted(port for port in (current["ports"] if current else []) if port not in ports and (
@@ -137,6 +161,15 @@ def changes(params, links, addresses, routes):
     for key in ("stp", "forward_delay", "hello_time"):
         if params.get(key) is not None:
             wanted[key] = bool(params[key]) if key == "stp" else float(params[key])
+    mtu = declared_mtu(params)
+    if mtu is not None:
+        mtu_within(name, mtu, ports, links)
+    else:
+        # Not declared: the smallest of its ports', as the kernel sets it until an MTU is set by
+        # hand (one declared before and no longer is goes back to that).
+        carried = [links[port]["mtu"] for port in wanted["ports"] if links.get(port, {}).get("mtu")]
+        mtu = min(carried) if carried else (current or {}).get("mtu")
+    wanted["mtu"] = mtu
 
     commands = []
     settings = []
@@ -183,6 +216,10 @@ def changes(params, links, addresses, routes):
         commands.extend(address_commands(name, have - held, declared, held))
     else:
         wanted["addresses"] = sorted(have)
+    # After the ports join (which set the MTU of a bridge whose MTU was never set: a new bridge
+    # needs no command for the smallest of its ports').
+    if mtu is not None and (current.get("mtu") != mtu if current else params.get("mtu") is not None):
+        commands.append("link set dev %s mtu %d" % (name, mtu))
     if current is None or not current["up"]:
         commands.append("link set dev %s up" % name)
     return commands, current or {}, wanted
@@ -230,7 +267,7 @@ def describe(state):
     """A bridge state as readable lines for --diff."""
     if not state:
         return ""
-    keys = ("name", "ports", "stp", "forward_delay", "hello_time", "addresses", "up")
+    keys = ("name", "ports", "stp", "forward_delay", "hello_time", "mtu", "addresses", "up")
     lines = ["%s: %s" % (key, state[key]) for key in keys if key in state]
     if "dhcp_client" in state:
         # Only when the DHCP client moves (linux_bridge's dhcp option): the interface it serves.

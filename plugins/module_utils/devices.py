@@ -45,8 +45,8 @@ MODULES_HEADER = "# Managed by privatecloud.iaas (vlan role): the kernel support
 
 
 # What each kind's declaration gives its device (the rest of an entry is for the boot files).
-SETTINGS = {"bridge": ("name", "stp", "forward_delay", "hello_time"), "vlan": ("parent", "id", "name"),
-            "vxlan": ("name", "id", "local", "peers", "port")}
+SETTINGS = {"bridge": ("name", "stp", "forward_delay", "hello_time", "mtu"), "vlan": ("parent", "id", "name", "mtu"),
+            "vxlan": ("name", "id", "local", "peers", "port", "mtu")}
 
 
 class DeviceError(Exception):
@@ -248,6 +248,8 @@ class Host:
             return
         link = dict(self.links.get(name) or {"ifname": name, "flags": []}, linkinfo={"info_kind": kind})
         link["flags"] = sorted(set(link.get("flags") or []) | {"UP"})
+        if after.get("mtu") is not None:
+            link["mtu"] = after["mtu"]
         self.links[name] = link
         for port in after.get("ports") or []:
             if port in self.links:

@@ -97,7 +97,7 @@ def _check_mtus(found):
         for name in lower:
             below = found[name]["mtu"]
             if below is not None and entry["mtu"] > below:
-                raise ConfigError("%s: mtu %d is above the mtu %d of %s, which carries its frames"
+                raise ConfigError("%s: mtu %d is above the MTU %d of %s, which carries its frames"
                                   % (entry["name"], entry["mtu"], below, name))
 
 
@@ -269,8 +269,9 @@ def _vxlan_lines(entry):
     """ifupdown has no VXLAN method of its own: the device is made before it comes up, as the
     vxlan_interface module makes it, and deleted when it goes down."""
     name = entry["name"]
-    made = "    pre-up ip link add %s%s type vxlan id %d local %s dstport %d nolearning" % (
-        name, " mtu %d" % entry["mtu"] if entry["mtu"] is not None else "", entry["id"], entry["local"], entry["port"])
+    made = "    pre-up ip link add %s type vxlan id %d local %s dstport %d nolearning" % (
+        name if entry["mtu"] is None else "name %s mtu %d" % (name, entry["mtu"]), entry["id"], entry["local"],
+        entry["port"])
     return ([made]
             + ["    pre-up bridge fdb append %s dev %s dst %s" % (FLOOD, name, peer) for peer in entry["peers"]]
             + ["    up ip link set dev %s up" % name, "    post-down ip link delete dev %s" % name])

@@ -55,7 +55,7 @@ def restore_commands(names, before, after):
 
     ``before`` and ``after`` are (links, addresses, routes) as iproute.read_links / read_addresses /
     read_routes return them. Devices the change created are deleted, devices it deleted or made
-    anew are made again, then masters, MAC addresses, addresses, up/down state and the routes
+    anew are made again, then masters, MAC addresses, MTUs, addresses, up/down state and the routes
     through the interfaces (the default route among them) are set back.
     """
     links_before, addresses_before, routes_before = before
@@ -88,6 +88,8 @@ def restore_commands(names, before, after):
             commands.append("link set dev %s %s" % (name, master))
         if _kind(old) == "bridge" and old.get("address") and new.get("address") != old["address"]:
             commands.append("link set dev %s address %s" % (name, old["address"]))
+        if old.get("mtu") and new.get("mtu") != old["mtu"]:
+            commands.append("link set dev %s mtu %d" % (name, old["mtu"]))
     for name in restored:
         had = set(addresses_before.get(name, []))
         has = set(addresses_after.get(name, [])) if current[name] else set()

@@ -9,8 +9,10 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import (
     BridgeError,
     address_commands,
     check_name_length,
+    declared_mtu,
     interface_addresses,
     link_of_kind,
+    mtu_within,
 )
 
 VLAN_IDS = (1, 4094)
@@ -30,13 +32,15 @@ def vlan_state(name, links, addresses):
         "name": name,
         "parent": link.get("link"),
         "id": link["linkinfo"].get("info_data", {}).get("id"),
+        "mtu": link.get("mtu"),
         "addresses": sorted(addresses.get(name, [])),
         "up": "UP" in link.get("flags", []),
     }
 
 
 def changes(params, links, addresses):
-    """Return (commands, before, after) for the declared VLAN device."""
+    """Return (commands, before, after) for the declared VLAN device. Its MTU is ``mtu``, or its
+    parent's (what the kernel gives a new one) when not declared."""
     vlan_id, parent = params.get("id"), params.get("parent")
     if params["state"] == "absent" and params.get("name"):
         # Removing needs the name only (the role knows a removed device by its file).
@@ -53,6 +57,11 @@ def changes(params, links, addresses):
         return (["link delete dev %s" % name], current, {}) if current else ([], {}, {})
     if parent not in links:
         raise VlanError("parent: %r is not an interface of this host" % parent)
+    mtu = declared_mtu(params, VlanError)
+    if mtu is not None:
+        mtu_within(name, mtu, [parent], links, VlanError)
+    parent_mtu = links[parent].get("mtu")
+    mtu = parent_mtu if mtu is None else mtu
 
     commands = []
     if current and (current["parent"], current["id"]) != (parent, vlan_id) and not params.get("take_over", True):
@@ -64,8 +73,10 @@ def changes(params, links, addresses):
         current = None
     if current is None:
         commands.append("link add link %s name %s type vlan id %d" % (parent, name, vlan_id))
+    if mtu is not None and mtu != (current["mtu"] if current else parent_mtu):
+        commands.append("link set dev %s mtu %d" % (name, mtu))
     have = current["addresses"] if current else []
-    wanted = {"name": name, "parent": parent, "id": vlan_id, "addresses": have, "up": True}
+    wanted = {"name": name, "parent": parent, "id": vlan_id, "mtu": mtu, "addresses": have, "up": True}
     if params.get("addresses") is not None:
         declared = interface_addresses(params["addresses"])
         wanted["addresses"] = sorted(declared)
@@ -82,4 +93,4 @@ def unsupported(stderr):
 def describe(state):
     if not state:
         return ""
-    return "\n".join("%s: %s" % (key, state[key]) for key in ("name", "parent", "id", "addresses", "up")) + "\n"
+    return "\n".join("%s: %s" % (key, state[key]) for key in ("name", "parent", "id", "mtu", "addresses", "up")) + "\n"

@@ -9,21 +9,32 @@ broadcasts and unknown unicast go to every peer. The device learns nothing from 
 (``nolearning``): a packet from a host that is not a peer could otherwise teach it a MAC address
 and draw the segment's replies there (the firewall admits only the peers besides). A frame that
 came from one peer is never sent on to another, so peers joined in a full mesh make no loop
-(per-peer tunnels in one bridge would). The device's MTU stays 1500: the outer packets may be
-fragmented on the way (the kernel leaves DF unset), so the segment carries full-size frames as a plain Ethernet does.
+(per-peer tunnels in one bridge would). Its MTU is the declared one, else 1500; the outer packet
+is 50 bytes longer (IPv4, UDP, VXLAN and the inner Ethernet headers), and one the path cannot
+carry whole is fragmented on the way (the kernel leaves DF unset): the plan gives its tunnels
+the underlay's MTU less 50, so that none is.
 """
 
 from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import BridgeError, check_name_length, link_of_kind
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import (
+    BridgeError,
+    check_name_length,
+    declared_mtu,
+    link_of_kind,
+)
 from ansible_collections.privatecloud.iaas.plugins.module_utils.iproute import read_fdb
 
 VNIS = (1, 16777215)
 # The IANA port of VXLAN; Linux's own default (8472) predates it.
 DEFAULT_PORT = 4789
 FLOOD = "00:00:00:00:00:00"
+# A VXLAN device's MTU when none is declared: the kernel's for one without a lower device.
+DEFAULT_MTU = 1500
+# What the outer headers add to a frame (IPv4 20, UDP 8, VXLAN 8, the inner Ethernet header 14).
+OVERHEAD = 50
 
 
 class VxlanError(BridgeError):
@@ -47,6 +58,7 @@ def vxlan_state(name, links, peers):
         "id": data.get("id"),
         "local": data.get("local"),
         "port": data.get("port"),
+        "mtu": link.get("mtu"),
         "peers": list(peers.get(name, [])),
         "learning": data.get("learning", True),
         "up": "UP" in link.get("flags", []),
@@ -80,6 +92,8 @@ def changes(params, links, peers):
     wanted_peers = sorted({_address(peer, "peers") for peer in params.get("peers") or []})
     if local in wanted_peers:
         raise VxlanError("peers: %s is this device's own local address" % local)
+    mtu = declared_mtu(params, VxlanError)
+    mtu = DEFAULT_MTU if mtu is None else mtu
 
     commands = []
     identity = (vni, local, port)
@@ -92,16 +106,19 @@ def changes(params, links, peers):
         commands.append("link delete dev %s" % name)
         current = None
     if current is None:
-        commands.append("link add %s type vxlan id %d local %s dstport %d nolearning" % (name, vni, local, port))
+        commands.append("link add name %s mtu %d type vxlan id %d local %s dstport %d nolearning"
+                        % (name, mtu, vni, local, port))
     elif current["learning"]:
         commands.append("link set dev %s type vxlan nolearning" % name)
+    if current is not None and current["mtu"] != mtu:
+        commands.append("link set dev %s mtu %d" % (name, mtu))
     if current is None or not current["up"]:
         commands.append("link set dev %s up" % name)
     have = current["peers"] if current else []
     fdb = [["fdb", "append", FLOOD, "dev", name, "dst", peer] for peer in wanted_peers if peer not in have]
     fdb += [["fdb", "del", FLOOD, "dev", name, "dst", peer] for peer in have if peer not in wanted_peers]
-    after = {"name": name, "id": vni, "local": local, "port": port, "peers": wanted_peers, "learning": False,
-             "up": True}
+    after = {"name": name, "id": vni, "local": local, "port": port, "mtu": mtu, "peers": wanted_peers,
+             "learning": False, "up": True}
     return commands, fdb, current or {}, after
 
 
@@ -109,8 +126,8 @@ def describe(state):
     """The device as the diff shows it."""
     if not state:
         return ""
-    lines = ["%s: VXLAN %s from %s, UDP port %s, %s, %s" % (
-        state["name"], state["id"], state["local"], state["port"],
+    lines = ["%s: VXLAN %s from %s, UDP port %s, MTU %s, %s, %s" % (
+        state["name"], state["id"], state["local"], state["port"], state.get("mtu"),
         "learning" if state.get("learning", True) else "no learning", "up" if state["up"] else "down")]
     lines += ["  peer %s" % peer for peer in state["peers"]]
     return "\n".join(lines) + "\n"

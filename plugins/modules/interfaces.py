@@ -36,7 +36,10 @@ options:
         V(bridge)) and the settings of its declaration - a VLAN device C(parent), C(id), C(name); a
         VXLAN device C(name), C(id), C(local), C(peers), C(port); a bridge C(name), C(ports), C(stp),
         C(forward_delay), C(hello_time), C(held_networks); each C(method), C(address), C(gateway),
-        C(dns), C(dns_domain), C(hwaddr).
+        C(dns), C(dns_domain), C(hwaddr), C(mtu).
+      - A device's C(mtu) is at most that of what carries its frames (a VLAN device's parent, a
+        bridge's ports); left out, a VLAN device takes its parent's, a bridge the smallest of its
+        ports', a VXLAN device 1500.
     type: list
     elements: dict
     required: true

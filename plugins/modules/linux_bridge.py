@@ -63,6 +63,13 @@ options:
   hello_time:
     description: Hello time in seconds (C(bridge_hello)), 1 to 10.
     type: float
+  mtu:
+    description:
+      - The bridge's MTU, 68 to 65535, at most its smallest port's (the kernel would drop a larger
+        frame at that port, silently); left out, the smallest of its ports', as the kernel sets it
+        (an MTU set before goes back to that).
+    type: int
+    version_added: "1.1.0"
   addresses:
     description:
       - The bridge's addresses in CIDR form, exactly; left out, addresses are not managed (but
@@ -185,6 +192,7 @@ def main():
             stp=dict(type="bool"),
             forward_delay=dict(type="float"),
             hello_time=dict(type="float"),
+            mtu=dict(type="int"),
             addresses=dict(type="list", elements="str"),
             held_networks=dict(type="list", elements="str", default=[]),
             departing_ports=dict(type="list", elements="str", default=[]),

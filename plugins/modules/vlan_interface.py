@@ -26,6 +26,12 @@ options:
   name:
     description: The device's name; defaults to C(<parent>.<id>).
     type: str
+  mtu:
+    description:
+      - The device's MTU, 68 to 65535, at most its parent's (the kernel refuses more); left out,
+        its parent's.
+    type: int
+    version_added: "1.1.0"
   state:
     description: V(present) or V(absent).
     type: str
@@ -105,6 +111,7 @@ def main():
             parent=dict(type="str"),
             id=dict(type="int"),
             name=dict(type="str"),
+            mtu=dict(type="int"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             addresses=dict(type="list", elements="str"),
             take_over=dict(type="bool", default=True),

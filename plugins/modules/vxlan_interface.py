@@ -21,8 +21,9 @@ description:
     to the same segment on other hosts, as the tunnels between Eucalyptus clusters do.
   - A device with another id, local address or port is made anew (the kernel cannot change them in
     place). O(state=absent) removes it.
-  - The device keeps the MTU of 1500; the outer packets may be fragmented on the way, so the segment
-    carries full-size frames.
+  - Its MTU is O(mtu). A frame arrives at a peer 50 bytes longer (its IPv4, UDP, VXLAN and inner
+    Ethernet headers), and one the path cannot carry whole is fragmented on the way (the kernel
+    leaves DF unset): the underlay's MTU less 50 keeps every frame in one packet.
   - This changes the running system only; the roles write the persistent configuration.
 options:
   name:
@@ -44,6 +45,10 @@ options:
     description: The UDP port of the peers (the IANA port of VXLAN by default).
     type: int
     default: 4789
+  mtu:
+    description: The device's MTU, 68 to 65535; left out, 1500 (the kernel's for a device with no lower device).
+    type: int
+    version_added: "1.1.0"
   state:
     description: V(present) or V(absent).
     type: str
@@ -133,6 +138,7 @@ def main():
             local=dict(type="str"),
             peers=dict(type="list", elements="str", default=[]),
             port=dict(type="int", default=DEFAULT_PORT),
+            mtu=dict(type="int"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             take_over=dict(type="bool", default=True),
             **ROLLBACK_OPTIONS

@@ -102,3 +102,44 @@ def test_the_boot_files_of_a_change_that_is_not_kept_go_back_with_it(netns, tmp_
     wait_for_rollback_timer(moved["rollback_cookie"])
     assert "10.10.8.1/24" in netns.ip("-4", "-o", "address", "show", "dev", "eucabr10")
     assert (tmp_path / "interfaces.d" / "60-eucabr10").read_text() == before
+
+
+def mtu(netns, name):
+    return netns.json("link", "show", "dev", name)[0]["mtu"]
+
+
+def test_each_device_takes_its_declared_mtu_predicted_in_check_mode_and_undeclared_it_goes_back(netns, tmp_path):
+    tunnel, bridge = dict(TUNNEL, mtu=1450), dict(BRIDGE, mtu=1400)
+    predicted = apply(netns, [tunnel, bridge], check=True)
+    assert "eucavx10" not in netns.names()
+    done = apply(netns, [tunnel, bridge])
+    assert [result["devices"] for result in done] == [result["devices"] for result in predicted]
+    assert (mtu(netns, "eucavx10"), mtu(netns, "eucabr10"), mtu(netns, "eth-a")) == (1450, 1400, 1500)
+    assert "    mtu 1400\n" in (tmp_path / "interfaces.d" / "60-eucabr10").read_text()
+    assert "ip link add name eucavx10 mtu 1450 type vxlan" in (tmp_path / "interfaces.d" / "50-eucavx10").read_text()
+    assert [result["changed"] for result in apply(netns, [tunnel, bridge])] == [False, False]
+    # What leaves the declaration leaves the host: the bridge goes back to its smallest port's,
+    # as the kernel would have set it.
+    back = apply(netns, [tunnel, BRIDGE])
+    assert back[1]["devices"]["eucabr10"]["commands"] == ["link set dev eucabr10 mtu 1450"], back
+    assert "mtu: 1400\n" in back[1]["diff"][0]["before"] and "mtu: 1450\n" in back[1]["diff"][0]["after"]
+    assert mtu(netns, "eucabr10") == 1450
+
+
+def test_a_bridge_above_its_smallest_port_is_refused_and_an_mtu_change_rolls_back(netns):
+    apply(netns, [dict(TUNNEL, mtu=1450), BRIDGE])
+    # Declared both: the files' check refuses it; a port of the host's own (eth-a): the host's state.
+    refused = netns.module(devices=[dict(TUNNEL, mtu=1450), dict(BRIDGE, mtu=1500)], kinds=["bridge"])
+    assert refused.get("failed") and refused["msg"].endswith(
+        "eucabr10: mtu 1500 is above the MTU 1450 of eucavx10, which carries its frames"), refused
+    refused = netns.module(devices=[dict(BRIDGE, ports=["eth-a"], mtu=9000)], kinds=["bridge"])
+    assert refused.get("failed") and refused["msg"] == (
+        "eucabr10: mtu: 9000 is above the MTU 1500 of eth-a, which carries the frames of eucabr10 "
+        "(raise eth-a's first)"), refused
+    assert mtu(netns, "eucabr10") == 1450
+    # Nobody keeps the change: the timer puts the MTU back.
+    lowered = netns.module(devices=[dict(TUNNEL, mtu=1450), dict(BRIDGE, mtu=1300)], kinds=["bridge"],
+                           format="none", rollback_timeout=5)
+    assert mtu(netns, "eucabr10") == 1300 and "link set dev eucabr10 mtu 1450" in lowered["rollback_commands"]
+    wait_for_rollback_timer(lowered["rollback_cookie"])
+    assert mtu(netns, "eucabr10") == 1450

@@ -4,7 +4,7 @@ themselves are made for real in tests/integration/modules/test_interfaces.py).""
 
 import pytest
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils import vlan
+from ansible_collections.privatecloud.iaas.plugins.module_utils import bridge, vlan
 from ansible_collections.privatecloud.iaas.plugins.module_utils.devices import BootFiles, DeviceError, arguments
 from ansible_collections.privatecloud.iaas.plugins.module_utils.vlan import VlanError
 
@@ -102,3 +102,50 @@ def test_ifcfg_for_rhel(etc):
 def test_a_host_without_declarations_is_left_as_it_is(etc):
     etc.main.unlink()
     assert not etc([]).changed
+
+
+def _links(**mtus):
+    return dict((name, {"ifname": name, "flags": ["UP"], "mtu": mtu}) for name, mtu in mtus.items())
+
+
+def test_a_vlan_device_takes_the_declared_mtu_up_to_its_parents_else_its_parents():
+    links = _links(eth0=9000)
+    wanted = {"parent": "eth0", "id": 10, "state": "present", "addresses": None}
+    commands, _before, after = vlan.changes(dict(wanted, mtu=1400), links, {})
+    assert commands[1:] == ["link set dev eth0.10 mtu 1400", "link set dev eth0.10 up"] and after["mtu"] == 1400
+    # Not declared: its parent's, which a new device gets anyway.
+    commands, _before, after = vlan.changes(wanted, links, {})
+    assert commands == ["link add link eth0 name eth0.10 type vlan id 10", "link set dev eth0.10 up"]
+    assert after["mtu"] == 9000
+    links["eth0"]["mtu"] = 1500
+    with pytest.raises(VlanError, match=r"^mtu: 9000 is above the MTU 1500 of eth0, which carries the frames of "
+                                        r"eth0.10 \(raise eth0's first\)$"):
+        vlan.changes(dict(wanted, mtu=9000), links, {})
+    # One declared before and no longer: back to its parent's.
+    links["eth0.10"] = dict(_vlan_link("eth0.10", "eth0", 10), mtu=1400)
+    assert vlan.changes(wanted, links, {})[0] == ["link set dev eth0.10 mtu 1500"]
+
+
+def _vlan_link(name, parent, vlan_id):
+    return {"ifname": name, "link": parent, "flags": ["UP"], "linkinfo": {"info_kind": "vlan", "info_data": {"id": vlan_id}}}
+
+
+def test_a_bridge_takes_the_declared_mtu_up_to_its_smallest_ports_else_that():
+    links = _links(**{"eth0.10": 9000, "eucavx10": 8950})
+    wanted = {"name": "eucabr10", "ports": ["eth0.10", "eucavx10"], "state": "present"}
+    commands, _before, after = bridge.changes(dict(wanted, mtu=8950), links, {}, [])
+    assert commands[-2:] == ["link set dev eucabr10 mtu 8950", "link set dev eucabr10 up"] and after["mtu"] == 8950
+    # Not declared: the kernel gives a new bridge the smallest of its ports' by itself.
+    commands, _before, after = bridge.changes(wanted, links, {}, [])
+    assert not [command for command in commands if " mtu " in command] and after["mtu"] == 8950
+    with pytest.raises(bridge.BridgeError, match=r"^mtu: 9000 is above the MTU 8950 of eucavx10, which carries the "
+                                                 r"frames of eucabr10"):
+        bridge.changes(dict(wanted, mtu=9000), links, {}, [])
+    # A bridge whose MTU was set by hand (or declared before) goes back to its smallest port's.
+    links["eucabr10"] = {"ifname": "eucabr10", "flags": ["UP"], "mtu": 1400,
+                         "linkinfo": {"info_kind": "bridge", "info_data": {"stp_state": 0, "forward_delay": 1500,
+                                                                           "hello_time": 200}}}
+    for port in wanted["ports"]:
+        links[port]["master"] = "eucabr10"
+    commands, before, after = bridge.changes(wanted, links, {}, [])
+    assert commands == ["link set dev eucabr10 mtu 8950"] and "mtu: 1400" in bridge.describe(before)

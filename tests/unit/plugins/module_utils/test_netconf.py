@@ -96,10 +96,10 @@ def test_the_order_is_nic_vlan_bridge():
     ({"nics": [{"name": "eth0", "mtu": "9000\n    up reboot"}]}, "is not a whole number from 68 to 65535"),
     ({"nics": [{"name": "eth0", "mtu": True}]}, "eth0: mtu True is not a whole number"),
     ({"nics": [{"name": "eth0", "mtu": 1500}], "vlans": [{"parent": "eth0", "id": 10, "mtu": 9000}]},
-     "eth0.10: mtu 9000 is above the mtu 1500 of eth0, which carries its frames"),
+     "eth0.10: mtu 9000 is above the MTU 1500 of eth0, which carries its frames"),
     ({"nics": [{"name": "eth0", "mtu": 9000}, {"name": "eth1", "mtu": 1500}],
       "bridges": [{"name": "br0", "ports": ["eth0", "eth1"], "mtu": 9000}]},
-     "br0: mtu 9000 is above the mtu 1500 of eth1, which carries its frames"),
+     "br0: mtu 9000 is above the MTU 1500 of eth1, which carries its frames"),
 ])
 def test_declarations_the_files_cannot_express(kwargs, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -192,7 +192,7 @@ def test_an_mtu_is_written_for_boot_in_each_format():
     files = render_ifupdown(found)
     assert "    mtu 9000\n" in files["20-eth0"] and "    mtu 9000\n" in files["40-eth0.100"]
     assert "    mtu 8950\n" in files["60-eucabr10"]
-    assert "    pre-up ip link add eucavx10 mtu 8950 type vxlan id 10 local 192.0.2.1" in files["50-eucavx10"]
+    assert "    pre-up ip link add name eucavx10 mtu 8950 type vxlan id 10 local 192.0.2.1" in files["50-eucavx10"]
     assert "mtu" not in render_ifupdown(interfaces(nics=[{"name": "eth0"}]))["20-eth0"]
     assert "MTU=9000\n" in render_ifcfg(interfaces(nics=[{"name": "eth0", "mtu": "9000"}]))["ifcfg-eth0"]
 
@@ -205,6 +205,6 @@ def test_a_bridge_below_its_ports_mtu_and_devices_without_one_pass():
 def test_the_plan_names_the_declaration_whose_mtu_does_not_fit():
     assert check_declaration([{"name": "br0", "ports": ["eth0.10"], "mtu": 9000}],
                              [{"parent": "eth0", "id": 10, "mtu": 1500}]) == [
-        ("bridge_interfaces", "br0", "mtu 9000 is above the mtu 1500 of eth0.10, which carries its frames")]
+        ("bridge_interfaces", "br0", "mtu 9000 is above the MTU 1500 of eth0.10, which carries its frames")]
     assert check_declaration([], [{"parent": "eth0", "id": 10, "mtu": "jumbo"}]) == [
         ("vlan_interfaces", "eth0.10", "mtu 'jumbo' is not a whole number from 68 to 65535")]

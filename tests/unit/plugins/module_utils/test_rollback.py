@@ -80,3 +80,9 @@ def test_a_removed_cookie_stops_the_timer(tmp_path):
     cookie.unlink()
     time.sleep(1.6)
     assert not ran.exists()
+
+
+def test_an_mtu_the_change_set_goes_back():
+    before = ({"eth0": dict(ETH0, mtu=9000), "eth0.7": dict(_vlan("eth0.7", "eth0", 7), mtu=1500)}, {}, [])
+    after = ({"eth0": dict(ETH0, mtu=9000), "eth0.7": dict(_vlan("eth0.7", "eth0", 7), mtu=9000)}, {}, [])
+    assert restore_commands(["eth0.7"], before, after) == ["link set dev eth0.7 mtu 1500"]

@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils.vxlan import VxlanError, changes, read_peers
+from ansible_collections.privatecloud.iaas.plugins.module_utils.vxlan import VxlanError, changes, describe, read_peers
 
 
-def link(name="vx10", vni=10, local="192.0.2.11", port=4789, up=True, learning=False):
-    return {name: {"ifname": name, "flags": ["UP"] if up else [],
+def link(name="vx10", vni=10, local="192.0.2.11", port=4789, up=True, learning=False, mtu=1500):
+    return {name: {"ifname": name, "flags": ["UP"] if up else [], "mtu": mtu,
                    "linkinfo": {"info_kind": "vxlan", "info_data": {"id": vni, "local": local, "port": port,
                                                                     "learning": learning}}}}
 
@@ -28,11 +28,24 @@ def test_the_peers_are_the_flood_entries_of_each_device():
 
 def test_a_new_device_and_its_peers():
     commands, fdb, before, after = changes(params(peers=["192.0.2.13", "192.0.2.12"]), {}, {})
-    assert commands == ["link add vx10 type vxlan id 10 local 192.0.2.11 dstport 4789 nolearning",
+    assert commands == ["link add name vx10 mtu 1500 type vxlan id 10 local 192.0.2.11 dstport 4789 nolearning",
                         "link set dev vx10 up"]
     assert fdb == [["fdb", "append", "00:00:00:00:00:00", "dev", "vx10", "dst", peer]
                    for peer in ("192.0.2.12", "192.0.2.13")]
     assert before == {} and after["peers"] == ["192.0.2.12", "192.0.2.13"]
+
+
+def test_the_mtu_is_the_declared_one_made_with_the_device_or_set_in_place():
+    commands = changes(params(mtu=1450), {}, {})[0]
+    assert commands[0] == "link add name vx10 mtu 1450 type vxlan id 10 local 192.0.2.11 dstport 4789 nolearning"
+    commands, _fdb, before, after = changes(params(mtu=1450), link(), {"vx10": ["192.0.2.12"]})
+    assert commands == ["link set dev vx10 mtu 1450"] and (before["mtu"], after["mtu"]) == (1500, 1450)
+    assert "MTU 1450" in describe(after)
+    # No longer declared: the kernel's own, 1500.
+    assert changes(params(), link(mtu=1450), {"vx10": ["192.0.2.12"]})[0] == ["link set dev vx10 mtu 1500"]
+    for wrong in (67, 65536, "1450", True):
+        with pytest.raises(VxlanError, match="mtu: .* is not a whole number from 68 to 65535"):
+            changes(params(mtu=wrong), {}, {})
 
 
 def test_a_device_that_learns_stops_learning_in_place():
