@@ -164,11 +164,9 @@ def changes(params, links, addresses, routes):
     mtu = declared_mtu(params)
     if mtu is not None:
         mtu_within(name, mtu, ports, links)
+        set_mtu = mtu != (current or {}).get("mtu")
     else:
-        # Not declared: the smallest of its ports', as the kernel sets it until an MTU is set by
-        # hand (one declared before and no longer is goes back to that).
-        carried = [links[port]["mtu"] for port in wanted["ports"] if links.get(port, {}).get("mtu")]
-        mtu = min(carried) if carried else (current or {}).get("mtu")
+        mtu, set_mtu = _undeclared_mtu(current, wanted["ports"], links, departing)
     wanted["mtu"] = mtu
 
     commands = []
@@ -216,13 +214,29 @@ def changes(params, links, addresses, routes):
         commands.extend(address_commands(name, have - held, declared, held))
     else:
         wanted["addresses"] = sorted(have)
-    # After the ports join (which set the MTU of a bridge whose MTU was never set: a new bridge
-    # needs no command for the smallest of its ports').
-    if mtu is not None and (current.get("mtu") != mtu if current else params.get("mtu") is not None):
+    # After the ports join and leave (which change the MTU of a bridge whose MTU was never set).
+    if set_mtu:
         commands.append("link set dev %s mtu %d" % (name, mtu))
     if current is None or not current["up"]:
         commands.append("link set dev %s up" % name)
     return commands, current or {}, wanted
+
+
+def _mtu_of(ports, links):
+    mtus = [links[port]["mtu"] for port in ports if links.get(port, {}).get("mtu")]
+    return min(mtus) if mtus else None
+
+
+def _undeclared_mtu(current, ports, links, departing):
+    """(the bridge's MTU, whether to set it) when none is declared: the smallest of its ports', as
+    the kernel keeps it while nobody sets it (1500 without ports). A bridge whose MTU is that of
+    its ports now (with those another call removes) follows its ports by itself; one set by hand,
+    or declared before, is set."""
+    wanted = _mtu_of(ports, links) or 1500
+    if current is None:
+        return wanted, False
+    automatic = current.get("mtu") == (_mtu_of(list(current["ports"]) + sorted(departing), links) or 1500)
+    return wanted, not automatic and current.get("mtu") != wanted
 
 
 def _within(address, networks):

@@ -79,6 +79,14 @@ def icmp_match(spelling):
 NUMBER_OF_CCS = 8
 # The VXLAN segment of MANAGED-NOVLAN, whose groups share one layer 2 (group tags start at 2).
 NOVLAN_SEGMENT = 1
+# The tunnels' underlay (vnet_underlay_mtu): a plain Ethernet's MTU unless the inventory says more,
+# and at least what a network carrying IPv6 must have. A tunnel carries 50 bytes less (its outer
+# IPv4, UDP, VXLAN and inner Ethernet headers), so no frame is fragmented on the way.
+UNDERLAY_MTU = 1500
+UNDERLAY_MTU_RANGE = (1280, 65535)
+TUNNEL_OVERHEAD = 50
+# The MTU a VM's interface has unless its lease says otherwise.
+VM_MTU = 1500
 
 
 def instance_mac(address):
@@ -133,7 +141,8 @@ def decide(variables, nodes, previous=None, clusters=None):
     {instance: private address} the front-ends already serve, kept where still valid. clusters:
     None for a cloud of one cluster; else {"index": this CC's index, "addresses": [each CC's
     address, by index], "nodes": {node: its CC's index}, "tunnels": whether the CCs join the
-    groups across clusters} (see _clustered()).
+    groups across clusters, "underlay_mtu": the smallest vnet_underlay_mtu of the CCs} (see
+    clustered()).
     problems: [(variable, value, rule)]; warnings: sentences for the run's output.
     """
     problems, warnings = [], []
@@ -222,7 +231,9 @@ def decide(variables, nodes, previous=None, clusters=None):
     result["routes"] = [{"to": instance["private_ip"] + "/32", "via": instance["router"]}
                         for instance in result["instances"] if instance.get("cluster", own) != own]
     result["tunnels"] = _tunnels(result["groups"], clusters, mode) if tunnels else []
-    result["dhcp"] = _dhcp(result, variables.get("vnet_dns"), mode)
+    # A group that spans clusters carries no frame larger than its tunnel does: its VMs are told so.
+    tunnel_mtu = min([tunnel["mtu"] for tunnel in result["tunnels"]] or [VM_MTU])
+    result["dhcp"] = _dhcp(result, variables.get("vnet_dns"), mode, tunnel_mtu if tunnel_mtu < VM_MTU else None)
     return result, problems, warnings
 
 
@@ -240,20 +251,23 @@ def _tunnels(groups, clusters, mode):
         segments = [(NOVLAN_SEGMENT, None)] if groups else []
     else:
         segments = [(group["tag"], "eucabr%d" % group["tag"]) for group in groups]
-    return [{"name": "eucavx%d" % segment, "id": segment, "bridge": bridge, "local": local, "peers": peers}
+    mtu = clusters.get("underlay_mtu", UNDERLAY_MTU) - TUNNEL_OVERHEAD
+    return [{"name": "eucavx%d" % segment, "id": segment, "bridge": bridge, "local": local, "peers": peers, "mtu": mtu}
             for segment, bridge in segments]
 
 
-def _dhcp(result, dns, mode):
+def _dhcp(result, dns, mode, mtu=None):
     """The DHCP server of the active groups (dhcpd's LAN declaration without pools): each block
-    with its router, broadcast and DNS, and one fixed address per instance, named after it. In
+    with its router, broadcast, DNS and (``mtu``, where the groups' tunnels carry less than a
+    VM's own) MTU, and one fixed address per instance, named after it. In
     MANAGED-NOVLAN every router is on one interface, so the blocks are one shared network, as the
     CC's 'shared-network euca'; in MANAGED each router has its group's own bridge."""
     gateways = {group["name"]: group["gateway"] for group in result["groups"]}
     return {
         "shared_network": "iaas" if mode == "MANAGED-NOVLAN" else None,
-        "subnets": [{"subnet": "%s/%d" % (group["network"], group["prefix"]), "routers": [group["gateway"]],
-                     "broadcast": group["broadcast"], "dns": dns if dns not in (None, "") else []}
+        "subnets": [dict({"subnet": "%s/%d" % (group["network"], group["prefix"]), "routers": [group["gateway"]],
+                          "broadcast": group["broadcast"], "dns": dns if dns not in (None, "") else []},
+                         **({"mtu": mtu} if mtu else {}))
                     for group in result["groups"]],
         # Every CC serves every instance of the groups it joins, alike: the one that answers first
         # gives the same address and the instance's own CC as its router.
@@ -500,7 +514,39 @@ def part(context, plan):
                 context.add("vnet_localip", "(not set on %s)" % frontend,
                             "is where the tunnels that join the security groups across clusters end, and %s has "
                             "no IPv4 address in the inventory (vnet_localip or ansible_host): set one" % frontend)
+        _check_underlay(context, found["tunnels"][0]["local"])
     return found
+
+
+def underlay_mtu(value):
+    """vnet_underlay_mtu as a number, or None when it is not one the rules allow."""
+    if value is None:
+        return UNDERLAY_MTU
+    if isinstance(value, bool) or not isinstance(value, int) or not UNDERLAY_MTU_RANGE[0] <= value <= UNDERLAY_MTU_RANGE[1]:
+        return None
+    return value
+
+
+def _check_underlay(context, local):
+    """vnet_underlay_mtu is a number the rules allow, and no more than the MTU of the front-end's
+    interface that holds the tunnels' end (where its facts were read): a larger packet would be
+    fragmented, or dropped, on the way out."""
+    value = context.get("vnet_underlay_mtu")
+    mtu = underlay_mtu(value)
+    if mtu is None:
+        context.add("vnet_underlay_mtu", value, "is not a whole number from %d (the least MTU of a network that carries "
+                    "IPv6) to %d" % UNDERLAY_MTU_RANGE)
+        return
+    facts = context.inventory.facts(context.host)
+    for name in facts.get("interfaces") or ():
+        interface = facts.get(name) or facts.get(name.replace("-", "_").replace(".", "_")) or {}
+        held = [(interface.get("ipv4") or {}).get("address")] + [
+            entry.get("address") for entry in interface.get("ipv4_secondaries") or () if isinstance(entry, dict)]
+        if local in held and isinstance(interface.get("mtu"), int) and interface["mtu"] < mtu:
+            context.add("vnet_underlay_mtu", value if value is not None else "(not set: %d)" % UNDERLAY_MTU,
+                        "is above the MTU %d of %s on %s, which holds the tunnels' end %s: the tunnels' packets "
+                        "would be fragmented there; raise %s's MTU, or set vnet_underlay_mtu to %d"
+                        % (interface["mtu"], name, context.host, local, name, interface["mtu"]))
 
 
 def served(inventory, frontend):
@@ -523,5 +569,8 @@ def clustered(inventory, frontend):
         if named in clusters:
             nodes[node] = clusters.index(named)
     local = inventory.variables(frontend).get("vnet_localip")
-    return {"index": clusters.index(frontend), "nodes": nodes, "tunnels": local != "0.0.0.0",
+    # Every CC's tunnels alike (each serves every instance of the groups it joins the same way): the
+    # smallest underlay of them; a value the rules refuse is named on its own front-end.
+    underlay = min(underlay_mtu(inventory.variables(cc).get("vnet_underlay_mtu")) or UNDERLAY_MTU for cc in clusters)
+    return {"index": clusters.index(frontend), "nodes": nodes, "tunnels": local != "0.0.0.0", "underlay_mtu": underlay,
             "addresses": [inventory.variables(cc).get("vnet_localip") or host_context.address(inventory, cc) for cc in clusters]}

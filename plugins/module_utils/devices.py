@@ -223,9 +223,9 @@ class Host:
         self.peers = self._peers()
         if module.check_mode:
             # Devices of the other role's kinds that its call makes earlier in the run: here as they will be.
-            for kind, name in arriving:
+            for kind, name, mtu in arriving:
                 if name not in self.links:
-                    self.predict(kind, name, {"name": name})
+                    self.predict(kind, name, {"name": name, "mtu": mtu})
 
     def _peers(self):
         binary = self.module.get_bin_path("bridge")
@@ -307,6 +307,13 @@ def change(module, host, kind, name, wanted):
     return result
 
 
+def _made_mtu(device):
+    """The MTU a device the other call makes will have (None: its parent's, a VLAN device's)."""
+    if device.get("mtu") is not None:
+        return device["mtu"]
+    return vxlan.DEFAULT_MTU if device["kind"] == "vxlan" else None
+
+
 def _dhcp_hand_over(module, params):
     """[(what, argv)] that move the DHCP client from the bridge's ports to the bridge."""
     chosen = dhcp_client.client()
@@ -372,8 +379,8 @@ def apply(module, ip, devices, kinds, file_format=None, rollback_timeout=0, dire
     result = {"changed": False, "devices": {}, "diff": [], "kernel": []}
     if kernel_modules is not None:
         result["changed"], result["diff"], result["kernel"] = kernel_support(module, kernel_modules)
-    host = Host(module, ip, [(device["kind"], device_name(device["kind"], device)) for device in devices
-                             if device["kind"] not in kinds])
+    host = Host(module, ip, [(device["kind"], device_name(device["kind"], device), _made_mtu(device))
+                             for device in devices if device["kind"] not in kinds])
     undo = []
     try:
         for kind, name, wanted in planned:

@@ -144,7 +144,7 @@ def _range(value, variable, network):
 def lan_declaration(subnets, hosts=None, options=None):
     """Check the LAN pool server's declaration; return it in the form render() takes.
 
-    ``subnets``: dhcpd_subnets, each {subnet (CIDR), ranges, routers, dns, domain, broadcast,
+    ``subnets``: dhcpd_subnets, each {subnet (CIDR), ranges, routers, dns, domain, broadcast, mtu,
     default_lease_time, max_lease_time}. ``hosts``: dhcpd_hosts, each {mac, address, name}.
     ``options``: the global settings (see _globals).
     """
@@ -157,7 +157,7 @@ def lan_declaration(subnets, hosts=None, options=None):
         if not isinstance(spec, dict):
             errors.append(AddressError("dhcpd_subnets[%d]" % index, spec, "is not a mapping"))
             continue
-        unknown = sorted(set(spec) - {"subnet", "ranges", "routers", "dns", "domain", "broadcast",
+        unknown = sorted(set(spec) - {"subnet", "ranges", "routers", "dns", "domain", "broadcast", "mtu",
                                       "default_lease_time", "max_lease_time"})
         for key in unknown:
             errors.append(AddressError(prefix + key, spec[key], "is not a setting of a subnet"))
@@ -187,6 +187,7 @@ def lan_declaration(subnets, hosts=None, options=None):
         entry["routers"] = _addresses(spec.get("routers"), prefix + "routers", "a list of routers", errors, network)
         entry["dns"] = _addresses(spec.get("dns"), prefix + "dns", "a list of DNS servers", errors)
         entry["domain"] = _domain(spec.get("domain"), prefix + "domain", errors)
+        entry["mtu"] = _interface_mtu(spec.get("mtu"), prefix + "mtu", errors)
         entry.update(_lease_times(spec.get("default_lease_time"), spec.get("max_lease_time"), prefix, errors))
         declared.append((index, entry))
     fixed = _hosts(hosts or [], errors)
@@ -196,6 +197,20 @@ def lan_declaration(subnets, hosts=None, options=None):
     if errors:
         raise AddressErrors(errors)
     return _sorted(configuration)
+
+
+# What the interface-mtu option may say (RFC 2132, 5.1: at least 68) up to the kernel's largest.
+INTERFACE_MTU = (68, 65535)
+
+
+def _interface_mtu(value, variable, errors):
+    """The MTU a subnet's leases tell their clients (option interface-mtu), or None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not INTERFACE_MTU[0] <= value <= INTERFACE_MTU[1]:
+        errors.append(AddressError(variable, value, "is not a whole number from %d to %d" % INTERFACE_MTU))
+        return None
+    return value
 
 
 def _subnet(network):
@@ -383,6 +398,8 @@ def render(configuration):
         lines += ["  option subnet-mask %s;" % entry["netmask"], "  option broadcast-address %s;" % entry["broadcast"]]
         if entry["routers"]:
             lines.append("  option routers %s;" % ", ".join(entry["routers"]))
+        if entry.get("mtu"):
+            lines.append("  option interface-mtu %d;" % entry["mtu"])
         lines += _options(entry, "  ")
         for key in ("default_lease_time", "max_lease_time"):
             if entry.get(key):

@@ -293,7 +293,7 @@ KNOWN_KEYS = frozenset((
     "vnet_macmap", "vnet_addrspernet", "vnet_publicips", "vnet_cloudip", "vnet_localip",
     "vnet_dataplane",
     # The data plane the collection realises itself (dataplane.py); not keys of eucalyptus.conf.
-    "vnet_security_groups", "vnet_instances", "vnet_metadata_address", "vnet_group_bridge",
+    "vnet_security_groups", "vnet_instances", "vnet_metadata_address", "vnet_group_bridge", "vnet_underlay_mtu",
 ))
 # The VNET_* keys of eucalyptus.conf each mode has on the front-end (the CC) and on nodes, in the
 # documents' order (Eucalyptus Network Configuration (1.6), each mode's section). Those of

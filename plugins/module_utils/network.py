@@ -167,7 +167,7 @@ def declared(context, plan):
     return {
         "bridges": bridges,
         "vlans": vlans,
-        "vxlans": [{key: tunnel[key] for key in ("name", "id", "local", "peers")} for tunnel in tunnels],
+        "vxlans": [{key: tunnel[key] for key in ("name", "id", "local", "peers", "mtu")} for tunnel in tunnels],
         "vlan_8021q": bool(vlans) or (euca.get("nc", False) and eucalyptus.mode_is(euca.get("mode"), "vlans")),
     }
 

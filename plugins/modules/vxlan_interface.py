@@ -99,7 +99,9 @@ commands:
   returned: always
   type: list
   elements: str
-  sample: ["link add eucavx10 type vxlan id 10 local 192.0.2.11 dstport 4789 nolearning", "link set dev eucavx10 up"]
+  sample:
+    - link add name eucavx10 mtu 1450 type vxlan id 10 local 192.0.2.11 dstport 4789 nolearning
+    - link set dev eucavx10 up
 then:
   description: The forwarding database changes made after them, as C(bridge) commands.
   returned: when there are any

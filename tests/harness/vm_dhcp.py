@@ -1,8 +1,9 @@
 """A "VM" that asks for an address: the tests' and the lab's proof that DHCP really works.
 
 A network namespace whose veth peer is a port of BRIDGE, with the VM's MAC, runs ISC dhclient
-once. Prints the lease as JSON - the address the kernel now holds in the namespace, and the
-router, DNS servers, domain and server the lease names - then removes the namespace. Exits 1,
+once. Prints the lease as JSON - the address and the MTU the kernel now gives the VM's interface
+(dhclient sets the MTU a lease names), and the router, DNS servers, domain, MTU and server the
+lease names - then removes the namespace. Exits 1,
 printing {"address": null}, when no server gave an address within SECONDS.
 
 With --keep NAME the VM stays: the namespace NAME keeps its address and default route, and its
@@ -61,13 +62,13 @@ def main(bridge, mac, seconds=20, keep=None):
         config, leases, pid = (os.path.join(work, part) for part in ("dhclient.conf", "leases", "pid"))
         with open(config, "w") as stream:
             stream.write("timeout %d;\nretry 1;\nrequest subnet-mask, broadcast-address, routers, "
-                         "domain-name-servers, domain-name;\n" % int(seconds))
+                         "domain-name-servers, domain-name, interface-mtu;\n" % int(seconds))
         got = run("ip", "netns", "exec", name, "dhclient", "-4", "-1", "-v", "-cf", config, "-lf", leases,
                   "-pf", pid, "eth0", check=False)
         if not keep:
             run("ip", "netns", "exec", name, "dhclient", "-x", "-pf", pid, check=False)
-        addresses = [("%s/%s" % (info["local"], info["prefixlen"]))
-                     for link in json.loads(run("ip", "-j", "-n", name, "-4", "address", "show", "dev", "eth0").stdout)
+        links = json.loads(run("ip", "-j", "-n", name, "-4", "address", "show", "dev", "eth0").stdout)
+        addresses = [("%s/%s" % (info["local"], info["prefixlen"])) for link in links
                      for info in link.get("addr_info", [])]
         options = last_lease(open(leases).read()) if os.path.exists(leases) else {}
         lease = {
@@ -77,6 +78,8 @@ def main(bridge, mac, seconds=20, keep=None):
             "dns": options.get("domain-name-servers", "").replace(",", " ").split(),
             "domain": options.get("domain-name"),
             "server": options.get("dhcp-server-identifier"),
+            "lease_mtu": int(options["interface-mtu"]) if options.get("interface-mtu", "").isdigit() else None,
+            "mtu": links[0]["mtu"] if links else None,
             "dhclient": got.stderr.strip().splitlines()[-3:],
         }
         print(json.dumps(lease))

@@ -8,6 +8,8 @@
   vm-net hold HOST PORT LOG    keep one connection open, sending a line every 0.3 s and appending
                                each echo to LOG; append 'closed: <error>' when no echo comes
                                within HOLD_SECONDS
+  vm-net echo HOST PORT BYTES  send one line of BYTES bytes (its newline included) and print how
+                               many came back whole; exit 1, naming the error, without them
   vm-net get URL               print the body of an HTTP GET; exit 1 after ASK_SECONDS without one
 """
 
@@ -51,6 +53,22 @@ def ask(host, port, source=None):
     return 0
 
 
+def echo(host, port, size):
+    line = b"x" * (int(size) - 1) + b"\n"
+    try:
+        with socket.create_connection((host, int(port)), timeout=ASK_SECONDS) as connection:
+            stream = connection.makefile("rwb")
+            stream.readline()
+            stream.write(line)
+            stream.flush()
+            back = stream.readline()
+    except OSError as error:
+        print("no answer: %s" % error)
+        return 1
+    print(len(back) if back == line else "garbled: %d bytes" % len(back))
+    return 0 if back == line else 1
+
+
 def hold(host, port, log):
     with open(log, "a", buffering=1) as out:
         try:
@@ -79,7 +97,7 @@ def get(url):
 
 
 if __name__ == "__main__":
-    COMMANDS = {"serve": serve, "ask": ask, "hold": hold, "get": get}
+    COMMANDS = {"serve": serve, "ask": ask, "echo": echo, "hold": hold, "get": get}
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         sys.exit(__doc__)
     sys.exit(COMMANDS[sys.argv[1]](*sys.argv[2:]))

@@ -64,17 +64,19 @@ def leases():
 
 
 def test_each_vm_leases_its_address_with_its_own_ccs_gateway_as_router(leases):
-    # Both CCs answer every VM alike: whichever answers first, the router is the VM's own CC.
+    # Both CCs answer every VM alike: whichever answers first, the router is the VM's own CC. The
+    # group spans the clusters over a 1500 underlay: the lease says 1450, the tunnel's MTU, and
+    # the VM's interface takes it.
     for name, (_node, _mac, address, gateway) in VMS.items():
-        assert (leases[name]["address"], leases[name]["routers"], leases[name]["dns"]) == (
-            address + "/26", [gateway], ["198.18.8.66"]), (name, leases[name])
+        assert (leases[name]["address"], leases[name]["routers"], leases[name]["dns"], leases[name]["lease_mtu"],
+                leases[name]["mtu"]) == (address + "/26", [gateway], ["198.18.8.66"], 1450, 1450), (name, leases[name])
 
 
 def test_each_front_ends_tunnel_is_a_port_of_its_private_bridge_with_the_other_as_peer():
     for host, local, peer in ENDS.values():
         link = json.loads(host.check_output("ip -j -d link show dev eucavx1"))[0]
         assert (link["linkinfo"]["info_kind"], link["linkinfo"]["info_data"]["id"],
-                link["linkinfo"]["info_data"]["local"], link["master"]) == ("vxlan", 1, local, "br1")
+                link["linkinfo"]["info_data"]["local"], link["master"], link["mtu"]) == ("vxlan", 1, local, "br1", 1450)
         flooding = [entry["dst"] for entry in json.loads(host.check_output("bridge -j fdb show dev eucavx1"))
                     if entry["mac"] == "00:00:00:00:00:00"]
         assert flooding == [peer]
@@ -120,6 +122,26 @@ def test_a_group_spans_both_clusters(leases):
     assert ask("web2", "10.20.2.73", 9090) == "10.20.2.74"
 
 
+def fragments(host):
+    """What the host's IPv4 has fragmented and reassembled so far (/proc/net/snmp, its own namespace)."""
+    names, values = [line.split()[1:] for line in host.check_output("grep '^Ip:' /proc/net/snmp").splitlines()]
+    counters = dict(zip(names, (int(value) for value in values)))
+    return {key: counters[key] for key in ("FragCreates", "FragFails", "ReasmReqds")}
+
+
+def test_full_size_segments_cross_the_tunnel_whole(leases):
+    # web1 (cluster 1) and web2 (cluster 2) share a block: their frames cross the tunnel between the
+    # front-ends. A 1400-byte payload, then 64 KiB in full-size segments each way: the VMs' 1450
+    # (from their leases) keeps every tunnel packet within the 1500 underlay, so neither front-end
+    # fragments or reassembles anything (with 1500 in the VMs, each full segment would leave fe1
+    # as two fragments).
+    before = {host: fragments(host) for host in (FE1, FE2)}
+    for size in (1401, 65536):
+        assert in_vm("web1", "vm-net echo 10.20.2.74 9090 %d" % size).stdout.strip() == str(size)
+        assert in_vm("web2", "vm-net echo 10.20.2.73 9090 %d" % size).stdout.strip() == str(size)
+    assert {host: fragments(host) for host in (FE1, FE2)} == before
+
+
 def test_a_rule_between_groups_across_clusters_holds_both_ways(leases):
     # web1 (cluster 1) to db1 (cluster 2): admin/default admits admin/web on 8080 only.
     assert ask("web1", "10.20.2.9", 8080) == "10.20.2.73"
@@ -151,7 +173,7 @@ def test_the_tunnel_is_written_for_boot():
         assert host.file("/etc/network/interfaces.d/50-eucavx1").content_string.splitlines()[1:] == [
             "auto eucavx1",
             "iface eucavx1 inet manual",
-            "    pre-up ip link add eucavx1 type vxlan id 1 local %s dstport 4789 nolearning" % local,
+            "    pre-up ip link add name eucavx1 mtu 1450 type vxlan id 1 local %s dstport 4789 nolearning" % local,
             "    pre-up bridge fdb append 00:00:00:00:00:00 dev eucavx1 dst %s" % peer,
             "    up ip link set dev eucavx1 up",
             "    post-down ip link delete dev eucavx1"]

@@ -56,10 +56,11 @@ def test_check_mode_predicts_without_touching(hosts):
     one, _two = hosts
     result = tunnel(one, "192.0.2.1", ["192.0.2.2"], check=True)
     assert result["changed"] is True
-    assert result["commands"] == ["link add vx-test type vxlan id 100 local 192.0.2.1 dstport 4789 nolearning",
-                                  "link set dev vx-test up"]
+    assert result["commands"] == [
+        "link add name vx-test mtu 1500 type vxlan id 100 local 192.0.2.1 dstport 4789 nolearning",
+        "link set dev vx-test up"]
     assert result["then"] == ["bridge fdb append 00:00:00:00:00:00 dev vx-test dst 192.0.2.2"]
-    assert result["diff"] == {"before": "", "after": "vx-test: VXLAN 100 from 192.0.2.1, UDP port 4789, no learning, "
+    assert result["diff"] == {"before": "", "after": "vx-test: VXLAN 100 from 192.0.2.1, UDP port 4789, MTU 1500, no learning, "
                                                      "up\n"
                                                      "  peer 192.0.2.2\n"}
     assert "vx-test" not in one.ip("link", "show")
@@ -101,8 +102,8 @@ def test_another_id_is_made_anew_unless_the_device_is_not_ours(hosts):
                               "it: it is left as it is (free the name, or choose another)")
     assert one.json("-d", "link", "show", "dev", "vx-test")[0]["linkinfo"]["info_data"]["id"] == 100
     remade = one.module(name="vx-test", id=200, local="192.0.2.1", peers=["192.0.2.2"])
-    assert remade["commands"][:2] == ["link delete dev vx-test",
-                                      "link add vx-test type vxlan id 200 local 192.0.2.1 dstport 4789 nolearning"]
+    assert remade["commands"][:2] == [
+        "link delete dev vx-test", "link add name vx-test mtu 1500 type vxlan id 200 local 192.0.2.1 dstport 4789 nolearning"]
     assert one.json("-d", "link", "show", "dev", "vx-test")[0]["linkinfo"]["info_data"]["id"] == 200
     assert peers_of(one) == ["192.0.2.2"]
 

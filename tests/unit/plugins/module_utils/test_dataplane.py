@@ -333,11 +333,26 @@ def test_every_cc_serves_every_instance_alike_with_its_own_cc_as_router():
 
 def test_the_groups_segments_are_joined_by_one_vxlan_device_each():
     assert clustered(0)[0]["tunnels"] == [
-        {"name": "eucavx10", "id": 10, "bridge": "eucabr10", "local": "192.0.2.11", "peers": ["192.0.2.12"]},
-        {"name": "eucavx11", "id": 11, "bridge": "eucabr11", "local": "192.0.2.11", "peers": ["192.0.2.12"]}]
+        {"name": "eucavx10", "id": 10, "bridge": "eucabr10", "local": "192.0.2.11", "peers": ["192.0.2.12"], "mtu": 1450},
+        {"name": "eucavx11", "id": 11, "bridge": "eucabr11", "local": "192.0.2.11", "peers": ["192.0.2.12"], "mtu": 1450}]
     novlan = clustered(1, variables=dict(CLOUD, vnet_mode="MANAGED-NOVLAN"))[0]
     assert novlan["tunnels"] == [{"name": "eucavx1", "id": 1, "bridge": None, "local": "192.0.2.12",
-                                  "peers": ["192.0.2.11"]}]
+                                  "peers": ["192.0.2.11"], "mtu": 1450}]
+
+
+def test_a_tunnel_carries_its_underlays_mtu_less_50_and_the_vms_of_its_groups_are_told_so():
+    # A 1500 underlay: 1450 on the tunnels, and every group's DHCP subnet says 1450, so no VM sends a
+    # frame the tunnel would have to fragment.
+    found = clustered(0)[0]
+    assert [subnet["mtu"] for subnet in found["dhcp"]["subnets"]] == [1450, 1450]
+    # Jumbo frames between the front-ends: the tunnels carry a VM's 1500 whole; the VMs are told nothing.
+    clusters = {"index": 0, "addresses": ["192.0.2.11", "192.0.2.12"], "tunnels": True,
+                "nodes": {"node1": 0, "node2": 1}, "underlay_mtu": 9000}
+    jumbo = dataplane.decide(CLOUD, NODES, None, clusters)[0]
+    assert {tunnel["mtu"] for tunnel in jumbo["tunnels"]} == {8950}
+    assert not any("mtu" in subnet for subnet in jumbo["dhcp"]["subnets"])
+    # Without tunnels a group stays on its own cluster's layer 2: nothing to say.
+    assert not any("mtu" in subnet for subnet in clustered(0, tunnels=False)[0]["dhcp"]["subnets"])
 
 
 def test_without_tunnels_each_cc_knows_its_own_cluster_only():

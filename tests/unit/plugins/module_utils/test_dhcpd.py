@@ -117,6 +117,8 @@ def test_ranges_are_accepted_in_every_documented_spelling():
     ({"default_lease_time": 0}, "dhcpd_subnets[0].default_lease_time: 0 is not a number of seconds above 0"),
     ({"default_lease_time": 900, "max_lease_time": 600}, "dhcpd_subnets[0].default_lease_time: 900 is above"),
     ({"pool": "x"}, "dhcpd_subnets[0].pool: 'x' is not a setting of a subnet"),
+    ({"mtu": 67}, "dhcpd_subnets[0].mtu: 67 is not a whole number from 68 to 65535"),
+    ({"mtu": "1450;"}, "dhcpd_subnets[0].mtu: '1450;' is not a whole number from 68 to 65535"),
 ])
 def test_a_broken_subnet_is_named(change, message):
     with pytest.raises(AddressErrors) as caught:
@@ -276,3 +278,12 @@ def test_the_security_groups_of_one_interface_are_one_shared_network():
     # Both subnets inside it, the host entries after it.
     assert body.index("subnet 10.10.2.64 netmask") < body.index("\n}\n\nhost i-1 {")
     assert "range" not in text
+
+
+def test_a_subnet_with_an_mtu_tells_its_clients():
+    # A group that spans clusters over a 1500 underlay: its VMs send no frame the tunnel cannot carry.
+    groups = {"subnets": [{"subnet": "10.10.2.0/26", "routers": ["10.10.2.1"], "mtu": 1450},
+                          {"subnet": "10.10.2.64/26", "routers": ["10.10.2.65"]}], "hosts": []}
+    text = dhcpd.render(dhcpd.declaration("security_groups", groups=groups))
+    first, second = text.split("subnet 10.10.2.64 netmask")
+    assert "  option interface-mtu 1450;\n" in first and "interface-mtu" not in second

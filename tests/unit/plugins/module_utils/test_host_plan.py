@@ -411,7 +411,7 @@ def test_the_collections_data_plane_tunnels_each_group_between_the_clusters_and_
     assert not any(plan["eucalyptus"]["vtun"] for plan in found.values())
     for cc, local, peer in (("cc1", "192.0.2.11", "192.0.2.12"), ("cc2", "192.0.2.12", "192.0.2.11")):
         interfaces = found[cc]["interfaces"]
-        assert interfaces["vxlans"] == [{"name": "eucavx10", "id": 10, "local": local, "peers": [peer]}]
+        assert interfaces["vxlans"] == [{"name": "eucavx10", "id": 10, "local": local, "peers": [peer], "mtu": 1450}]
         assert [bridge["ports"] for bridge in interfaces["bridges"] if bridge["name"] == "eucabr10"] == [
             ["eth0.10", "eucavx10"]]
     # Each CC routes the other cluster's instance through that instance's own CC.
@@ -442,6 +442,31 @@ def test_the_collections_data_plane_tunnels_each_group_between_the_clusters_and_
     assert not any(plan["eucalyptus"]["vtun"] or plan["interfaces"]["vxlans"] for plan in baseline.values())
 
 
+def test_the_tunnels_underlay_is_a_number_no_larger_than_what_holds_their_end():
+    groups, variables = NODES_OF_TWO_CLUSTERS
+    common = dict(MANAGED_FRONTEND, vnet_mode="MANAGED", **GROUPS_OF_TWO_CLUSTERS)
+    jumbo = dict(variables, cc1=dict(variables["cc1"], vnet_underlay_mtu=9000),
+                 cc2=dict(variables["cc2"], vnet_underlay_mtu=9000))
+    found = plans(groups, jumbo, common=common)
+    assert [tunnel["mtu"] for tunnel in found["cc1"]["interfaces"]["vxlans"]] == [8950]
+    # Every CC's tunnels alike: the smallest underlay of them.
+    one = plans(groups, dict(jumbo, cc2=variables["cc2"]), common=common)
+    assert [one[cc]["interfaces"]["vxlans"][0]["mtu"] for cc in ("cc1", "cc2")] == [1450, 1450]
+    assert problems_of(groups, dict(jumbo, cc2=dict(variables["cc2"], vnet_underlay_mtu="9000")), common=common) == [
+        "cc2: vnet_underlay_mtu: '9000' is not a whole number from 1280 (the least MTU of a network that carries "
+        "IPv6) to 65535"]
+    # The host's facts: the interface that holds the tunnels' end carries 1500 only.
+    hosts = sorted({host for members in groups.values() for host in members})
+    facts = {"cc1": {"interfaces": ["lo", "eth0", "eth1"], "eth0": {"device": "eth0", "mtu": 1500,
+                                                           "ipv4": {"address": "192.0.2.11"}}}}
+    problems = Problems()
+    plan_inventory(Inventory(dict(groups, all=hosts), lambda host: dict(common, **jumbo.get(host, {})),
+                             lambda host: facts.get(host, {})), problems)
+    assert problems.lines() == [
+        "cc1: vnet_underlay_mtu: 9000 is above the MTU 1500 of eth0 on cc1, which holds the tunnels' end 192.0.2.11: "
+        "the tunnels' packets would be fragmented there; raise eth0's MTU, or set vnet_underlay_mtu to 1500"]
+
+
 def test_managed_novlan_tunnels_the_private_networks_bridge_and_needs_one():
     common = dict(MANAGED_FRONTEND, vnet_mode="MANAGED-NOVLAN", **GROUPS_OF_TWO_CLUSTERS)
     assert problems_of(*NODES_OF_TWO_CLUSTERS, common=common) == [
@@ -454,7 +479,7 @@ def test_managed_novlan_tunnels_the_private_networks_bridge_and_needs_one():
     found = plans(groups, dict(variables, **bridged), common=common)
     assert found["cc1"]["interfaces"]["bridges"][0]["ports"] == ["eth0", "eucavx1"]
     assert found["cc1"]["interfaces"]["vxlans"] == [{"name": "eucavx1", "id": 1, "local": "192.0.2.11",
-                                                     "peers": ["192.0.2.12"]}]
+                                                     "peers": ["192.0.2.12"], "mtu": 1450}]
     # The groups' routers are held on that bridge, which leaves them to the data plane.
     assert {entry["device"] for entry in found["cc1"]["eucalyptus"]["dataplane"]["addresses"]} == {"br1"}
     assert found["cc1"]["interfaces"]["bridges"][0]["held_networks"] == ["10.0.0.0/8"]
