@@ -114,8 +114,9 @@ def changes(params, links, addresses, routes):
     """Return (commands for ``ip -batch``, before, after) for the declared bridge.
 
     ``params``: name, state, ports, stp, forward_delay, hello_time, mtu (None: the smallest of its
-    ports', as the kernel sets it), addresses (None: not managed), move_addresses, guest_ports (None: GUEST_PORTS), take_over (False: an existing bridge with other
-    ports than the declared and guest ones is refused, not taken over).
+    ports', as the kernel sets it), addresses (None: not managed), move_addresses, guest_ports
+    (None: GUEST_PORTS), take_over (False: an existing bridge with other ports than the declared
+    and guest ones is refused, not taken over).
     """
     check_declaration(params)
     name = params["name"]

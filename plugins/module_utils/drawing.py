@@ -131,6 +131,9 @@ def _devices(plan, labels):
     for tunnel in interfaces.get("vxlans") or ():
         found = device(tunnel["name"], "vxlan")
         found["notes"] += ["VNI %s to %s" % (tunnel["id"], ", ".join(tunnel.get("peers") or ()))]
+    for entry in (interfaces.get("bridges") or []) + (interfaces.get("vlans") or []) + (interfaces.get("vxlans") or []):
+        if entry.get("mtu") is not None:
+            device(entry.get("name") or "%s.%s" % (entry["parent"], entry["id"]))["notes"].append("MTU %s" % entry["mtu"])
     for bridge in interfaces.get("bridges") or ():
         for port in bridge.get("ports") or ():
             device(port)

@@ -23,7 +23,7 @@ description:
     place). O(state=absent) removes it.
   - Its MTU is O(mtu). A frame arrives at a peer 50 bytes longer (its IPv4, UDP, VXLAN and inner
     Ethernet headers), and one the path cannot carry whole is fragmented on the way (the kernel
-    leaves DF unset): the underlay's MTU less 50 keeps every frame in one packet.
+    leaves DF unset); the underlay's MTU less 50 keeps every frame in one packet.
   - This changes the running system only; the roles write the persistent configuration.
 options:
   name:

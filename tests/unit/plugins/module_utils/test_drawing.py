@@ -106,3 +106,12 @@ def test_the_filter_draws_the_plans_of_the_hosts_and_the_zones_of_the_first_mana
 def test_the_filter_refuses_a_host_without_a_plan():
     with pytest.raises(AnsibleFilterError, match="cloud_drawing: m1 has no plan"):
         cloud_drawing(["m1"], {"m1": {"ansible_facts": {}}})
+
+
+def test_a_tunnel_and_a_device_with_an_mtu_show_it():
+    plan = frontend(bridges=[{"name": "br1", "ports": ["eth2", "eucavx1"], "mtu": 9000}])
+    plan["interfaces"]["vxlans"] = [{"name": "eucavx1", "id": 1, "local": "192.0.2.11", "peers": ["192.0.2.12"],
+                                     "mtu": 1450}]
+    found = texts(drawing.draw({"cc1": plan}))
+    assert found[found.index("eucavx1") + 1:found.index("eucavx1") + 3] == ["VNI 1 to 192.0.2.12", "MTU 1450"]
+    assert "MTU 9000" in found[found.index("br1"):]

@@ -457,8 +457,8 @@ def test_the_tunnels_underlay_is_a_number_no_larger_than_what_holds_their_end():
         "IPv6) to 65535"]
     # The host's facts: the interface that holds the tunnels' end carries 1500 only.
     hosts = sorted({host for members in groups.values() for host in members})
-    facts = {"cc1": {"interfaces": ["lo", "eth0", "eth1"], "eth0": {"device": "eth0", "mtu": 1500,
-                                                           "ipv4": {"address": "192.0.2.11"}}}}
+    facts = {"cc1": {"interfaces": ["lo", "eth0", "eth1"],
+                     "eth0": {"device": "eth0", "mtu": 1500, "ipv4": {"address": "192.0.2.11"}}}}
     problems = Problems()
     plan_inventory(Inventory(dict(groups, all=hosts), lambda host: dict(common, **jumbo.get(host, {})),
                              lambda host: facts.get(host, {})), problems)
