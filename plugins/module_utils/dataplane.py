@@ -39,7 +39,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
     ip_network,
     ipv4_address,
 )
-from ansible_collections.privatecloud.iaas.plugins.module_utils import host_context
+from ansible_collections.privatecloud.iaas.plugins.module_utils import host_context, vxlan
 from ansible_collections.privatecloud.iaas.plugins.module_utils.eucalyptus import ManagedSubnet, dotted, mode_is, public_ips
 
 METADATA_PORT = 8773
@@ -81,10 +81,9 @@ NUMBER_OF_CCS = 8
 NOVLAN_SEGMENT = 1
 # The tunnels' underlay (vnet_underlay_mtu): a plain Ethernet's MTU unless the inventory says more,
 # and at least what a network carrying IPv6 must have. A tunnel carries 50 bytes less (its outer
-# IPv4, UDP, VXLAN and inner Ethernet headers), so no frame is fragmented on the way.
+# IPv4, UDP, VXLAN and inner Ethernet headers: vxlan.OVERHEAD), so no frame is fragmented on the way.
 UNDERLAY_MTU = 1500
 UNDERLAY_MTU_RANGE = (1280, 65535)
-TUNNEL_OVERHEAD = 50
 # The MTU a VM's interface has unless its lease says otherwise.
 VM_MTU = 1500
 
@@ -251,7 +250,7 @@ def _tunnels(groups, clusters, mode):
         segments = [(NOVLAN_SEGMENT, None)] if groups else []
     else:
         segments = [(group["tag"], "eucabr%d" % group["tag"]) for group in groups]
-    mtu = clusters.get("underlay_mtu", UNDERLAY_MTU) - TUNNEL_OVERHEAD
+    mtu = clusters.get("underlay_mtu", UNDERLAY_MTU) - vxlan.OVERHEAD
     return [{"name": "eucavx%d" % segment, "id": segment, "bridge": bridge, "local": local, "peers": peers, "mtu": mtu}
             for segment, bridge in segments]
 
@@ -537,16 +536,12 @@ def _check_underlay(context, local):
         context.add("vnet_underlay_mtu", value, "is not a whole number from %d (the least MTU of a network that carries "
                     "IPv6) to %d" % UNDERLAY_MTU_RANGE)
         return
-    facts = context.inventory.facts(context.host)
-    for name in facts.get("interfaces") or ():
-        interface = facts.get(name) or facts.get(name.replace("-", "_").replace(".", "_")) or {}
-        held = [(interface.get("ipv4") or {}).get("address")] + [
-            entry.get("address") for entry in interface.get("ipv4_secondaries") or () if isinstance(entry, dict)]
-        if local in held and isinstance(interface.get("mtu"), int) and interface["mtu"] < mtu:
-            context.add("vnet_underlay_mtu", value if value is not None else "(not set: %d)" % UNDERLAY_MTU,
-                        "is above the MTU %d of %s on %s, which holds the tunnels' end %s: the tunnels' packets "
-                        "would be fragmented there; raise %s's MTU, or set vnet_underlay_mtu to %d"
-                        % (interface["mtu"], name, context.host, local, name, interface["mtu"]))
+    name, below = host_context.interface_holding(context.inventory.facts(context.host), local)
+    if below is not None and below < mtu:
+        context.add("vnet_underlay_mtu", value if value is not None else "(not set: %d)" % UNDERLAY_MTU,
+                    "is above the MTU %d of %s on %s, which holds the tunnels' end %s: the tunnels' packets "
+                    "would be fragmented there; raise %s's MTU, or set vnet_underlay_mtu to %d"
+                    % (below, name, context.host, local, name, below))
 
 
 def served(inventory, frontend):

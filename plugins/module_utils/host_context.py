@@ -148,6 +148,19 @@ def number(address):
     return int(ipv4_address(address))
 
 
+def interface_holding(facts, address):
+    """(name, MTU) of the interface that holds ``address`` in a host's facts (validate.yml's
+    network facts), or (None, None) where no fact says."""
+    for name in facts.get("interfaces") or ():
+        # The facts name an interface's entry as its device, ':' made '_' (older releases: '-' and '.' too).
+        interface = facts.get(name.replace(":", "_")) or facts.get(name.replace("-", "_").replace(".", "_")) or {}
+        held = [(interface.get("ipv4") or {}).get("address")] + [
+            entry.get("address") for entry in interface.get("ipv4_secondaries") or () if isinstance(entry, dict)]
+        if address in held and isinstance(interface.get("mtu"), int):
+            return name, interface["mtu"]
+    return None, None
+
+
 def is_ipv4(value):
     try:
         eucalyptus.ipv4_address(value)

@@ -128,6 +128,7 @@ def plan_host(host, inventory, problems, code="", found=None):
     context.deciding("preflight")
     plan["preflight"] = managed_l2.preflight(context, plan)
     plan["vlan_clean"] = managed_l2.vlan_clean(context, plan) if "vlan_clean" in plan["preflight"] else []
+    plan["tunnel_paths"] = managed_l2.tunnel_paths(plan)
     plan["diagnostics"] = managed_l2.diagnostics(context, plan)
     # What each role's record keeps: the digest of its part and the code, and what the part owns.
     for part, role in ROLE_PARTS:

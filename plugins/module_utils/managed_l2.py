@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import itertools
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane, eucalyptus, firewall, host_context
+from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane, eucalyptus, firewall, host_context, vxlan
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError, AddressErrors
 
 # A MANAGED group's bridge as the CC makes it (vnetwork.c: STP on, forward delay 2, hello 2),
@@ -155,7 +155,24 @@ def preflight(context, plan):
         checks.append("bridge")
     if euca.get("cc") and eucalyptus.mode_is(mode, "cc_dhcp"):
         checks.append("dhcp_daemon")
+    if tunnel_paths(plan):
+        checks.append("tunnel_paths")
     return checks
+
+
+def tunnel_paths(plan):
+    """Each path of this front-end's tunnels to another front-end, as preflight and diagnostics
+    test it: a ping as large as the tunnels' packets (their MTU and 50 bytes of headers), with DF
+    set, must reach the peer whole."""
+    euca = plan["eucalyptus"] or {}
+    tunnels = ((euca.get("dataplane") or {}).get("tunnels") or []) if euca.get("cc") else []
+    if not tunnels:
+        return []
+    tunnel = tunnels[0]
+    size = tunnel["mtu"] + vxlan.OVERHEAD
+    # ICMP echo data: the packet less its IPv4 (20) and ICMP (8) headers.
+    probe = ["-M", "do", "-s", str(size - 28), "-I", tunnel["local"]]
+    return [{"peer": peer, "local": tunnel["local"], "bytes": size, "ping_options": probe} for peer in tunnel["peers"]]
 
 
 def vlan_clean(context, plan):
@@ -255,4 +272,11 @@ def diagnostics(context, plan):
                       for chain, rule in rules.items()]
     if plan["dhcpd"]["function"] == "security_groups":
         found.append({"name": "dhcpd-interfaces", "command": "ps -o args= -C dhcpd"})
+    paths = tunnel_paths(plan)
+    found += [{"name": "tunnel-path-%s" % path["peer"],
+               "command": " ".join(["ping", "-c", "1", "-W", "2"] + path["ping_options"] + [path["peer"]])}
+              for path in paths]
+    if paths:
+        # What the host fragmented and reassembled since boot: nothing, while the tunnels fit.
+        found.append({"name": "ip-fragments", "command": "nstat -asz IpFragCreates IpFragFails IpReasmReqds"})
     return found

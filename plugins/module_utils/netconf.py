@@ -16,6 +16,7 @@ import ipaddress
 import re
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import names
+from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import MTU_RANGE
 
 WEIGHTS = {"ether": 20, "vlan": 40, "vxlan": 50, "bridge": 60}
 # The VXLAN devices' flooding entry, one per peer (see module_utils/vxlan.py).
@@ -74,17 +75,13 @@ def interfaces(nics=(), vlans=(), bridges=(), vxlans=()):
     return sorted(found.values(), key=lambda entry: (WEIGHTS[entry["kind"]], entry["name"]))
 
 
-# What an MTU may be: IPv4's smallest datagram (RFC 791) to the kernel's largest.
-MTU_RANGE = (68, 65535)
-
-
 def _mtu(name, value):
     if value is None:
         return None
-    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isdigit())) \
-            or not MTU_RANGE[0] <= int(value) <= MTU_RANGE[1]:
+    # A number, as the modules take it ('9000' from a string would pass here and fail on the host).
+    if isinstance(value, bool) or not isinstance(value, int) or not MTU_RANGE[0] <= value <= MTU_RANGE[1]:
         raise ConfigError("%s: mtu %r is not a whole number from %d to %d" % ((name, value) + MTU_RANGE))
-    return int(value)
+    return value
 
 
 def _check_mtus(found):
@@ -246,7 +243,9 @@ def render_ifupdown(entries, owner=None):
         if entry["hwaddr"]:
             lines.append("    hwaddress ether %s" % entry["hwaddr"])
         if entry["mtu"] is not None and entry["kind"] != "vxlan":
-            lines.append("    mtu %d" % entry["mtu"])
+            # ifupdown's static and manual methods set an mtu; its dhcp method has no such option.
+            lines.append("    mtu %d" % entry["mtu"] if entry["method"] != "dhcp"
+                         else "    up ip link set dev %s mtu %d" % (entry["name"], entry["mtu"]))
         if entry["kind"] == "vlan":
             lines.append("    vlan-raw-device %s" % entry["parent"])
         if entry["kind"] == "vxlan":

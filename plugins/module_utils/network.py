@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.devices import MODULES_LOAD
 from ansible_collections.privatecloud.iaas.plugins.module_utils.releases import variant
-from ansible_collections.privatecloud.iaas.plugins.module_utils import eucalyptus, host_context, managed_l2, netconf
+from ansible_collections.privatecloud.iaas.plugins.module_utils import eucalyptus, host_context, managed_l2, netconf, vxlan
 
 BRIDGE_OPTIONS = {
     "bridge_interfaces": [],
@@ -204,6 +204,15 @@ def check_present(context, plan):
         named.extend((key, context.get(key)) for key in ("vnet_pubinterface", "vnet_privinterface")
                      if host_context.is_set(context.get(key)))
     named.extend(("dhcpd_interfaces", name) for name in ((plan.get("dhcpd") or {}).get("interfaces") or ()))
+    facts = context.inventory.facts(context.host)
+    for tunnel in tunnels if isinstance(tunnels, list) else ():
+        if isinstance(tunnel, dict) and isinstance(tunnel.get("mtu"), int):
+            name, below = host_context.interface_holding(facts, tunnel.get("local"))
+            if below is not None and tunnel["mtu"] + vxlan.OVERHEAD > below:
+                context.add("vlan_tunnels", tunnel.get("name"), "has mtu %d, and with its %d bytes of headers its "
+                            "packets exceed the MTU %d of %s, which holds its local %s: they would be fragmented; "
+                            "its mtu is at most %d" % (tunnel["mtu"], vxlan.OVERHEAD, below, name, tunnel.get("local"),
+                                                       below - vxlan.OVERHEAD))
     reported = set()  # each missing interface once, under the first variable that names it
     for variable, name in named:
         if isinstance(name, str) and name not in made and name not in present and name not in reported:

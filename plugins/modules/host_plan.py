@@ -157,10 +157,16 @@ ansible_facts:
             check does not run.
           type: list
           elements: dict
+        tunnel_paths:
+          description: On a front-end whose tunnels join the clusters, each path to another
+            front-end (C(peer), C(local), C(bytes), and the C(ping_options) of a ping that large with
+            DF set from C(local)).
+          type: list
+          elements: dict
         diagnostics:
           description: The commands playbooks/diagnostics.yml runs on the host besides its common
             ones, each C(name) and C(command) (per security group, its devices, chain, elastic IPs'
-            NAT rules and dhcpd's interfaces).
+            NAT rules and dhcpd's interfaces; the tunnels' paths and the host's fragment counters).
           type: list
           elements: dict
   sample:

@@ -23,6 +23,7 @@ ROOT = os.environ["MOLECULE_PROJECT_DIRECTORY"]
 INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
+from runner import ansible_playbook  # noqa: E402  pylint: disable=wrong-import-position
 from scenario import changes, reboot, serve, site, start  # noqa: E402  pylint: disable=wrong-import-position
 
 FE1 = testinfra.get_host("podman://clusters-fe1")
@@ -140,6 +141,28 @@ def test_full_size_segments_cross_the_tunnel_whole(leases):
         assert in_vm("web1", "vm-net echo 10.20.2.74 9090 %d" % size).stdout.strip() == str(size)
         assert in_vm("web2", "vm-net echo 10.20.2.73 9090 %d" % size).stdout.strip() == str(size)
     assert {host: fragments(host) for host in (FE1, FE2)} == before
+
+
+def test_preflight_finds_each_tunnels_path_carries_its_packets_whole():
+    run = ansible_playbook(os.path.join(ROOT, "playbooks", "preflight.yml"), INVENTORY,
+                           environment={"ANSIBLE_PYTHON_INTERPRETER": "/usr/bin/python3"})
+    table = [line for task, _host, result in run.results("localhost") if task == "Print the results"
+             for line in result.get("msg", [])]
+    rows = [" ".join(line.split()) for line in table if "tunnel path" in line]
+    assert sorted(rows) == sorted("tunnel path to %s %s ok 1500 bytes from %s with DF set arrive whole"
+                                  % (peer, host, local) for host, (_testinfra, local, peer) in ENDS.items()), table or run
+
+
+def test_an_underlay_mtu_the_front_ends_interface_cannot_carry_is_refused():
+    # Jumbo frames declared where eth1, which holds vnet_localip, carries 1500: validation names it.
+    run = ansible_playbook(os.path.join(ROOT, "playbooks", "validate.yml"), INVENTORY,
+                           "-e", json.dumps({"vnet_underlay_mtu": 9000}),
+                           environment={"ANSIBLE_PYTHON_INTERPRETER": "/usr/bin/python3"})
+    assert run.returncode != 0, run
+    said = json.dumps([result for _task, result in run.failures()])
+    for host, (_testinfra, local, _peer) in ENDS.items():
+        assert ("%s: vnet_underlay_mtu: 9000 is above the MTU 1500 of eth1 on %s, which holds the tunnels' end %s"
+                % (host, host, local)) in said, said
 
 
 def test_a_rule_between_groups_across_clusters_holds_both_ways(leases):

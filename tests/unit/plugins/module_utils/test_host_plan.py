@@ -449,6 +449,12 @@ def test_the_tunnels_underlay_is_a_number_no_larger_than_what_holds_their_end():
                  cc2=dict(variables["cc2"], vnet_underlay_mtu=9000))
     found = plans(groups, jumbo, common=common)
     assert [tunnel["mtu"] for tunnel in found["cc1"]["interfaces"]["vxlans"]] == [8950]
+    # Preflight and diagnostics send each other front-end a packet as large as the tunnels', DF set.
+    assert "tunnel_paths" in found["cc1"]["preflight"] and found["node1"]["tunnel_paths"] == []
+    assert found["cc1"]["tunnel_paths"] == [{"peer": "192.0.2.12", "local": "192.0.2.11", "bytes": 9000,
+                                             "ping_options": ["-M", "do", "-s", "8972", "-I", "192.0.2.11"]}]
+    assert {"name": "tunnel-path-192.0.2.12", "command": "ping -c 1 -W 2 -M do -s 8972 -I 192.0.2.11 192.0.2.12"} in \
+        found["cc1"]["diagnostics"]
     # Every CC's tunnels alike: the smallest underlay of them.
     one = plans(groups, dict(jumbo, cc2=variables["cc2"]), common=common)
     assert [one[cc]["interfaces"]["vxlans"][0]["mtu"] for cc in ("cc1", "cc2")] == [1450, 1450]
@@ -465,6 +471,23 @@ def test_the_tunnels_underlay_is_a_number_no_larger_than_what_holds_their_end():
     assert problems.lines() == [
         "cc1: vnet_underlay_mtu: 9000 is above the MTU 1500 of eth0 on cc1, which holds the tunnels' end 192.0.2.11: "
         "the tunnels' packets would be fragmented there; raise eth0's MTU, or set vnet_underlay_mtu to 1500"]
+
+
+def test_a_declared_tunnel_whose_packets_exceed_what_holds_its_local_address_is_refused():
+    groups = {"gateways": ["nc1"]}
+    tunnel = {"name": "vx1", "id": 1, "local": "192.0.2.11", "peers": ["192.0.2.12"], "mtu": 1500}
+    variables = {"nc1": {"ntp_servers": ["192.0.2.1"], "vlan_tunnels": [tunnel],
+                         "bridge_interfaces": [{"name": "br1", "ports": ["eth1", "vx1"]}]}}
+    facts = {"interfaces": ["lo", "eth0", "eth1"], "eth0": {"mtu": 1500, "ipv4": {"address": "192.0.2.11"}}}
+    problems = Problems()
+    plan_inventory(Inventory(dict(groups, all=["nc1"]), lambda host: variables[host], lambda host: facts), problems)
+    assert problems.lines() == [
+        "nc1: vlan_tunnels: 'vx1' has mtu 1500, and with its 50 bytes of headers its packets exceed the MTU 1500 of "
+        "eth0, which holds its local 192.0.2.11: they would be fragmented; its mtu is at most 1450"]
+    variables["nc1"]["vlan_tunnels"] = [dict(tunnel, mtu=1450)]
+    problems = Problems()
+    plan_inventory(Inventory(dict(groups, all=["nc1"]), lambda host: variables[host], lambda host: facts), problems)
+    assert problems.lines() == []
 
 
 def test_managed_novlan_tunnels_the_private_networks_bridge_and_needs_one():

@@ -95,6 +95,7 @@ def test_the_order_is_nic_vlan_bridge():
     # A value that would start a line of its own in the file is refused whole.
     ({"nics": [{"name": "eth0", "mtu": "9000\n    up reboot"}]}, "is not a whole number from 68 to 65535"),
     ({"nics": [{"name": "eth0", "mtu": True}]}, "eth0: mtu True is not a whole number"),
+    ({"nics": [{"name": "eth0", "mtu": "9000"}]}, "eth0: mtu '9000' is not a whole number"),
     ({"nics": [{"name": "eth0", "mtu": 1500}], "vlans": [{"parent": "eth0", "id": 10, "mtu": 9000}]},
      "eth0.10: mtu 9000 is above the MTU 1500 of eth0, which carries its frames"),
     ({"nics": [{"name": "eth0", "mtu": 9000}, {"name": "eth1", "mtu": 1500}],
@@ -194,7 +195,9 @@ def test_an_mtu_is_written_for_boot_in_each_format():
     assert "    mtu 8950\n" in files["60-eucabr10"]
     assert "    pre-up ip link add name eucavx10 mtu 8950 type vxlan id 10 local 192.0.2.1" in files["50-eucavx10"]
     assert "mtu" not in render_ifupdown(interfaces(nics=[{"name": "eth0"}]))["20-eth0"]
-    assert "MTU=9000\n" in render_ifcfg(interfaces(nics=[{"name": "eth0", "mtu": "9000"}]))["ifcfg-eth0"]
+    dhcp = render_ifupdown(interfaces(bridges=[{"name": "br0", "ports": ["eth0"], "method": "dhcp", "mtu": 9000}]))
+    assert "    up ip link set dev br0 mtu 9000\n" in dhcp["60-br0"] and "    mtu 9000" not in dhcp["60-br0"]
+    assert "MTU=9000\n" in render_ifcfg(interfaces(nics=[{"name": "eth0", "mtu": 9000}]))["ifcfg-eth0"]
 
 
 def test_a_bridge_below_its_ports_mtu_and_devices_without_one_pass():
