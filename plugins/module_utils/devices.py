@@ -204,7 +204,8 @@ class BootFiles:
 def departing(devices, kinds, file_format, directory=None):
     """The devices of the other kinds whose files are gone from the declaration: another call of the
     run removes them (a bridge leaves such a port to that removal)."""
-    names = set(device["name"] for device in devices)
+    # A VLAN device may be declared by parent and id alone (the guide's eth0.200).
+    names = set(device_name(device["kind"], device) for device in devices)
     others = set(OWNERS[kind] for kind in KINDS if kind not in kinds) - set(OWNERS[kind] for kind in kinds)
     found = []
     for file_name, content in read_directory(directory or DIRECTORIES[file_format]).items():

@@ -5,7 +5,7 @@ themselves are made for real in tests/integration/modules/test_interfaces.py).""
 import pytest
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import bridge, vlan
-from ansible_collections.privatecloud.iaas.plugins.module_utils.devices import BootFiles, DeviceError, arguments
+from ansible_collections.privatecloud.iaas.plugins.module_utils.devices import BootFiles, DeviceError, arguments, departing
 from ansible_collections.privatecloud.iaas.plugins.module_utils.vlan import VlanError
 
 BR0 = {"kind": "bridge", "name": "br0", "ports": ["eth0"], "method": "dhcp", "forward_delay": 1, "hello_time": 2}
@@ -149,3 +149,12 @@ def test_a_bridge_takes_the_declared_mtu_up_to_its_smallest_ports_else_that():
         links[port]["master"] = "eucabr10"
     commands, before, after = bridge.changes(wanted, links, {}, [])
     assert commands == ["link set dev eucabr10 mtu 8950"] and "mtu: 1400" in bridge.describe(before)
+
+
+def test_the_bridge_call_knows_a_vlan_device_declared_by_parent_and_id_as_staying(etc):
+    # The guide's KVM host declares eth0.200 by parent and id alone; its file is there: it stays.
+    vlan = {"kind": "vlan", "parent": "eth0", "id": 200}
+    bridge = {"kind": "bridge", "name": "cloudbr0", "ports": ["eth0.200"]}
+    etc([vlan, bridge], owner="vlan").apply()
+    assert "eth0.200" not in departing([vlan, bridge], ["bridge"], "ifupdown", str(etc.directory))
+    assert "eth0.200" in departing([bridge], ["bridge"], "ifupdown", str(etc.directory))
