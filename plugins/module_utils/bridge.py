@@ -135,7 +135,7 @@ def changes(params, links, addresses, routes):
             port = current["ports"][0]
             commands += ["address add %s dev %s" % (address, port) for address in current["addresses"]]
             commands.append("link set dev %s up" % port)
-            commands += _moved_routes(routes, name, port)
+            commands += moved_routes(routes, name, port)
         return commands, current, {}
 
     ports = sorted(set(params.get("ports") or []))
@@ -199,7 +199,7 @@ def changes(params, links, addresses, routes):
             commands.extend("address delete %s dev %s" % (address, port) for address in carried)
             commands.extend("address add %s dev %s" % (address, name) for address in carried)
             commands.append("link set dev %s up" % name)
-            commands.extend(_moved_routes(routes, port, name))
+            commands.extend(moved_routes(routes, port, name))
         else:
             commands.append("link set dev %s master %s" % (port, name))
         commands.append("link set dev %s up" % port)
@@ -272,7 +272,7 @@ def interface_addresses(values):
     return found
 
 
-def _moved_routes(routes, source, target):
+def moved_routes(routes, source, target):
     """Routes through ``source`` (the default route among them), re-pointed at ``target``."""
     return [route_command(route, dev=target) for route in routes
             if route.get("dev") == source and route.get("protocol") != "kernel" and route.get("scope") != "link"]
