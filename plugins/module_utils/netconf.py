@@ -16,9 +16,12 @@ import ipaddress
 import re
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import names
+from ansible_collections.privatecloud.iaas.plugins.module_utils import bond as bonding
 from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import MTU_RANGE
 
-WEIGHTS = {"ether": 20, "vlan": 40, "vxlan": 50, "bridge": 60}
+WEIGHTS = {"ether": 20, "bond": 30, "vlan": 40, "vxlan": 50, "bridge": 60}
+# A bond's settings in ifupdown (ifenslave's bond-* options) and in ifcfg's BONDING_OPTS.
+BOND_OPTIONS = ("mode", "miimon", "lacp_rate", "xmit_hash_policy", "primary")
 # The VXLAN devices' flooding entry, one per peer (see module_utils/vxlan.py).
 FLOOD = "00:00:00:00:00:00"
 VXLAN_PORT = 4789
@@ -29,17 +32,26 @@ class ConfigError(ValueError):
     """An interface declaration the files cannot express; the message names the interface."""
 
 
-def interfaces(nics=(), vlans=(), bridges=(), vxlans=()):
-    """Normalise the declarations into one ordered list (NICs, VLANs, VXLANs, bridges).
+def interfaces(nics=(), vlans=(), bridges=(), vxlans=(), bonds=()):
+    """Normalise the declarations into one ordered list (NICs, bonds, VLANs, VXLANs, bridges).
 
     Each entry: kind, name, method, address (CIDR) / gateway / dns / dns_domain for static,
     hwaddr, and per kind: parent and id (vlan); id, local, peers, port (vxlan: a bridge's port,
-    no address); ports, stp, forward_delay, hello_time, maxwait (bridge); master, the bridge an
-    interface is a port of.
+    no address); ports, stp, forward_delay, hello_time, maxwait (bridge); ports and the bond's
+    settings (bond: its mode, miimon, lacp_rate, xmit_hash_policy, primary, each as the kernel
+    would have it); master, the bridge or bond an interface is a port of.
     """
     found = {}
     for spec in nics:
         found[spec["name"]] = _common(spec, "ether")
+    for spec in bonds:
+        entry = _common(spec, "bond")
+        try:
+            bonding.check_declaration(dict(spec, state="present"))
+        except bonding.BondError as error:
+            raise ConfigError("%s: %s" % (entry["name"], error))
+        entry.update(ports=list(spec.get("ports") or []), **bonding.wanted_settings(spec))
+        found[entry["name"]] = entry
     for spec in vlans:
         entry = _common(dict(spec, name=spec.get("name") or "%s.%s" % (spec["parent"], spec["id"])), "vlan")
         entry.update(parent=_name(spec["parent"], "has a parent that"), id=int(spec["id"]))
@@ -67,6 +79,8 @@ def interfaces(nics=(), vlans=(), bridges=(), vxlans=()):
                 found[port] = _common({"name": port}, "ether")
             if found[port].get("master"):
                 raise ConfigError("%s: is a port of %s and %s" % (port, found[port]["master"], entry["name"]))
+            if entry["kind"] == "bond" and found[port]["kind"] != "ether":
+                raise ConfigError("%s: a bond's port is a NIC, and %s is a %s device" % (port, port, found[port]["kind"]))
             if found[port]["method"] != "manual":
                 raise ConfigError("%s: a bridge port carries no address of its own (the bridge %s does)"
                                   % (port, entry["name"]))
@@ -166,17 +180,19 @@ def file_owner(content):
 def owned_entries(entries, owner):
     """The entries whose files ``owner`` writes.
 
-    The bridge role: its bridges and their ports that are plain NICs. The vlan role: its VLAN and
-    VXLAN devices and the VLANs' parents that are no bridge's port. Each role reads the other's
-    declaration (a VLAN device as a bridge port, a bridge as a VLAN device's master) but writes
-    its own files.
+    The bridge role: its bridges and their ports that are plain NICs. The vlan role: its bonds,
+    VLAN and VXLAN devices, the bonds' ports and the VLANs' parents that are no bridge's port.
+    Each role reads the other's declaration (a VLAN device or a bond as a bridge port, a bridge as
+    a VLAN device's master) but writes its own files.
     """
     parents = set(entry["parent"] for entry in entries if entry["kind"] == "vlan")
+    kinds = dict((entry["name"], entry["kind"]) for entry in entries)
     if owner == "bridge":
         return [entry for entry in entries if entry["kind"] == "bridge"
-                or (entry["kind"] == "ether" and entry["master"])]
+                or (entry["kind"] == "ether" and kinds.get(entry["master"]) == "bridge")]
     if owner == "vlan":
-        return [entry for entry in entries if entry["kind"] in ("vlan", "vxlan")
+        return [entry for entry in entries if entry["kind"] in ("bond", "vlan", "vxlan")
+                or (entry["kind"] == "ether" and kinds.get(entry["master"]) == "bond")
                 or (entry["kind"] == "ether" and not entry["master"] and entry["name"] in parents)]
     raise ConfigError("owner: %r is not one of %s" % (owner, ", ".join(OWNERS)))
 
@@ -248,6 +264,11 @@ def render_ifupdown(entries, owner=None):
                          else "    up ip link set dev %s mtu %d" % (entry["name"], entry["mtu"]))
         if entry["kind"] == "vlan":
             lines.append("    vlan-raw-device %s" % entry["parent"])
+        if entry["kind"] == "bond":
+            # ifenslave's options: the bond is made, and its ports put in, as it comes up.
+            lines.append("    bond-slaves %s" % (" ".join(entry["ports"]) or "none"))
+            lines += ["    bond-%s %s" % (key.replace("_", "-"), entry[key]) for key in BOND_OPTIONS
+                      if entry[key] is not None]
         if entry["kind"] == "vxlan":
             lines += _vxlan_lines(entry)
         if entry["kind"] == "bridge":
@@ -279,6 +300,7 @@ def _vxlan_lines(entry):
 def render_ifcfg(entries, owner=None):
     """{file name under /etc/sysconfig/network-scripts: content}."""
     files = {}
+    bonds = set(entry["name"] for entry in entries if entry["kind"] == "bond")
     for entry in entries:
         if entry["kind"] == "vxlan":
             raise ConfigError("%s: a VXLAN device has no ifcfg form (initscripts makes none); the collection "
@@ -286,6 +308,10 @@ def render_ifcfg(entries, owner=None):
         keys = [("DEVICE", entry["name"])]
         if entry["kind"] == "bridge":
             keys.append(("TYPE", "Bridge"))
+        elif entry["kind"] == "bond":
+            keys += [("TYPE", "Bond"), ("BONDING_MASTER", "yes"),
+                     ("BONDING_OPTS", '"%s"' % " ".join("%s=%s" % (key, entry[key]) for key in BOND_OPTIONS
+                                                        if entry[key] is not None))]
         else:
             keys.append(("TYPE", "Ethernet"))
         if entry["hwaddr"]:
@@ -304,7 +330,9 @@ def render_ifcfg(entries, owner=None):
             keys += [("DNS%d" % (index + 1), server) for index, server in enumerate(entry["dns"])]
             if entry["dns_domain"]:
                 keys.append(("DOMAIN", entry["dns_domain"]))
-        if entry["master"]:
+        if entry["master"] and entry["master"] in bonds:
+            keys += [("MASTER", entry["master"]), ("SLAVE", "yes")]
+        elif entry["master"]:
             keys.append(("BRIDGE", entry["master"]))
         if entry["kind"] == "bridge":
             keys += [("IPV6INIT", "no"), ("IPV6_AUTOCONF", "no"), ("STP", "yes" if entry["stp"] else "no")]
@@ -337,6 +365,8 @@ def file_kind(name, content, file_format):
     if file_format == "ifcfg":
         if re.search(r"^TYPE=Bridge$", content, re.M):
             return "bridge"
+        if re.search(r"^TYPE=Bond$", content, re.M):
+            return "bond"
         return "vlan" if re.search(r"^VLAN=yes$", content, re.M) else "ether"
     weight = int(name.split("-", 1)[0]) if name.split("-", 1)[0].isdigit() else 0
     return dict((value, key) for key, value in WEIGHTS.items()).get(weight, "ether")

@@ -211,3 +211,47 @@ def test_the_plan_names_the_declaration_whose_mtu_does_not_fit():
         ("bridge_interfaces", "br0", "mtu 9000 is above the MTU 1500 of eth0.10, which carries its frames")]
     assert check_declaration([], [{"parent": "eth0", "id": 10, "mtu": "jumbo"}]) == [
         ("vlan_interfaces", "eth0.10", "mtu 'jumbo' is not a whole number from 68 to 65535")]
+
+
+BOND0 = {"name": "bond0", "ports": ["eth0", "eth1"], "mode": "802.3ad", "lacp_rate": "fast",
+         "xmit_hash_policy": "layer3+4", "mtu": 9000}
+
+
+def test_a_bond_under_vlans_and_a_bridge_is_written_first_with_ifenslaves_options():
+    found = interfaces(bonds=[BOND0], vlans=[{"parent": "bond0", "id": 300}],
+                       bridges=[{"name": "cloudbr1", "ports": ["bond0.300"]}])
+    assert [(entry["kind"], entry["name"]) for entry in found] == [
+        ("ether", "eth0"), ("ether", "eth1"), ("bond", "bond0"), ("vlan", "bond0.300"), ("bridge", "cloudbr1")]
+    files = render_ifupdown(owned_entries(found, "vlan"), "vlan")
+    assert sorted(files) == ["20-eth0", "20-eth1", "30-bond0", "40-bond0.300"]
+    assert files["30-bond0"].splitlines()[1:] == [
+        "auto bond0", "iface bond0 inet manual", "    mtu 9000", "    bond-slaves eth0 eth1", "    bond-mode 802.3ad",
+        "    bond-miimon 100", "    bond-lacp-rate fast", "    bond-xmit-hash-policy layer3+4"]
+    assert "iface eth0 inet manual" in files["20-eth0"]
+    assert sorted(render_ifupdown(owned_entries(found, "bridge"), "bridge")) == ["60-cloudbr1"]
+    ifcfg = render_ifcfg(owned_entries(found, "vlan"), "vlan")
+    assert 'BONDING_OPTS="mode=802.3ad miimon=100 lacp_rate=fast xmit_hash_policy=layer3+4"\n' in ifcfg["ifcfg-bond0"]
+    assert "MASTER=bond0\nSLAVE=yes\n" in ifcfg["ifcfg-eth0"] and "BRIDGE" not in ifcfg["ifcfg-eth0"]
+
+
+def test_an_active_backup_bond_as_a_bridge_port():
+    found = interfaces(bonds=[{"name": "bond0", "ports": ["eth0", "eth1"], "mode": "active-backup", "primary": "eth0"}],
+                       bridges=[{"name": "br0", "ports": ["bond0"], "method": "dhcp"}])
+    files = render_ifupdown(owned_entries(found, "vlan"), "vlan")
+    assert "    bond-primary eth0" in files["30-bond0"].splitlines()
+    assert render_ifcfg(owned_entries(found, "vlan"), "vlan")["ifcfg-bond0"].count("BRIDGE=br0\n") == 1
+
+
+@pytest.mark.parametrize("bonds, message", [
+    ([dict(BOND0, mode="lacp")], "bond0: mode: 'lacp' is not one of"),
+    ([dict(BOND0, primary="eth0")], "bond0: primary: is for mode active-backup"),
+    ([dict(BOND0, mode="active-backup", lacp_rate="fast", xmit_hash_policy=None)], "bond0: lacp_rate: is for mode 802.3ad"),
+])
+def test_a_bond_the_kernel_would_refuse_is_named(bonds, message):
+    with pytest.raises(ConfigError, match="^" + message.replace("(", r"\(").replace(".", r"\.")):
+        interfaces(bonds=bonds)
+
+
+def test_a_bonds_port_is_a_nic():
+    with pytest.raises(ConfigError, match=r"^eth0\.5: a bond's port is a NIC, and eth0\.5 is a vlan device"):
+        interfaces(vlans=[{"parent": "eth0", "id": 5}], bonds=[dict(BOND0, ports=["eth0.5"])])
