@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A host's network devices in one call: the interfaces module's work, for the vlan and bridge roles.
 
-The host's plan gives one ordered list of its devices (VLAN, VXLAN, bridge: the order they are made
-in and come up at boot). A call applies the devices of some kinds (the vlan role's VLAN and VXLAN
-devices, the bridge role's bridges), knowing the whole list:
+The host's plan gives one ordered list of its devices (bond, VLAN, VXLAN, bridge: the order they
+are made in and come up at boot). A call applies the devices of some kinds (the vlan role's bonds,
+VLAN and VXLAN devices, the bridge role's bridges), knowing the whole list:
 
 1. the boot files of those kinds are rendered and checked (ifquery) first; the files of devices no
    longer declared name the devices to remove, and the files there name the devices the collection
@@ -26,6 +26,7 @@ import shutil
 import tempfile
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import (
+    bond,
     bridge,
     dhcp_client,
     files,
@@ -35,9 +36,9 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils import (
     vxlan,
 )
 
-KINDS = ("vlan", "vxlan", "bridge")
+KINDS = ("bond", "vlan", "vxlan", "bridge")
 # Whose boot files a kind's devices are (the roles that write them).
-OWNERS = {"vlan": "vlan", "vxlan": "vlan", "bridge": "bridge"}
+OWNERS = {"bond": "vlan", "vlan": "vlan", "vxlan": "vlan", "bridge": "bridge"}
 DIRECTORIES = {"ifupdown": "/etc/network/interfaces.d", "ifcfg": "/etc/sysconfig/network-scripts"}
 # The kernel modules the devices need (8021q for VLAN devices), loaded at boot from this file.
 MODULES_LOAD = "/etc/modules-load.d/privatecloud-iaas-vlan.conf"
@@ -46,7 +47,8 @@ MODULES_HEADER = "# Managed by privatecloud.iaas (vlan role): the kernel support
 
 # What each kind's declaration gives its device (the rest of an entry is for the boot files).
 SETTINGS = {"bridge": ("name", "stp", "forward_delay", "hello_time", "mtu"), "vlan": ("parent", "id", "name", "mtu"),
-            "vxlan": ("name", "id", "local", "peers", "port", "mtu")}
+            "vxlan": ("name", "id", "local", "peers", "port", "mtu"),
+            "bond": ("name", "mode", "miimon", "lacp_rate", "xmit_hash_policy", "primary", "mtu")}
 
 
 class DeviceError(Exception):
@@ -71,6 +73,8 @@ def arguments(kind, entry, owned=None, leaving=()):
     the DHCP client follows them. ``owned``: the devices the collection made before (None: take
     over any device of a declared name); ``leaving``: ports another call of the run removes."""
     found = {key: entry[key] for key in SETTINGS[kind] if entry.get(key) is not None}
+    if kind == "bond":
+        found["ports"] = list(entry.get("ports") or [])
     if kind == "bridge":
         found["ports"] = list(entry.get("ports") or [])
         if entry.get("held_networks"):
@@ -87,13 +91,13 @@ def arguments(kind, entry, owned=None, leaving=()):
 
 
 def split(devices):
-    """(vlans, vxlans, bridges) of the ordered list, as the declarations netconf reads."""
+    """(bonds, vlans, vxlans, bridges) of the ordered list, as the declarations netconf reads."""
     found = {kind: [] for kind in KINDS}
     for device in devices:
         if device.get("kind") not in found:
             raise DeviceError("devices: %r is not a device of kind %s" % (device.get("name"), ", ".join(KINDS)))
         found[device["kind"]].append(dict((key, value) for key, value in device.items() if key != "kind"))
-    return found["vlan"], found["vxlan"], found["bridge"]
+    return found["bond"], found["vlan"], found["vxlan"], found["bridge"]
 
 
 def read_directory(directory):
@@ -113,10 +117,10 @@ class BootFiles:
         self.owner, self.format = owner, file_format
         self.directory = directory or DIRECTORIES[file_format]
         self.interfaces_file = interfaces_file
-        vlans, vxlans, bridges = split(devices)
+        bonds, vlans, vxlans, bridges = split(devices)
         render = netconf.render_ifupdown if file_format == "ifupdown" else netconf.render_ifcfg
         try:
-            entries = netconf.interfaces(vlans=vlans, bridges=bridges, vxlans=vxlans)
+            entries = netconf.interfaces(vlans=vlans, bridges=bridges, vxlans=vxlans, bonds=bonds)
             declared = render(netconf.owned_entries(entries, owner), owner)
         except (netconf.ConfigError, KeyError, TypeError) as error:
             raise DeviceError("the declared interfaces cannot be written: %s" % error)
@@ -272,6 +276,10 @@ def change(module, host, kind, name, wanted):
                 if then:
                     after = dict(after, dhcp_client=params["name"])
             touched = [name] + sorted(set(before.get("ports", [])) | set(after.get("ports", [])))
+        elif kind == "bond":
+            commands, before, after = bond.changes(params, host.links, host.addresses, host.routes)
+            describe = bond.describe
+            touched = [name] + sorted(set(before.get("ports", [])) | set(after.get("ports", [])))
         elif kind == "vlan":
             commands, before, after = vlan.changes(params, host.links, host.addresses)
             describe, touched = vlan.describe, [after.get("name") or before.get("name")]
@@ -280,7 +288,7 @@ def change(module, host, kind, name, wanted):
             describe, touched = vxlan.describe, [name]
             then = [("bridge " + " ".join(entry), [module.get_bin_path("bridge", required=True)] + entry)
                     for entry in fdb]
-    except (bridge.BridgeError, vlan.VlanError, vxlan.VxlanError, dhcp_client.DhcpClientError) as error:
+    except (bridge.BridgeError, dhcp_client.DhcpClientError) as error:
         raise DeviceError("%s: %s" % (name, error))
     result = {"commands": commands, "then": [what for what, _argv in then],
               "diff": {"before_header": name, "after_header": name,
@@ -292,10 +300,11 @@ def change(module, host, kind, name, wanted):
         return result
     snapshot = (host.links, host.addresses, host.routes)
     explain = None
-    if kind == "vlan":
+    if kind in ("vlan", "bond"):
+        support = "802.1Q VLAN support (the 8021q module)" if kind == "vlan" else "bonding (the bonding module)"
+
         def explain(stderr):
-            return vlan.unsupported(stderr) and "this kernel has no 802.1Q VLAN support (the 8021q module): cannot " \
-                "create %s" % name
+            return vlan.unsupported(stderr) and "this kernel has no %s: cannot create %s" % (support, name)
     try:
         result["undo"] = rollback.run_batch(host.ip, commands, snapshot, touched, explain)
     except rollback.BatchError as error:
@@ -363,7 +372,7 @@ def apply(module, ip, devices, kinds, file_format=None, rollback_timeout=0, dire
     kinds = [kind for kind in KINDS if kind in kinds]
     owners = set(OWNERS[kind] for kind in kinds)
     if len(owners) != 1:
-        raise DeviceError("kinds: %s is not the devices of one role (vlan and vxlan, or bridge)" % ", ".join(kinds))
+        raise DeviceError("kinds: %s is not the devices of one role (bond, vlan and vxlan, or bridge)" % ", ".join(kinds))
     owner = owners.pop()
     boot = BootFiles(devices, owner, file_format, directory, interfaces_file) if file_format else None
     if boot:

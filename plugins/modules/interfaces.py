@@ -8,12 +8,12 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: interfaces
-short_description: (internal) A host's VLAN, VXLAN devices or bridges, on the running system and for boot, in one call
+short_description: (internal) A host's bonds, VLAN, VXLAN devices or bridges, on the running system and for boot, in one call
 version_added: "1.0.0"
 description:
   - The one apply call of the vlan and bridge roles. Takes the host's whole ordered list of devices
-    (O(devices), as its plan gives it) and applies those of O(kinds) - the VLAN and VXLAN devices, or
-    the bridges.
+    (O(devices), as its plan gives it) and applies those of O(kinds) - the bonds, VLAN and VXLAN
+    devices, or the bridges.
   - First the boot files of those kinds are rendered in the documents' formats and checked
     (C(ifquery)) before anything changes; the files of devices no longer declared name the devices
     to remove, and the files there name the devices the collection made - a device of a declared
@@ -32,8 +32,9 @@ description:
 options:
   devices:
     description:
-      - The host's devices in the order they are made, each with its C(kind) (V(vlan), V(vxlan),
-        V(bridge)) and the settings of its declaration - a VLAN device C(parent), C(id), C(name); a
+      - The host's devices in the order they are made, each with its C(kind) (V(bond), V(vlan),
+        V(vxlan), V(bridge)) and the settings of its declaration - a bond C(name), C(ports), C(mode),
+        C(miimon), C(lacp_rate), C(xmit_hash_policy), C(primary); a VLAN device C(parent), C(id), C(name); a
         VXLAN device C(name), C(id), C(local), C(peers), C(port); a bridge C(name), C(ports), C(stp),
         C(forward_delay), C(hello_time), C(held_networks); each C(method), C(address), C(gateway),
         C(dns), C(dns_domain), C(hwaddr), C(mtu).
@@ -44,10 +45,10 @@ options:
     elements: dict
     required: true
   kinds:
-    description: The kinds this call applies - V(vlan) and V(vxlan) (the vlan role's), or V(bridge).
+    description: The kinds this call applies - V(bond), V(vlan) and V(vxlan) (the vlan role's), or V(bridge).
     type: list
     elements: str
-    choices: [vlan, vxlan, bridge]
+    choices: [bond, vlan, vxlan, bridge]
     required: true
   format:
     description:

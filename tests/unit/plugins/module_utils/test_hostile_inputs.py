@@ -44,9 +44,11 @@ HOSTILE = (
 EXPORT_CLIENT = re.compile(r"[^\s()]+\([A-Za-z0-9_=,:./@-]*\)")
 # Every line the collection writes in an ifupdown stanza (netconf.render_ifupdown), by its first word.
 IFUPDOWN_OPTIONS = {"address", "netmask", "gateway", "dns-nameservers", "dns-domain", "hwaddress", "vlan-raw-device",
-                    "bridge_ports", "bridge_fd", "bridge_hello", "bridge_stp", "bridge_maxwait"}
+                    "bridge_ports", "bridge_fd", "bridge_hello", "bridge_stp", "bridge_maxwait", "mtu", "bond-slaves",
+                    "bond-mode", "bond-miimon", "bond-lacp-rate", "bond-xmit-hash-policy", "bond-primary"}
 # The commands a VXLAN stanza runs, as netconf._vxlan_lines spells them.
-IFUPDOWN_COMMANDS = re.compile(r"(pre-up ip link add \S+ type vxlan id \d+ local [0-9.]+ dstport \d+ nolearning"
+IFUPDOWN_COMMANDS = re.compile(r"(pre-up ip link add (\S+|name \S+ mtu \d+) type vxlan id \d+ local [0-9.]+ dstport \d+ "
+                               r"nolearning|up ip link set dev \S+ mtu \d+"
                                r"|pre-up bridge fdb append 00:00:00:00:00:00 dev \S+ dst [0-9.]+"
                                r"|up ip link set dev \S+ up|post-down ip link delete dev \S+)")
 
@@ -71,8 +73,8 @@ def ifupdown_read_back(host_plan):
         part = host_plan.get(owner) or {}
         if part.get("format") != "ifupdown" or not part.get("devices"):
             continue
-        vlans, vxlans, bridges = devices.split(part["devices"])
-        entries = netconf.interfaces(vlans=vlans, bridges=bridges, vxlans=vxlans)
+        bonds, vlans, vxlans, bridges = devices.split(part["devices"])
+        entries = netconf.interfaces(vlans=vlans, bridges=bridges, vxlans=vxlans, bonds=bonds)
         for name, content in netconf.render_ifupdown(netconf.owned_entries(entries, owner), owner).items():
             wrong = foreign_ifupdown_line(content)
             if wrong is not None:
