@@ -372,10 +372,21 @@ def file_kind(name, content, file_format):
     return dict((value, key) for key, value in WEIGHTS.items()).get(weight, "ether")
 
 
-def check_declaration(bridges, vlans, vxlans=()):
-    """Every rule the bridge and VLAN declarations of one host break, as (variable, value, rule);
-    ``vxlans``, the data plane's tunnels, may be the bridges' ports."""
+def check_declaration(bridges, vlans, vxlans=(), bonds=()):
+    """Every rule the bridge, VLAN and bond declarations of one host break, as (variable, value,
+    rule); ``vxlans``, the data plane's tunnels, may be the bridges' ports."""
     found = []
+    for index, declared in enumerate(bonds or []):
+        declared = declared if isinstance(declared, dict) else {}
+        if not names.is_interface(declared.get("name")):
+            found.append(("vlan_bonds[%d].name" % index, declared.get("name"), names.INTERFACE_RULE))
+        ports = declared.get("ports")
+        if not isinstance(ports, list) or not ports:
+            found.append(("vlan_bonds[%d].ports" % index, ports, "is not a list of one or more NICs"))
+            continue
+        for number, port in enumerate(ports):
+            if not names.is_interface(port):
+                found.append(("vlan_bonds[%d].ports[%d]" % (index, number), port, names.INTERFACE_RULE))
     for index, bridge in enumerate(bridges or []):
         name = bridge.get("name") if isinstance(bridge, dict) else None
         where = "bridge_interfaces[%d].name" % index
@@ -406,12 +417,17 @@ def check_declaration(bridges, vlans, vxlans=()):
             found.append(("vlan_interfaces[%d].id" % index, vlan_id, "is not a VLAN id (1-4094)"))
     if not found:
         try:
-            interfaces(vlans=vlans or [], bridges=bridges or [], vxlans=vxlans or [])
+            interfaces(vlans=vlans or [], bridges=bridges or [], vxlans=vxlans or [], bonds=bonds or [])
         except (ConfigError, KeyError, TypeError, AttributeError) as error:
             interface, _sep, rule = str(error).partition(": ")
             vlan_names = set(vlan.get("name") or "%s.%s" % (vlan["parent"], vlan["id"]) for vlan in vlans or [])
-            # A rule about ports is the bridges' declaration; one about a VLAN device's own settings, the VLANs'.
+            bond_names = set(declared.get("name") for declared in bonds or [])
+            bond_ports = set(port for declared in bonds or [] for port in declared.get("ports") or [])
+            # A rule about ports is the bridges' declaration (a bond's port, the bonds'); one about a
+            # VLAN device's or a bond's own settings, the VLANs' or the bonds'.
             in_vlans = interface in vlan_names and "port" not in rule
-            variable = "vlan_interfaces" if in_vlans or not bridges else "bridge_interfaces"
+            in_bonds = interface in bond_names or (interface in bond_ports and "bond" in rule)
+            variable = ("vlan_bonds" if in_bonds else "vlan_interfaces" if in_vlans or not bridges
+                        else "bridge_interfaces")
             found.append((variable, interface, rule or str(error)))
     return found

@@ -24,6 +24,7 @@ BRIDGE_OPTIONS = {
     "bridge_confirm_timeout": 30,
 }
 VLAN_OPTIONS = {
+    "vlan_bonds": [],
     "vlan_interfaces": [],
     "vlan_tunnels": [],
     "vlan_8021q": None,
@@ -38,16 +39,19 @@ DISTRIBUTIONS = {
         # client ifupdown runs for a bridge by DHCP (on Debian 13, dhcpcd); vlan adds the 802.1Q tools.
         "bridge_packages": ["ifupdown", "bridge-utils", "dhcpcd-base"],
         "vlan_packages": ["ifupdown", "vlan"],
+        # ifupdown's bond-* options (ifenslave's scripts).
+        "bond_packages": ["ifenslave"],
         # The roles' files, which their records compare: the file that reads the directory (the
         # bridge role's: it changes it after the vlan role, in the same run) and each role's own,
         # by their boot-order weight (module_utils/netconf.py).
         "bridge_files": ["/etc/network/interfaces", "/etc/network/interfaces.d/20-*",
                          "/etc/network/interfaces.d/60-*"],
-        "vlan_files": ["/etc/network/interfaces.d/40-*", "/etc/network/interfaces.d/50-*"],
+        "vlan_files": ["/etc/network/interfaces.d/30-*", "/etc/network/interfaces.d/40-*",
+                       "/etc/network/interfaces.d/50-*"],
     },
     # Debian 12: ifupdown runs ISC dhclient, the release's DHCP client, for a bridge by DHCP.
     "Debian 12": {"bridge_packages": ["ifupdown", "bridge-utils", "isc-dhcp-client"]},
-    "RedHat": {"format": "ifcfg", "bridge_packages": ["bridge-utils"], "vlan_packages": [],
+    "RedHat": {"format": "ifcfg", "bridge_packages": ["bridge-utils"], "vlan_packages": [], "bond_packages": [],
                "bridge_files": ["/etc/sysconfig/network-scripts/ifcfg-*"],
                "vlan_files": ["/etc/sysconfig/network-scripts/ifcfg-*"]},
 }
@@ -76,12 +80,13 @@ def _persist(settings, name, add):
     return settings[name]
 
 
-def parts(vlans, vxlans, bridges, vlan_settings, bridge_settings, facts, add):
-    """(vlan part, bridge part) from the host's devices (``vlans``, ``vxlans``, ``bridges``: the
-    declarations the plan gathered) and the roles' options."""
+def parts(vlans, vxlans, bridges, vlan_settings, bridge_settings, facts, add, bonds=()):
+    """(vlan part, bridge part) from the host's devices (``bonds``, ``vlans``, ``vxlans``,
+    ``bridges``: the declarations the plan gathered) and the roles' options."""
     names = variant(DISTRIBUTIONS, facts)
-    devices = ([dict(entry, kind="vlan") for entry in vlans] + [dict(entry, kind="vxlan") for entry in vxlans]
-               + [dict(entry, kind="bridge") for entry in bridges])
+    devices = ([dict(entry, kind="bond") for entry in bonds] + [dict(entry, kind="vlan") for entry in vlans]
+               + [dict(entry, kind="vxlan") for entry in vxlans] + [dict(entry, kind="bridge") for entry in bridges])
+    bond_names = [entry.get("name") for entry in bonds]
     vlan_names = [entry.get("name") or "%s.%s" % (entry.get("parent"), entry.get("id")) for entry in vlans]
     tunnels = [entry.get("name") for entry in vxlans]
     load_8021q = vlan_settings["vlan_8021q"]
@@ -92,14 +97,14 @@ def parts(vlans, vxlans, bridges, vlan_settings, bridge_settings, facts, add):
     persist = _persist(vlan_settings, "vlan_persist", add)
     vlan = {
         "devices": devices,
-        "kinds": ["vlan", "vxlan"],
+        "kinds": ["bond", "vlan", "vxlan"],
         "format": names["format"] if persist else "none",
-        "kernel_modules": ["8021q"] if load_8021q else [],
+        "kernel_modules": (["bonding"] if bonds else []) + (["8021q"] if load_8021q else []),
         "rollback_timeout": rollback,
         "confirm_timeout": confirm,
-        "packages": names["vlan_packages"] if vlans else [],
+        "packages": (names["vlan_packages"] if vlans else []) + (names["bond_packages"] if bonds else []),
         "watched_files": names["vlan_files"] + [MODULES_LOAD],
-        "links": vlan_names + tunnels,
+        "links": bond_names + [port for entry in bonds for port in entry.get("ports") or []] + vlan_names + tunnels,
         "fdb": tunnels,
     }
     rollback, confirm = _timeouts(bridge_settings, "bridge", add)
@@ -229,10 +234,12 @@ def role_parts(context, plan):
     tunnels = context.get("vlan_tunnels", [])
     tunnels = list(tunnels) if isinstance(tunnels, list) else []
     vxlans = tunnels + interfaces["vxlans"]
+    bonds = context.get("vlan_bonds", [])
+    bonds = list(bonds) if isinstance(bonds, list) else []
     # The inventory's own declarations (what the plan adds to them is its own to get right).
     for variable, value, rule in netconf.check_declaration(context.get("bridge_interfaces"),
-                                                           context.get("vlan_interfaces"), tunnels):
+                                                           context.get("vlan_interfaces"), tunnels, bonds):
         context.add(variable, value, rule)
     return parts(interfaces["vlans"], vxlans, interfaces["bridges"],
                  context.options(VLAN_OPTIONS, {"vlan_8021q": interfaces["vlan_8021q"]}),
-                 context.options(BRIDGE_OPTIONS), context.inventory.facts(context.host), context.add)
+                 context.options(BRIDGE_OPTIONS), context.inventory.facts(context.host), context.add, bonds)

@@ -36,6 +36,7 @@ EUCA_REPOSITORY = {"euca_repo_url": "http://192.0.2.80/eucalyptus"}
 # runs set]); None: they differ from the arguments without the option, in a way no single string
 # shows.
 CASES = [
+    ("vlan", KVM, "vlan_bonds", [{"name": "bondmark", "ports": ["eth1"], "mode": "active-backup"}], "bondmark"),
     ("vlan", KVM, "vlan_interfaces", [{"parent": "eth0", "id": 731}], "eth0.731"),
     ("vlan", KVM, "vlan_tunnels", [{"name": "vxmark", "id": 77, "local": "192.168.154.21",
                                     "peers": ["192.168.154.22"]}], "vxmark"),
