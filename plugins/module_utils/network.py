@@ -204,6 +204,10 @@ def check_present(context, plan):
     for vlan in interfaces["vlans"]:
         name = vlan.get("name") or "%s.%s" % (vlan.get("parent"), vlan.get("id"))
         named.append(("vlan_interfaces" if name in declared_vlans else "vnet_privinterface", vlan.get("parent")))
+    bonds = context.get("vlan_bonds", []) or []
+    bonds = [bond for bond in bonds if isinstance(bond, dict)] if isinstance(bonds, list) else []
+    made |= {bond.get("name") for bond in bonds}
+    named.extend(("vlan_bonds", port) for bond in bonds for port in bond.get("ports") or () if isinstance(port, str))
     euca = plan["eucalyptus"] or {}
     if euca.get("cc") or euca.get("nc"):
         named.extend((key, context.get(key)) for key in ("vnet_pubinterface", "vnet_privinterface")

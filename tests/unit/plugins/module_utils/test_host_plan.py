@@ -895,3 +895,37 @@ def test_a_front_ends_key_is_checked_on_the_front_ends_only():
     # Where the front-end keeps it, the front-end alone is named.
     assert problems_of(groups, {"fe": dict(MANAGED_FRONTEND, vnet_dns="not-an-address"), "nc1": node, "nc2": node},
                        common) == ["fe: vnet_dns: 'not-an-address' is not an IPv4 address (dotted quad, e.g. 192.0.2.1)"]
+
+
+def test_a_kvm_hosts_bond_carries_its_vlans_first_in_the_list_with_what_it_needs():
+    groups = {"gateways": ["kvm1"]}
+    bond0 = {"name": "bond0", "ports": ["enp1s0", "enp2s0"], "mode": "802.3ad", "lacp_rate": "fast"}
+    variables = {"kvm1": {"ntp_servers": ["192.0.2.1"], "vlan_bonds": [bond0],
+                          "vlan_interfaces": [{"parent": "bond0", "id": 100, "address": "192.0.2.11/24"},
+                                              {"parent": "bond0", "id": 300}],
+                          "bridge_interfaces": [{"name": "cloudbr1", "ports": ["bond0.300"]}]}}
+    facts = {"interfaces": ["lo", "enp1s0", "enp3s0"], "distribution": "Debian", "os_family": "Debian",
+             "distribution_major_version": "13"}
+    problems = Problems()
+    found = plan_inventory(Inventory(dict(groups, all=["kvm1"]), lambda host: variables[host], lambda host: facts),
+                           problems)
+    # A NIC the host lacks is named under the bond that names it.
+    assert problems.lines() == [
+        "kvm1: vlan_bonds: 'enp2s0' is not an interface of kvm1, which has enp1s0, enp3s0, lo: name one it has "
+        "(Debian names NICs by their place, enp1s0, ens3 ...)"]
+    facts["interfaces"].append("enp2s0")
+    problems = Problems()
+    vlan = plan_inventory(Inventory(dict(groups, all=["kvm1"]), lambda host: variables[host], lambda host: facts),
+                          problems)["kvm1"]["vlan"]
+    assert problems.lines() == []
+    assert [(device["kind"], device.get("name")) for device in vlan["devices"]] == [
+        ("bond", "bond0"), ("vlan", None), ("vlan", None), ("bridge", "cloudbr1")]
+    assert (vlan["kinds"], vlan["kernel_modules"]) == (["bond", "vlan", "vxlan"], ["bonding", "8021q"])
+    assert vlan["packages"] == ["ifupdown", "vlan", "ifenslave"]
+    assert vlan["links"][:3] == ["bond0", "enp1s0", "enp2s0"]
+    # What the kernel would refuse is named under vlan_bonds.
+    variables["kvm1"]["vlan_bonds"] = [dict(bond0, primary="enp1s0")]
+    problems = Problems()
+    plan_inventory(Inventory(dict(groups, all=["kvm1"]), lambda host: variables[host], lambda host: facts), problems)
+    assert problems.lines() == ["kvm1: vlan_bonds: 'bond0' primary: is for mode active-backup or balance-tlb or "
+                                "balance-alb only (this bond is 802.3ad)"]
