@@ -30,8 +30,8 @@ MARGIN = 20
 HOSTS_PER_ROW = 4
 # Past this many devices in one layer of a host, the rest are one box saying how many.
 DEVICES_SHOWN = 6
-COLOURS = {"nic": "#dbe9f6", "vlan": "#fdf1d6", "vxlan": "#f4dcef", "bridge": "#dff2df", "more": "#eeeeee"}
-KINDS = {"nic": "NIC", "vlan": "VLAN device", "vxlan": "VXLAN tunnel", "bridge": "bridge", "more": ""}
+COLOURS = {"nic": "#dbe9f6", "bond": "#e3dcf4", "vlan": "#fdf1d6", "vxlan": "#f4dcef", "bridge": "#dff2df", "more": "#eeeeee"}
+KINDS = {"nic": "NIC", "bond": "bond", "vlan": "VLAN device", "vxlan": "VXLAN tunnel", "bridge": "bridge", "more": ""}
 ORDER = ("frontend", "node", "db", "nfs", "dhcpd")
 
 
@@ -128,10 +128,17 @@ def _devices(plan, labels):
         found = device(vlan.get("name") or "%s.%s" % (vlan["parent"], vlan["id"]), "vlan")
         found["lower"] = [vlan["parent"]]
         found["notes"] += ["tag %s" % vlan["id"]] + ([vlan["address"]] if vlan.get("address") else [])
+    for bond in interfaces.get("bonds") or ():
+        found = device(bond["name"], "bond")
+        found["lower"] = list(bond.get("ports") or ())
+        found["notes"] += [" ".join(["bond", str(bond.get("mode"))] + (["primary " + bond["primary"]]
+                                                                      if bond.get("primary") else []))]
+        for port in found["lower"]:
+            device(port)
     for tunnel in interfaces.get("vxlans") or ():
         found = device(tunnel["name"], "vxlan")
         found["notes"] += ["VNI %s to %s" % (tunnel["id"], ", ".join(tunnel.get("peers") or ()))]
-    for entry in (interfaces.get("bridges") or []) + (interfaces.get("vlans") or []) + (interfaces.get("vxlans") or []):
+    for entry in [entry for kind in ("bonds", "bridges", "vlans", "vxlans") for entry in interfaces.get(kind) or []]:
         if entry.get("mtu") is not None:
             device(entry.get("name") or "%s.%s" % (entry["parent"], entry["id"]))["notes"].append("MTU %s" % entry["mtu"])
     for bridge in interfaces.get("bridges") or ():

@@ -169,7 +169,9 @@ def declared(context, plan):
     if missing:
         context.add("bridge_interfaces", declared, "lacks %s: every traffic label of cloudstack_zones is a bridge "
                     "of every KVM host" % ", ".join(missing))
+    bonds = context.get("vlan_bonds", [])
     return {
+        "bonds": [bond for bond in bonds if isinstance(bond, dict)] if isinstance(bonds, list) else [],
         "bridges": bridges,
         "vlans": vlans,
         "vxlans": [{key: tunnel[key] for key in ("name", "id", "local", "peers", "mtu")} for tunnel in tunnels],
@@ -204,10 +206,9 @@ def check_present(context, plan):
     for vlan in interfaces["vlans"]:
         name = vlan.get("name") or "%s.%s" % (vlan.get("parent"), vlan.get("id"))
         named.append(("vlan_interfaces" if name in declared_vlans else "vnet_privinterface", vlan.get("parent")))
-    bonds = context.get("vlan_bonds", []) or []
-    bonds = [bond for bond in bonds if isinstance(bond, dict)] if isinstance(bonds, list) else []
-    made |= {bond.get("name") for bond in bonds}
-    named.extend(("vlan_bonds", port) for bond in bonds for port in bond.get("ports") or () if isinstance(port, str))
+    made |= {bond.get("name") for bond in interfaces["bonds"]}
+    named.extend(("vlan_bonds", port) for bond in interfaces["bonds"] for port in bond.get("ports") or ()
+                 if isinstance(port, str))
     euca = plan["eucalyptus"] or {}
     if euca.get("cc") or euca.get("nc"):
         named.extend((key, context.get(key)) for key in ("vnet_pubinterface", "vnet_privinterface")
@@ -238,11 +239,11 @@ def role_parts(context, plan):
     tunnels = context.get("vlan_tunnels", [])
     tunnels = list(tunnels) if isinstance(tunnels, list) else []
     vxlans = tunnels + interfaces["vxlans"]
-    bonds = context.get("vlan_bonds", [])
-    bonds = list(bonds) if isinstance(bonds, list) else []
+    bonds = interfaces["bonds"]
     # The inventory's own declarations (what the plan adds to them is its own to get right).
     for variable, value, rule in netconf.check_declaration(context.get("bridge_interfaces"),
-                                                           context.get("vlan_interfaces"), tunnels, bonds):
+                                                           context.get("vlan_interfaces"), tunnels,
+                                                           context.get("vlan_bonds")):
         context.add(variable, value, rule)
     return parts(interfaces["vlans"], vxlans, interfaces["bridges"],
                  context.options(VLAN_OPTIONS, {"vlan_8021q": interfaces["vlan_8021q"]}),

@@ -163,7 +163,7 @@ def test_managed_mode_nodes_need_8021q_and_no_bridge():
                    "nc1": {"vnet_pubinterface": "eth0", "vnet_privinterface": "eth0"}},
                   common={"vnet_mode": "MANAGED"})
     node = found["nc1"]
-    assert node["interfaces"] == {"bridges": [], "vlans": [], "vxlans": [], "vlan_8021q": True}
+    assert node["interfaces"] == {"bonds": [], "bridges": [], "vlans": [], "vxlans": [], "vlan_8021q": True}
     assert node["eucalyptus"]["vm_bridge"] is None
     assert node["preflight"] == ["vlan_clean"]
     frontend = found["fe"]
@@ -771,7 +771,7 @@ def test_managed_gives_each_active_group_its_vlan_device_and_bridge_where_it_is_
                      "address": "10.0.4.1/25"},
                     {"stp": True, "forward_delay": 2, "hello_time": 2, "name": "eucabr11", "ports": ["eth0.11"],
                      "address": "10.0.4.129/25"}],
-        "vxlans": [], "vlan_8021q": True}
+        "bonds": [], "vxlans": [], "vlan_8021q": True}
     # Its routers are the bridges'; only the elastic IP is an owned address; dhcpd on each bridge.
     assert found["fe"]["eucalyptus"]["dataplane"]["addresses"] == [
         {"device": "eth1", "address": "192.0.2.200/32", "announce": True}]
