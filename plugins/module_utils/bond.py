@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import (
     BridgeError,
+    address_commands,
+    interface_addresses,
     check_name_length,
     declared_mtu,
     link_of_kind,
@@ -107,7 +109,7 @@ def changes(params, links, addresses, routes):
     """Return (commands for ``ip -batch``, before, after) for the declared bond.
 
     ``params``: name, state, mode, ports, miimon, lacp_rate, xmit_hash_policy, primary, mtu (None:
-    1500), move_addresses, take_over (False: an existing bond with another mode or other ports is
+    1500), addresses (None: not managed), move_addresses, take_over (False: an existing bond with another mode or other ports is
     refused, not taken over).
     """
     name = params["name"]
@@ -174,10 +176,14 @@ def changes(params, links, addresses, routes):
         commands.append("link set dev %s up" % port)
     if settings["primary"] is not None and (current is None or current["primary"] != settings["primary"]):
         commands.append("link set dev %s type bond primary %s" % (name, settings["primary"]))
+    have = sorted(set((current or {}).get("addresses", [])) | set(moved))
+    if params.get("addresses") is not None:
+        declared = interface_addresses(params["addresses"])
+        commands.extend(address_commands(name, have, declared))
+        have = sorted(declared)
     if current is None or not current["up"]:
         commands.append("link set dev %s up" % name)
-    after = dict(settings, name=name, ports=ports, mtu=mtu, up=True,
-                 addresses=sorted(set((current or {}).get("addresses", [])) | set(moved)))
+    after = dict(settings, name=name, ports=ports, mtu=mtu, up=True, addresses=have)
     return commands, current or {}, after
 
 

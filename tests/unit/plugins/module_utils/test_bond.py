@@ -98,3 +98,10 @@ def test_removal_gives_the_first_port_the_bonds_addresses_back():
 def test_what_the_kernel_would_refuse_or_ignore_is_refused_naming_it(wrong, message):
     with pytest.raises(BondError, match="^" + message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
         changes(params(**wrong), {"eth0": nic("eth0"), "eth1": nic("eth1")}, {}, [])
+
+
+def test_a_static_bond_manages_its_addresses():
+    links = {"eth0": nic("eth0", "bond0"), "eth1": nic("eth1", "bond0"), "bond0": bond()}
+    commands, _before, after = changes(params(addresses=["192.0.2.11/24"]), links, {"bond0": ["192.0.2.99/24"]}, [])
+    assert commands == ["address delete 192.0.2.99/24 dev bond0", "address replace 192.0.2.11/24 dev bond0"]
+    assert after["addresses"] == ["192.0.2.11/24"]
