@@ -1,10 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: privatecloud.iaas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The preflight_table filter: rows of check results as aligned lines."""
+"""The preflight filters: rows of check results as aligned lines; the rows of a host's bonds and
+bridges' MTU paths from its ``ip -j -d link show``."""
 
 from __future__ import annotations
 
+from ansible_collections.privatecloud.iaas.plugins.module_utils import link_health
 from ansible_collections.privatecloud.iaas.plugins.plugin_utils.filters import raising
 
 COLUMNS = ("check", "host", "result", "detail")
@@ -23,8 +25,16 @@ def preflight_table(rows):
             for line in cells]
 
 
+@raising
+def preflight_links(links, checks):
+    """Rows of each bond and bridge of the plan's link_checks against the host's links."""
+    if not isinstance(links, list) or not isinstance(checks, dict):
+        raise ValueError("expects the list of ip -j -d link show and the plan's link_checks (a mapping)")
+    return link_health.rows(checks, links)
+
+
 class FilterModule:
     """privatecloud.iaas preflight filter."""
 
     def filters(self):
-        return {"preflight_table": preflight_table}
+        return {"preflight_table": preflight_table, "preflight_links": preflight_links}

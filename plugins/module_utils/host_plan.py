@@ -126,10 +126,13 @@ def plan_host(host, inventory, problems, code="", found=None):
     context.deciding("interfaces")
     network.check_present(context, plan)
     context.deciding("preflight")
-    plan["preflight"] = managed_l2.preflight(context, plan)
+    plan["link_checks"] = network.link_checks(
+        plan, {bridge["name"] for _vlan, bridge, _group in managed_l2.group_devices(context, plan)})
+    plan["preflight"] = managed_l2.preflight(context, plan) + (
+        ["links"] if plan["link_checks"]["bonds"] or plan["link_checks"]["bridges"] else [])
     plan["vlan_clean"] = managed_l2.vlan_clean(context, plan) if "vlan_clean" in plan["preflight"] else []
     plan["tunnel_paths"] = managed_l2.tunnel_paths(plan)
-    plan["diagnostics"] = managed_l2.diagnostics(context, plan)
+    plan["diagnostics"] = managed_l2.diagnostics(context, plan) + network.diagnostics(plan["link_checks"])
     # What each role's record keeps: the digest of its part and the code, and what the part owns.
     for part, role in ROLE_PARTS:
         if plan[part] is not None:

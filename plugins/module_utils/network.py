@@ -179,6 +179,30 @@ def declared(context, plan):
     }
 
 
+def link_checks(plan, group_bridges=()):
+    """The host's own links preflight judges (link_health) and diagnostics reads: each bond with
+    its mode and ports, and each bridge but the security groups' (``group_bridges``: their
+    diagnostics are per group, and a cloud of many groups would list each on every node)."""
+    interfaces = plan["interfaces"]
+    named = [bond for bond in interfaces["bonds"] if isinstance(bond.get("name"), str)]
+    return {
+        "bonds": [{"name": bond["name"], "mode": bond.get("mode"), "ports": list(bond.get("ports") or [])}
+                  for bond in named],
+        "bridges": [{"name": bridge["name"]} for bridge in interfaces["bridges"]
+                    if isinstance(bridge.get("name"), str) and bridge["name"] not in group_bridges],
+    }
+
+
+def diagnostics(checks):
+    """What playbooks/diagnostics.yml collects of the host's own links (``link_checks``): the
+    bonding driver's report of each bond (each port's link and failures, the active port, LACP's
+    aggregators and partner) and each bridge's ports with their MTUs."""
+    return ([{"name": "bond-%s" % bond["name"], "command": "cat /proc/net/bonding/%s" % bond["name"]}
+             for bond in checks["bonds"]]
+            + [{"name": "bridge-%s-ports" % bridge["name"], "command": "ip -details link show master %s" % bridge["name"]}
+               for bridge in checks["bridges"]])
+
+
 def check_present(context, plan):
     """Every interface the host's plan puts something on, and does not make itself, is one the host
     has - where the host could be read (playbooks/validate.yml's facts; away from the cloud nothing

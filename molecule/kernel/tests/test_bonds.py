@@ -9,6 +9,8 @@ namespaces of the same VM: veth pairs stand for the NICs and the switch ports.
   both ports in one aggregator.
 - A VLAN device (MTU 1400) and a bridge over bondt0, the boot files (ifquery parses them), check
   mode against the real run, a second run, a port leaving the declaration.
+- Preflight's rows of the real links: a port without its link, the active port, LACP's partner,
+  the bridge's MTU path.
 
 Nothing here touches the VM's own interfaces or /etc: the boot files go to a directory of the test's.
 """
@@ -148,6 +150,49 @@ def test_an_lacp_bond_agrees_with_its_partner_on_both_ports(partners):
         return len(ports) == 2 and len(aggregators) == 1 and "Partner Mac Address: 00:00:00:00:00:00" not in status
     wait_for("one aggregator of bnd-c and bnd-d with the partner", aggregated)
     assert NODE.run("ping -c 2 -W 2 10.98.0.2").rc == 0
+
+
+JUDGE = """\
+- hosts: kernel-node
+  gather_facts: false
+  tasks:
+    - name: Read the links
+      ansible.builtin.command: ip -j -d link show
+      register: links
+      changed_when: false
+    - name: Judge them
+      ansible.builtin.debug:
+        msg: "{{ links.stdout | from_json | privatecloud.iaas.preflight_links(checks) }}"
+"""
+CHECKS = {"bonds": [{key: bond[key] for key in ("name", "mode", "ports")} for bond in (ACTIVE_BACKUP, LACP)],
+          "bridges": [{"name": "brt0"}]}
+
+
+def preflight_rows(tmp_path):
+    """Preflight's rows (roles/preflight/tasks/links.yml's filter) of the node's real links."""
+    playbook = tmp_path / "judge.yml"
+    playbook.write_text(JUDGE)
+    run = ansible_playbook(playbook, INVENTORY, "-e", json.dumps({"checks": CHECKS}))
+    assert run.returncode == 0, run
+    (result,) = [result for task, _host, result in run.results("kernel-node") if task == "Judge them"]
+    return {row["check"]: (row["result"], row["detail"]) for row in result["msg"]}
+
+
+def test_preflight_names_a_port_without_its_link_then_the_active_port_and_lacp_partner(partners, tmp_path):
+    # The failover above left bnd-a's far end down: the bond still carries traffic, on bnd-b alone.
+    rows = preflight_rows(tmp_path)
+    assert rows["bond bondt0"] == (
+        "FAILED", "bnd-a's link is down; active-backup, active port bnd-b; ports bnd-a down, bnd-b up"), rows
+    NODE.check_output("ip -n bondpeer link set pa up")
+    wait_for("bnd-a's link back", lambda: bonding("bondt0", "active_slave") == "bnd-a")
+    rows = preflight_rows(tmp_path)
+    assert rows["bond bondt0"] == ("ok", "active-backup, active port bnd-a; ports bnd-a up, bnd-b up"), rows
+    partner = json.loads(NODE.check_output("ip -n lacppeer -j link show dev bp"))[0]["address"]
+    assert rows["bond bondt1"][0] == "ok", rows
+    assert rows["bond bondt1"][1].startswith("802.3ad, aggregator ")
+    assert rows["bond bondt1"][1].endswith(" with partner %s; ports bnd-c up, bnd-d up" % partner)
+    # The bridge's path down to the veths: the VLAN device's 1400 over the bond's 1500.
+    assert rows["MTU path brt0"] == ("ok", "brt0 1400 > bondt0.42 1400 > bondt0 1500 > bnd-a 1500, bnd-b 1500"), rows
 
 
 def test_a_port_that_leaves_the_declaration_leaves_the_bond(partners, tmp_path):

@@ -79,7 +79,7 @@ def test_system_mode_gives_the_node_its_bridge_and_the_front_end_no_dhcp_server(
     assert node["interfaces"]["bridges"] == [{"name": "br0", "ports": ["eth0"], "method": "dhcp",
                                               "forward_delay": 1, "hello_time": 2}]
     assert node["eucalyptus"]["vm_bridge"] == "br0"
-    assert node["preflight"] == ["bridge"]
+    assert node["preflight"] == ["bridge", "links"]
     assert (node["firewall"]["services"], node["firewall"]["tables"], node["firewall"]["revoke"],
             node["firewall"]["copies"]) == ([], {}, None, [])
 
@@ -128,7 +128,7 @@ def test_a_front_end_that_is_also_a_node_serves_the_map_on_the_bridge_that_took_
     assert settings["VNET_PRIVINTERFACE"] == "eth0" and settings["VNET_BRIDGE"] == "br0"
     assert settings["HYPERVISOR"] == "kvm"
     assert (host["eucalyptus"]["cc"], host["eucalyptus"]["nc"]) == (True, True)
-    assert host["preflight"] == ["bridge", "dhcp_daemon"]
+    assert host["preflight"] == ["bridge", "dhcp_daemon", "links"]
 
 
 def test_what_each_component_needs_when_eucalyptus_conf_changes():
@@ -915,9 +915,14 @@ def test_a_kvm_hosts_bond_carries_its_vlans_first_in_the_list_with_what_it_needs
         "(Debian names NICs by their place, enp1s0, ens3 ...)"]
     facts["interfaces"].append("enp2s0")
     problems = Problems()
-    vlan = plan_inventory(Inventory(dict(groups, all=["kvm1"]), lambda host: variables[host], lambda host: facts),
-                          problems)["kvm1"]["vlan"]
+    host = plan_inventory(Inventory(dict(groups, all=["kvm1"]), lambda host: variables[host], lambda host: facts),
+                          problems)["kvm1"]
+    vlan = host["vlan"]
     assert problems.lines() == []
+    # Preflight reads the bond's ports and the bridge's MTU path.
+    assert host["preflight"] == ["links"]
+    assert [entry["command"] for entry in host["diagnostics"]] == [
+        "cat /proc/net/bonding/bond0", "ip -details link show master cloudbr1"]
     assert [(device["kind"], device.get("name")) for device in vlan["devices"]] == [
         ("bond", "bond0"), ("vlan", None), ("vlan", None), ("bridge", "cloudbr1")]
     assert (vlan["kinds"], vlan["kernel_modules"]) == (["bond", "vlan", "vxlan"], ["bonding", "8021q"])
