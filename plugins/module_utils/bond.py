@@ -147,9 +147,9 @@ def changes(params, links, addresses, routes):
         # The kernel changes a bond's mode only while it is down and has no port: it is made anew.
         commands.append("link delete dev %s" % name)
         current = None
-    options = ["mode %s" % settings["mode"]] + ["%s %s" % (key, settings[key]) for key in ("miimon", "lacp_rate",
-                                                                                            "xmit_hash_policy")
-                                                if settings[key] is not None and (current is None or current[key] != settings[key])]
+    options = ["mode %s" % settings["mode"]] + [
+        "%s %s" % (key, settings[key]) for key in ("miimon", "lacp_rate", "xmit_hash_policy")
+        if settings[key] is not None and (current is None or current[key] != settings[key])]
     mtu = declared_mtu(params, BondError)
     mtu = DEFAULT_MTU if mtu is None else mtu
     if current is None:

@@ -131,8 +131,8 @@ def _devices(plan, labels):
     for bond in interfaces.get("bonds") or ():
         found = device(bond["name"], "bond")
         found["lower"] = list(bond.get("ports") or ())
-        found["notes"] += [" ".join(["bond", str(bond.get("mode"))] + (["primary " + bond["primary"]]
-                                                                      if bond.get("primary") else []))]
+        primary = ["primary " + bond["primary"]] if bond.get("primary") else []
+        found["notes"] += [" ".join(["bond", str(bond.get("mode"))] + primary)]
         for port in found["lower"]:
             device(port)
     for tunnel in interfaces.get("vxlans") or ():

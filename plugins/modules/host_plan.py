@@ -163,10 +163,16 @@ ansible_facts:
             DF set from C(local)).
           type: list
           elements: dict
+        link_checks:
+          description: The host's own links playbooks/preflight.yml judges and
+            playbooks/diagnostics.yml reads - C(bonds) (each C(name), C(mode), C(ports)) and
+            C(bridges) (each C(name); the security groups' bridges are left to their own checks).
+          type: dict
         diagnostics:
           description: The commands playbooks/diagnostics.yml runs on the host besides its common
             ones, each C(name) and C(command) (per security group, its devices, chain, elastic IPs'
-            NAT rules and dhcpd's interfaces; the tunnels' paths and the host's fragment counters).
+            NAT rules and dhcpd's interfaces; the tunnels' paths and the host's fragment counters;
+            each bond's driver report and each bridge's ports).
           type: list
           elements: dict
   sample:
