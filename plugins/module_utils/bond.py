@@ -21,6 +21,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.bridge import (
     interface_addresses,
     check_name_length,
     declared_mtu,
+    declared_ports,
     link_of_kind,
     moved_routes,
 )
@@ -129,13 +130,7 @@ def changes(params, links, addresses, routes):
 
     check_declaration(params)
     current = bond_state(name, links, addresses)
-    ports = sorted(set(params.get("ports") or []))
-    for port in ports:
-        if port not in links:
-            raise BondError("ports: %r is not an interface of this host" % port)
-        master = links[port].get("master")
-        if master not in (None, name):
-            raise BondError("ports: %r is a port of %s already; release it there first" % (port, master))
+    ports = declared_ports(params, links, BondError)
     settings = wanted_settings(params)
     foreign = sorted(set(current["ports"]) - set(ports)) if current else []
     if current and (current["mode"] != settings["mode"] or foreign) and not params.get("take_over", True):

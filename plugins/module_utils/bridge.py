@@ -51,6 +51,19 @@ def link_of_kind(name, links, kind, what, error=BridgeError):
     return link
 
 
+def declared_ports(params, links, error=BridgeError):
+    """The declared ports of a bridge or bond, each an interface of the host that no other device
+    holds as its port."""
+    ports = sorted(set(params.get("ports") or []))
+    for port in ports:
+        if port not in links:
+            raise error("ports: %r is not an interface of this host" % port)
+        master = links[port].get("master")
+        if master not in (None, params["name"]):
+            raise error("ports: %r is a port of %s already; release it there first" % (port, master))
+    return ports
+
+
 def bridge_state(name, links, addresses):
     """The bridge as the module compares it, or None when there is no such bridge."""
     link = link_of_kind(name, links, "bridge", "a bridge")
@@ -138,13 +151,7 @@ def changes(params, links, addresses, routes):
             commands += moved_routes(routes, name, port)
         return commands, current, {}
 
-    ports = sorted(set(params.get("ports") or []))
-    for port in ports:
-        if port not in links:
-            raise BridgeError("ports: %r is not an interface of this host" % port)
-        master = links[port].get("master")
-        if master not in (None, name):
-            raise BridgeError("ports: %r is a port of %s already; release it there first" % (port, master))
+    ports = declared_ports(params, links, BridgeError)
 
     wanted = dict(current or {"name": name, "ports": [], "stp": False, "forward_delay": 15.0, "hello_time": 2.0,
                               "mtu": None, "addresses": [], "up": False})
