@@ -37,7 +37,7 @@ COMPAT_CORES ?= 2.19.14 2.20.10
 JOBS ?= $(shell nproc)
 SUITE := python3 tests/harness/suite.py --jobs $(JOBS)
 
-.PHONY: help deps image vm-image collection lint sanity unit integration compat ee galaxy figures molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables bench-dataplane bench-site clean clean-cache
+.PHONY: help deps image vm-image collection lint sanity unit integration compat ee galaxy figures molecule test test-kernel lab lab-destroy lab-cloudstack lab-cloudstack-destroy build bench bench-iptables bench-dataplane bench-packets bench-site clean clean-cache
 
 help:
 	@echo "make lab          start the lab (a Eucalyptus front-end, two nodes and an outside host in containers, MANAGED-NOVLAN"
@@ -56,6 +56,7 @@ help:
 	@echo "make galaxy       the archive as Galaxy checks it (galaxy-importer), installed into an empty path and run by its collection names"
 	@echo "make figures      draw docs/figures/<example>.svg again from the example inventories' plans (the galaxy stage compares them)"
 	@echo "make bench | bench-iptables | bench-dataplane   benchmarks: validation, the firewall module, the MANAGED data plane at scale"
+	@echo "make bench-packets   the data plane's packet path: new flows/s and one stream through 1, 100, 1000 groups' rules"
 	@echo "make bench-site   site.yml on a lab of a front-end and 2, then NODES (20) nodes: first converge, rerun, one-node change, against an empty play"
 	@echo "make build        build the collection tarball"
 	@echo "make clean        remove the labs and this checkout's .cache; make clean-cache also what is kept outside it"
@@ -153,6 +154,9 @@ bench-iptables: deps
 
 bench-dataplane: deps
 	python benchmarks/dataplane.py
+
+bench-packets: deps
+	python benchmarks/packets.py
 
 # Containers: a front-end and NODES nodes (about 40 minutes at 20 nodes; REPEAT runs of each rerun).
 bench-site: deps

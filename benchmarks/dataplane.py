@@ -28,10 +28,11 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import 
 GROUPS, RULES, INSTANCES = 1000, 10, 4
 
 
-def inventory(port_of_rule=None):
-    """The front-end's variables: 10.0.0.0/8 in blocks of 64, public addresses 100.64.x.1-250."""
+def inventory(port_of_rule=None, count=GROUPS):
+    """The front-end's variables for ``count`` groups: 10.0.0.0/8 in blocks of 64, public
+    addresses 100.64.x.1-250."""
     groups, instances = {}, {}
-    for number in range(GROUPS):
+    for number in range(count):
         name = "tenant%04d/web" % number
         rules = [{"protocol": "tcp", "ports": 1000 + rule, "source": "192.0.2.0/24"} for rule in range(RULES)]
         groups[name] = {"vlan": 2 + number, "ingress": rules}
@@ -42,7 +43,7 @@ def inventory(port_of_rule=None):
     if port_of_rule:
         (group, rule), port = port_of_rule
         groups[group]["ingress"][rule] = dict(groups[group]["ingress"][rule], ports=port)
-    pool = ["100.64.%d.1-100.64.%d.250" % (block, block) for block in range(GROUPS * INSTANCES // 250)]
+    pool = ["100.64.%d.1-100.64.%d.250" % (block, block) for block in range(-(-count * INSTANCES // 250))]
     return {"vnet_mode": "MANAGED", "vnet_dataplane": "ansible", "vnet_subnet": "10.0.0.0",
             "vnet_netmask": "255.0.0.0", "vnet_addrspernet": 64, "vnet_publicips": pool,
             "vnet_metadata_address": "192.0.2.20:8773", "vnet_security_groups": groups, "vnet_instances": instances}
