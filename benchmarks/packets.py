@@ -34,7 +34,7 @@ from iptables import module  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane  # noqa: E402
 
 SIZES = (1, 100, 1000)
-FLOW_SECONDS, FLOW_RUNS, STREAM_SECONDS, STREAM_RUNS = 2.0, 3, 2.0, 2
+FLOW_SECONDS, FLOW_RUNS, STREAM_SECONDS, STREAM_RUNS = 2.0, 3, 3.0, 3
 UDP_PORT, TCP_PORT = 5001, 5002
 CLIENT, FRONT_END_PUBLIC = "192.0.2.10", "192.0.2.1"
 
