@@ -110,8 +110,8 @@ def changes(params, links, addresses, routes):
     """Return (commands for ``ip -batch``, before, after) for the declared bond.
 
     ``params``: name, state, mode, ports, miimon, lacp_rate, xmit_hash_policy, primary, mtu (None:
-    1500), addresses (None: not managed), move_addresses, take_over (False: an existing bond with another mode or other ports is
-    refused, not taken over).
+    1500), addresses (None: not managed), move_addresses, take_over (False: an existing bond with
+    another mode or other ports is refused, not taken over).
     """
     name = params["name"]
     if params["state"] == "absent":
@@ -137,11 +137,16 @@ def changes(params, links, addresses, routes):
         raise BondError("%s exists as a %s bond of %s, and the collection did not make it: it is left as it is "
                         "(free the name, or choose another)" % (name, current["mode"], ", ".join(current["ports"]) or "no port"))
 
-    commands = []
-    if current and current["mode"] != settings["mode"]:
-        # The kernel changes a bond's mode only while it is down and has no port: it is made anew.
+    commands, kept, before = [], [], current or {}
+    if current and (current["mode"] != settings["mode"] or (current["primary"] and settings["primary"] is None)):
+        # The kernel changes a bond's mode only while it is down and has no port, and ip cannot
+        # unset a primary port: the bond is made anew, its ports put back, its addresses and the
+        # routes through it with them.
         commands.append("link delete dev %s" % name)
-        current = None
+        kept = current["addresses"]
+        links = dict((port, dict(link, master=None) if link.get("master") == name else link)
+                     for port, link in links.items() if port != name)
+        current, foreign = None, []
     options = ["mode %s" % settings["mode"]] + [
         "%s %s" % (key, settings[key]) for key in ("miimon", "lacp_rate", "xmit_hash_policy")
         if settings[key] is not None and (current is None or current[key] != settings[key])]
@@ -171,15 +176,18 @@ def changes(params, links, addresses, routes):
         commands.append("link set dev %s up" % port)
     if settings["primary"] is not None and (current is None or current["primary"] != settings["primary"]):
         commands.append("link set dev %s type bond primary %s" % (name, settings["primary"]))
-    have = sorted(set((current or {}).get("addresses", [])) | set(moved))
+    commands += ["address add %s dev %s" % (address, name) for address in kept]
+    have = sorted(set((current or {}).get("addresses", [])) | set(moved) | set(kept))
     if params.get("addresses") is not None:
         declared = interface_addresses(params["addresses"])
         commands.extend(address_commands(name, have, declared))
         have = sorted(declared)
     if current is None or not current["up"]:
         commands.append("link set dev %s up" % name)
+    if kept:
+        commands += moved_routes(routes, name, name)  # the delete took them
     after = dict(settings, name=name, ports=ports, mtu=mtu, up=True, addresses=have)
-    return commands, current or {}, after
+    return commands, before, after
 
 
 def describe(state):

@@ -67,6 +67,24 @@ def test_a_port_that_leaves_the_declaration_leaves_the_bond_and_another_mode_mak
                             "xmit_hash_policy layer2"]
 
 
+def test_a_bond_made_anew_takes_back_its_ports_addresses_and_routes():
+    # Another mode, or a primary port no longer declared (ip cannot unset one): the bond is deleted
+    # and made again, and what it carried comes back in the same batch.
+    links = {"eth0": nic("eth0", "bond0"), "eth1": nic("eth1", "bond0"), "bond0": bond(primary="eth0")}
+    addresses = {"bond0": ["192.0.2.11/24"]}
+    routes = [{"dst": "default", "gateway": "192.0.2.1", "dev": "bond0"}]
+    commands, before, after = changes(params(), links, addresses, routes)
+    assert commands == [
+        "link delete dev bond0",
+        "link add name bond0 mtu 1500 type bond mode active-backup miimon 100",
+        "link set dev eth0 down", "link set dev eth0 master bond0", "link set dev eth0 up",
+        "link set dev eth1 down", "link set dev eth1 master bond0", "link set dev eth1 up",
+        "address add 192.0.2.11/24 dev bond0",
+        "link set dev bond0 up",
+        "route replace default via 192.0.2.1 dev bond0"]
+    assert (before["primary"], after["primary"], after["addresses"]) == ("eth0", None, ["192.0.2.11/24"])
+
+
 def test_a_bond_the_collection_did_not_make_is_refused():
     links = {"eth0": nic("eth0", "bond0"), "eth1": nic("eth1"), "eth2": nic("eth2", "bond0"),
              "bond0": bond(mode="balance-rr")}
