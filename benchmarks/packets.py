@@ -11,7 +11,8 @@ destination is the last group's first instance, the flow the rules make wait lon
 allows UDP 5001 and TCP 5002 from the client's network after its ten other rules.
 
 - New flows/s: UDP datagrams, each from a fresh socket (a new source port, so a new connection
-  that the rules classify), for FLOW_SECONDS, counted where they arrive; the best of FLOW_RUNS.
+  that the rules classify), for FLOW_SECONDS, counted where they arrive; the best of FLOW_RUNS,
+  each from an empty connection table.
 - One stream: a TCP connection sending for STREAM_SECONDS, its bytes counted where they arrive;
   the best of STREAM_RUNS.
 Each both to the instance's address (direct) and to its elastic IP (DNAT on the front-end). Prints
