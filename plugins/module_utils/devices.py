@@ -73,10 +73,9 @@ def arguments(kind, entry, owned=None, leaving=()):
     the DHCP client follows them. ``owned``: the devices the collection made before (None: take
     over any device of a declared name); ``leaving``: ports another call of the run removes."""
     found = {key: entry[key] for key in SETTINGS[kind] if entry.get(key) is not None}
-    if kind == "bond":
+    if kind in ("bond", "bridge"):
         found["ports"] = list(entry.get("ports") or [])
     if kind == "bridge":
-        found["ports"] = list(entry.get("ports") or [])
         if entry.get("held_networks"):
             found["held_networks"] = list(entry["held_networks"])
         if leaving:

@@ -52,11 +52,13 @@ def bond_row(bond, links):
     data = link["linkinfo"].get("info_data") or {}
     mode = data.get("mode")
     members = {port: other for port, other in links.items() if other.get("master") == name}
+    # What the bonding driver reports of each port (its link, its aggregator).
+    port_data = {port: (member.get("linkinfo") or {}).get("info_slave_data") or {}
+                 for port, member in members.items()}
     problems = ["%s is not in the bond" % port for port in ports if port not in members]
     states = []
     for port in sorted(members):
-        port_data = (members[port].get("linkinfo") or {}).get("info_slave_data") or {}
-        status = port_data.get("mii_status", "UP" if _has_link(members[port]) else "DOWN")
+        status = port_data[port].get("mii_status", "UP" if _has_link(members[port]) else "DOWN")
         states.append("%s %s" % (port, status.lower()))
         if status != "UP":
             problems.append("%s's link is %s" % (port, status.lower()))
@@ -73,10 +75,9 @@ def bond_row(bond, links):
         if partner == NO_PARTNER:
             problems.append("no LACP partner answers (is the switch side an 802.3ad group?)")
         for port in sorted(members):
-            port_data = (members[port].get("linkinfo") or {}).get("info_slave_data") or {}
-            if port_data.get("ad_aggregator_id") != aggregator:
+            if port_data[port].get("ad_aggregator_id") != aggregator:
                 problems.append("%s is in aggregator %s, not the active %s: it carries nothing"
-                                % (port, port_data.get("ad_aggregator_id"), aggregator))
+                                % (port, port_data[port].get("ad_aggregator_id"), aggregator))
     text = "%s; ports %s" % (", ".join(detail), ", ".join(states) or "none")
     return not problems, "; ".join(problems + [text]) if problems else text
 
