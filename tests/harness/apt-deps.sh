@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   podman runc conmon netavark aardvark-dns slirp4netns uidmap fuse-overlayfs catatonit
-  debootstrap iptables iproute2 conntrack shellcheck git
+  debootstrap iptables nftables iproute2 conntrack shellcheck git
   qemu-system-x86 qemu-utils openssh-client e2fsprogs
 )
 missing=()

@@ -60,13 +60,14 @@ class ModuleNamespace:
     def json_bridge(self, *arguments):
         return json.loads(self.run("bridge", "-j", *arguments).stdout or "[]")
 
-    def module(self, check=False, **args):
+    def module(self, check=False, other_module=None, **args):
+        """The namespace's module (or ``other_module``, without the defaults) run with ``args``."""
         path = self.tmp_path / ("args-%s.json" % uuid.uuid4().hex[:6])
-        args = dict(self.defaults, **args)
+        args = dict(self.defaults, **args) if other_module is None else args
         args.update(_ansible_check_mode=check, _ansible_diff=True)
         path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-        result = self.run("env", "PYTHONPATH=" + COLLECTIONS, sys.executable, "-m", self.module_name, str(path),
-                          check=False)
+        module = self.module_name if other_module is None else self.module_name.rpartition(".")[0] + "." + other_module
+        result = self.run("env", "PYTHONPATH=" + COLLECTIONS, sys.executable, "-m", module, str(path), check=False)
         return json.loads(result.stdout)
 
     def delete(self):
