@@ -1,15 +1,18 @@
-"""Cost of the MANAGED data plane at scale, against a bare iptables-restore of the same rules.
+"""Cost of the MANAGED data plane at scale, against a bare load of the same table.
 
 1 000 security groups with 10 ingress rules each and 4 instances each, every instance with an
-elastic IP (4 000), planned from the inventory (dataplane.decide, then host_tables), and applied by
-iptables_chains inside a throw-away network namespace. Prints, in one run:
+elastic IP (4 000), planned from the inventory (dataplane.decide, then the data plane's nftables
+table and the iptables chains beside it), and applied inside a throw-away network namespace.
+Prints, in one run:
   - plan and render (in-process, the controller's share),
-  - a bare `iptables-restore --noflush` of the rendered rules (the reference),
-  - the module's first apply, its re-check (no change), and a one-rule change, each as Ansible
-    runs a module, with the chains the one-rule change rewrote,
+  - a bare `nft -f` of the table's boot file (the reference),
+  - nft_table's first apply, its re-check (no change), and a one-rule change, each as Ansible
+    runs a module, with the commands the one-rule change ran,
+  - iptables_chains' apply and re-check of the chains that stay iptables' (baseline, metadata),
 and the ratios. Needs root. Run: make bench-dataplane.
 """
 
+import json
 import os
 import re
 import sys
@@ -23,7 +26,8 @@ from iptables import COLLECTIONS, Namespace, module  # noqa: E402  pylint: disab
 sys.path.insert(0, COLLECTIONS)
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane  # noqa: E402
-from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import host_tables  # noqa: E402
+from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane_table  # noqa: E402
+from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import chain_name, host_tables  # noqa: E402
 
 GROUPS, RULES, INSTANCES = 1000, 10, 4
 
@@ -50,21 +54,22 @@ def inventory(port_of_rule=None, count=GROUPS):
 
 
 def tables_of(variables):
+    """(iptables tables, the nftables table) of the front-end."""
     planned, problems, _warnings = dataplane.decide(variables, ["node1"])
     assert not problems, problems[:5]
-    return host_tables([], {}, baseline="10.0.0.0/8", dataplane=planned)
+    return (host_tables([], {}, baseline="10.0.0.0/8", dataplane=planned),
+            dataplane_table.table(planned, "IAAS-", chain_name))
 
 
-def restore_script(tables):
-    lines = []
-    for table, entry in tables.items():
-        lines.append("*" + table)
-        lines.extend(":%s - [0:0]" % chain for chain in entry["chains"])
-        for chain, rules in entry["chains"].items():
-            lines.extend("-A %s %s" % (chain, rule) for rule in rules)
-        lines.extend("-A %s -j %s" % (jump["chain"], jump["target"]) for jump in entry["jumps"])
-        lines.append("COMMIT")
-    return "\n".join(lines + [""])
+def table_module(namespace, directory, table):
+    """(seconds, changed, commands) of one nft_table run as Ansible runs it."""
+    path = os.path.join(directory, "table-args.json")
+    with open(path, "w") as stream:
+        json.dump({"ANSIBLE_MODULE_ARGS": {"table": table}}, stream)
+    elapsed, output = namespace.run("env", "PYTHONPATH=" + COLLECTIONS, sys.executable, "-m",
+                                    "ansible_collections.privatecloud.iaas.plugins.modules.nft_table", path)
+    result = json.loads(output)
+    return elapsed, result["changed"], result["commands"]
 
 
 def count(tables):
@@ -73,36 +78,45 @@ def count(tables):
 
 def main():
     start = time.perf_counter()
-    tables = tables_of(inventory())
+    tables, table = tables_of(inventory())
     plan_seconds = time.perf_counter() - start
     changed_group = "tenant%04d/web" % (GROUPS // 2)
-    changed_tables = tables_of(inventory(((changed_group, 3), 2222)))
+    changed_table = tables_of(inventory(((changed_group, 3), 2222)))[1]
+    boot = dataplane_table.boot_file(table)
     namespace = Namespace()
     try:
         with tempfile.TemporaryDirectory() as directory:
             bare = None
             for _attempt in range(3):
-                namespace.run("sh", "-c", "iptables -F; iptables -X; iptables -t nat -F; iptables -t nat -X")
-                elapsed = namespace.run("iptables-restore", "--noflush", data=restore_script(tables))[0]
+                elapsed = namespace.run("nft", "-f", "-", data=boot)[0]
                 bare = elapsed if bare is None else min(bare, elapsed)
-            namespace.run("sh", "-c", "iptables -F; iptables -X; iptables -t nat -F; iptables -t nat -X")
-            apply, changed = module(namespace, directory, tables)[:2]
+            namespace.run("nft", "delete", "table", "ip", table["name"])
+            apply, changed, _commands = table_module(namespace, directory, table)
             assert changed
-            recheck, changed = min(module(namespace, directory, tables) for _attempt in range(3))
+            recheck, changed = min(table_module(namespace, directory, table)[:2] for _attempt in range(3))
             assert not changed
-            one_rule, changed, script = module(namespace, directory, changed_tables, with_script=True)
+            one_rule, changed, commands = table_module(namespace, directory, changed_table)
             assert changed
+            chains_apply, changed = module(namespace, directory, tables)[:2]
+            assert changed
+            chains_recheck, changed = min(module(namespace, directory, tables) for _attempt in range(3))
+            assert not changed
     finally:
         namespace.delete()
-    rewritten = sorted(set(re.findall(r"^-[AFIDRN] (\S+)", script, re.M)) | set(re.findall(r"^:(\S+)", script, re.M)))
-    print("%d groups x %d rules, %d instances with elastic IPs: %d rules in %d owned chains" % (
-        GROUPS, RULES, GROUPS * INSTANCES, count(tables), sum(len(entry["chains"]) for entry in tables.values())))
+    rewritten = sorted(set(re.findall(r"^(?:flush|add rule|add element|delete element) ip \S+ (\S+)", "\n".join(commands),
+                                      re.M)))
+    rules = sum(len(chain["rules"]) for chain in table["chains"])
+    elements = sum(len(entry["elements"]) for entry in table["maps"])
+    print("%d groups x %d rules, %d instances with elastic IPs: a table of %d rules in %d chains and %d map elements;"
+          " %d iptables rules beside it" % (GROUPS, RULES, GROUPS * INSTANCES, rules, len(table["chains"]), elements,
+                                            count(tables)))
     print("  plan and render (controller, in-process)   %8.3f s" % plan_seconds)
-    print("  bare iptables-restore --noflush            %8.3f s  reference" % bare)
-    print("  iptables_chains first apply                %8.3f s  %7.1fx reference" % (apply, apply / bare))
+    print("  bare nft -f of the table                   %8.3f s  reference" % bare)
+    print("  nft_table first apply                      %8.3f s  %7.1fx reference" % (apply, apply / bare))
     print("  re-check (no change)                       %8.3f s  %7.1fx reference" % (recheck, recheck / bare))
-    print("  one-rule change                            %8.3f s  %7.1fx reference; chains rewritten: %s" % (
-        one_rule, one_rule / bare, ", ".join(rewritten)))
+    print("  one-rule change                            %8.3f s  %7.1fx reference; %d commands, touching: %s" % (
+        one_rule, one_rule / bare, len(commands), ", ".join(rewritten)))
+    print("  iptables_chains apply / re-check           %8.3f s / %.3f s" % (chains_apply, chains_recheck))
 
 
 if __name__ == "__main__":

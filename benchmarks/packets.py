@@ -6,9 +6,10 @@ Three throw-away network namespaces, client -> front-end -> VM, joined by veth p
     client 192.0.2.10 ---- 192.0.2.1 front-end <router of the last group> ---- VM <its first instance>
 
 The front-end's rules are the collection's own: planned from an inventory (dataplane.decide, then
-host_tables) and applied by iptables_chains as Ansible runs it, in the front-end's namespace. The
-destination is the last group's first instance, the flow the rules make wait longest; its group
-allows UDP 5001 and TCP 5002 from the client's network after its ten other rules.
+the data plane's nftables table and the iptables chains beside it) and applied by nft_table and
+iptables_chains as Ansible runs them, in the front-end's namespace. The destination is the last
+group's first instance, the one a linear walk of the groups would reach last; its group allows
+UDP 5001 and TCP 5002 from the client's network after its ten other rules.
 
 - New flows/s: UDP datagrams, each from a fresh socket (a new source port, so a new connection
   that the rules classify), for FLOW_SECONDS, counted where they arrive; the best of FLOW_RUNS,
@@ -29,13 +30,13 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from dataplane import host_tables, inventory  # noqa: E402  pylint: disable=wrong-import-position
+from dataplane import inventory, table_module, tables_of  # noqa: E402  pylint: disable=wrong-import-position
 from iptables import module  # noqa: E402  pylint: disable=wrong-import-position
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane  # noqa: E402
 
 SIZES = (1, 100, 1000)
-FLOW_SECONDS, FLOW_RUNS, STREAM_SECONDS, STREAM_RUNS = 2.0, 3, 3.0, 3
+FLOW_SECONDS, FLOW_RUNS, STREAM_SECONDS, STREAM_RUNS = 2.0, 3, 3.0, 5
 UDP_PORT, TCP_PORT = 5001, 5002
 CLIENT, FRONT_END_PUBLIC = "192.0.2.10", "192.0.2.1"
 
@@ -154,8 +155,9 @@ class FrontEnd:
 
 
 def plan(count):
-    """(tables, the destination's block, rule count) of a front-end with ``count`` groups; the
-    last group also allows the benchmark's UDP and TCP ports from the client's network."""
+    """(iptables tables, nftables table, the destination's block, rule count) of a front-end with
+    ``count`` groups; the last group also allows the benchmark's UDP and TCP ports from the
+    client's network."""
     variables = inventory(count=count)
     last = "tenant%04d/web" % (count - 1)
     variables["vnet_security_groups"][last]["ingress"] += [
@@ -168,9 +170,10 @@ def plan(count):
     elastic = [entry for entry in planned["elastic_ips"] if entry["name"] == first][0]
     block = {"router": group["router"], "prefix": group["prefix"], "instance": elastic["private_ip"],
              "public_ip": elastic["public_ip"]}
-    tables = host_tables([], {}, baseline="10.0.0.0/8", dataplane=planned)
-    rules = sum(len(chain) for entry in tables.values() for chain in entry["chains"].values())
-    return tables, block, rules
+    tables, table = tables_of(variables)
+    rules = sum(len(chain) for entry in tables.values() for chain in entry["chains"].values()) + sum(
+        len(chain["rules"]) for chain in table["chains"])
+    return tables, table, block, rules
 
 
 def new_flows(namespaces, destination):
@@ -201,12 +204,13 @@ def stream(namespaces, destination):
 
 
 def measure(count):
-    tables, block, rules = plan(count)
+    tables, table, block, rules = plan(count)
     namespaces = Namespaces(block)
     try:
         with tempfile.TemporaryDirectory() as directory:
-            _seconds, changed = module(FrontEnd(namespaces.names["fe"]), directory, tables)
-            assert changed
+            front_end = FrontEnd(namespaces.names["fe"])
+            assert table_module(front_end, directory, table)[1]
+            assert module(front_end, directory, tables)[1]
         found = {"groups": count, "rules": rules}
         for path, destination in (("direct", block["instance"]), ("elastic", block["public_ip"])):
             found["flows_" + path] = new_flows(namespaces, destination)

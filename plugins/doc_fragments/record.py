@@ -70,6 +70,10 @@ options:
           iptables:
             description: C(prefix) and C(tables) of owned iptables chains; their rules and jumps.
             type: dict
+          nftables:
+            description: C(family) and C(name) of an owned nftables table; its chains, rules and maps as nft lists them.
+            type: dict
+            version_added: "1.1.0"
           database:
             description: C(socket) of a MariaDB server and C(users), the names of the accounts a role
               owns; those accounts and whether the server replicates, from where, with both threads

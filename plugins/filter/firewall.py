@@ -9,13 +9,15 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import baseline_cidr, host_tables
 
 
-def host_firewall(services, networks, rules=None, eucalyptus=None, prefix="IAAS-", dataplane=None):
+def host_firewall(services, networks, rules=None, eucalyptus=None, prefix="IAAS-"):
+    # No security groups here: on a front-end whose data plane the collection owns they are the
+    # nftables table of the host's plan (the iptables role), which these chains hand the subnet to.
     problems = []
     baseline = baseline_cidr(eucalyptus, lambda variable, value, rule: problems.append("%s: %r %s" % (variable, value, rule)))
     if problems:
         raise AnsibleFilterError("host_firewall: %s" % "; ".join(problems))
     try:
-        return host_tables(services or [], networks or {}, rules, baseline, prefix, dataplane or None)
+        return host_tables(services or [], networks or {}, rules, baseline, prefix)
     except ValueError as error:
         raise AnsibleFilterError("host_firewall: %s" % error)
 

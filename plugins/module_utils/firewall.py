@@ -9,8 +9,9 @@ module (every chain named with the host's prefix), the boot script's path, and t
 setting, action and unit the iptables role applies with service_files. Service ports are
 restricted, not opened: each is accepted from its allowed networks and dropped from everywhere
 else, so traffic the collection does not manage keeps flowing as before and nothing is ever open
-to the world by default. The data plane reaches this module as data (groups, their rules, the
-instances' elastic IPs); only ``dataplane_rules`` turns it into iptables' syntax.
+to the world by default. On a front-end whose data plane the collection owns, the groups and
+elastic IPs are not iptables rules: they are the nftables table of ``dataplane_table``, which the
+iptables chain lets the subnet's traffic through to; the baseline and metadata stay here.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing impor
     ipv4_subnet,
 )
 from ansible_collections.privatecloud.iaas.plugins.module_utils import (
+    dataplane_table,
     eucalyptus,
     host_context,
     host_eucalyptus,
@@ -103,7 +105,9 @@ Description=privatecloud.iaas owned iptables chains
 DefaultDependencies=no
 Before=network-pre.target
 Wants=network-pre.target
-After=local-fs.target systemd-sysctl.service
+# After Debian's nftables.service where an admin enabled it: its nftables.conf starts with
+# 'flush ruleset', which would take the chains and the table restored before it.
+After=local-fs.target systemd-sysctl.service nftables.service
 ConditionPathExists={rules_file}
 
 [Service]
@@ -111,7 +115,7 @@ Type=oneshot
 RemainAfterExit=yes
 # --wait takes an optional number of seconds: without one it would swallow the file name.
 ExecStart=/usr/sbin/iptables-restore --noflush --wait 30 {rules_file}
-ExecStart=/usr/sbin/ip6tables-restore --noflush --wait 30 {rules_file6}{forward}
+ExecStart=/usr/sbin/ip6tables-restore --noflush --wait 30 {rules_file6}{dataplane}{forward}
 
 [Install]
 WantedBy=multi-user.target
@@ -119,7 +123,11 @@ WantedBy=multi-user.target
 # A front-end that routes its VMs forwards only once its chains are in place: a failed restore
 # stops the unit before this line, and the host does not forward.
 FORWARD_COMMENT = ("\n# On this front-end it then turns IPv4 forwarding on: a failed restore stops the unit before,\n"
-                   "# and the host never forwards without its FORWARD policy and group chains.")
+                   "# and the host never forwards without its FORWARD policy and the groups' table.")
+# The data plane's nftables table (groups, elastic IPs), made anew from its file.
+DATAPLANE_START = "\nExecStart=/usr/sbin/nft -f {path}"
+# Beside the iptables scripts (iptables_rules_file).
+DATAPLANE_FILE = "dataplane.nft"
 # Written only when it differs: a container's /proc/sys is read-only, its forwarding set by its runtime.
 FORWARD_START = ("\nExecStart=/bin/sh -c 'test \"$(cat /proc/sys/net/ipv4/ip_forward)\" = 1 || "
                  "exec /usr/sbin/sysctl -q -w net.ipv4.ip_forward=1'")
@@ -139,44 +147,13 @@ def chain_name(group, prefix):
     return "%s-%s" % (wanted[:CHAIN_LENGTH - len(digest) - 1], digest)
 
 
-def rule_match(rule):
-    """iptables' matches of one structured ingress rule ({source, protocol, ports, icmp_type}),
-    without the source and destination."""
-    protocol = rule["protocol"]
-    parts = [] if protocol == "all" else ["-p %s" % protocol]
-    if rule.get("ports"):
-        parts.append("-m %s --dport %s" % (protocol, rule["ports"]))
-    if rule.get("icmp_type"):
-        parts.append("-m icmp --icmp-type %s" % rule["icmp_type"])
-    return " ".join(parts)
-
-
-def dataplane_rules(dataplane, prefix):
-    """The iptables rules of a front-end's data plane (dataplane.decide()): {"forward": FORWARD's
-    intra-group accepts and jumps, "chains": {group chain: its ACCEPTs}, "nat": {"prerouting",
-    "output", "postrouting"}}: the metadata redirect, each elastic IP's DNAT (from outside and from
-    the host itself) and SNAT above the masquerade; and "elastic": {elastic IP: {nat chain: its
-    rule}}, what diagnostics checks per address."""
-    subnet = dataplane["subnet"]
-    rules = {"forward": [], "chains": {}, "nat": {"prerouting": [], "output": [], "postrouting": []}, "elastic": {}}
+def metadata_rule(dataplane):
+    """nat PREROUTING's redirect of the VMs' metadata requests to the metadata service, or None."""
     metadata = dataplane.get("metadata")
-    if metadata:
-        rules["nat"]["prerouting"].append("-s %s -d %s/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination %s:%d"
-                                          % (subnet, METADATA_ADDRESS, metadata["address"], metadata["port"]))
-    for group in dataplane["groups"]:
-        chain = chain_name(group["name"], prefix)
-        rules["chains"][chain] = [" ".join(part for part in ("-s %s -d %s" % (rule["source"], group["cidr"]),
-                                                             rule_match(rule), "-j ACCEPT") if part)
-                                  for rule in group["allowed"]]
-        rules["forward"].append("-s %s -d %s -j ACCEPT" % (group["cidr"], group["cidr"]))
-    rules["forward"].extend("-j %s" % chain for chain in rules["chains"])
-    for instance in dataplane["elastic_ips"]:
-        dnat = "-d %s/32 -j DNAT --to-destination %s" % (instance["public_ip"], instance["private_ip"])
-        snat = "-s %s/32 ! -d %s -j SNAT --to-source %s" % (instance["private_ip"], subnet, instance["public_ip"])
-        own = rules["elastic"][instance["public_ip"]] = {"prerouting": dnat, "output": dnat, "postrouting": snat}
-        for chain, rule in own.items():
-            rules["nat"][chain].append(rule)
-    return rules
+    if not metadata:
+        return None
+    return "-s %s -d %s/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination %s:%d" % (
+        dataplane["subnet"], METADATA_ADDRESS, metadata["address"], metadata["port"])
 
 
 def host_tables(services, networks, rules=None, baseline=None, prefix="IAAS-", dataplane=None, family=4):
@@ -239,7 +216,7 @@ def _tables(services, networks, rules, baseline, prefix, dataplane, add, family=
                 "-s %s %s -j ACCEPT" % (network, match) for network in dict.fromkeys(sources))
             chains[("filter", "INPUT")].append("%s -j DROP" % match)
 
-    policies, group_chains = {}, {}
+    policies = {}
     if baseline and family == 4:
         policies["filter"] = {"FORWARD": "DROP"}
         chains.setdefault(("filter", "FORWARD"), []).extend([
@@ -256,12 +233,13 @@ def _tables(services, networks, rules, baseline, prefix, dataplane, add, family=
             # Before anything else sees them (raw, ahead of connection tracking), packets of the
             # subnet that come in where their source does not belong are dropped.
             chains.setdefault(("raw", "PREROUTING"), []).extend(source_rules(dataplane.get("sources") or [], baseline))
-            spelled = dataplane_rules(dataplane, prefix)
-            chains[("filter", "FORWARD")].extend(spelled["forward"])
-            group_chains = spelled["chains"]
-            for chain in ("PREROUTING", "OUTPUT", "POSTROUTING"):
-                if spelled["nat"][chain.lower()]:
-                    chains.setdefault(("nat", chain), []).extend(spelled["nat"][chain.lower()])
+            # The groups and elastic IPs are the data plane's nftables table (dataplane_table), which
+            # judges every packet into the subnet in one lookup: here it is let through to it.
+            chains[("filter", "FORWARD")].append('-d %s -m comment --comment "judged by the nftables table ip %s" '
+                                                 '-j ACCEPT' % (baseline, dataplane_table.table_name(prefix)))
+            metadata = metadata_rule(dataplane)
+            if metadata:
+                chains.setdefault(("nat", "PREROUTING"), []).append(metadata)
         chains.setdefault(("nat", "POSTROUTING"), []).append("-s %s ! -d %s -j MASQUERADE" % (baseline, baseline))
 
     tables = {}
@@ -270,8 +248,6 @@ def _tables(services, networks, rules, baseline, prefix, dataplane, add, family=
         entry = tables.setdefault(table, {"chains": {}, "jumps": [], "policies": {}})
         entry["chains"][owned] = chain_rules
         entry["jumps"].append({"chain": chain, "target": owned, "position": 1})
-    for chain, chain_rules in group_chains.items():
-        tables.setdefault("filter", {"chains": {}, "jumps": [], "policies": {}})["chains"][chain] = chain_rules
     for table, table_policies in policies.items():
         tables.setdefault(table, {"chains": {}, "jumps": [], "policies": {}})["policies"].update(table_policies)
     return tables
@@ -412,12 +388,15 @@ def section(settings, networks, dataplane, add):
     tables6 = _tables(settings["iptables_services"], networks, None, None, prefix, None, add, family=6)
     rules_file = settings["iptables_rules_file"]
     rules_file6 = posixpath.join(posixpath.dirname(rules_file), RULES_FILE6) if isinstance(rules_file, str) else None
+    table = dataplane_table.table(dataplane, prefix, chain_name) if subnet and dataplane else {}
+    table_file = posixpath.join(posixpath.dirname(rules_file), DATAPLANE_FILE) if table and persist else None
     # Forwarding is never persisted in sysctl.d, which the kernel reads before any firewall: the
     # unit turns it on after the restore (an earlier version's file is removed).
     files = [{"path": FORWARD_FILE, "state": "absent", "ours": FORWARD_CONF.splitlines()[0]}]
     if persist:
         files.append({"path": "/etc/systemd/system/" + UNIT, "content": UNIT_FILE.format(
             rules_file=rules_file, rules_file6=rules_file6, forward_comment=FORWARD_COMMENT if subnet else "",
+            dataplane=DATAPLANE_START.format(path=table_file) if table_file else "",
             forward=FORWARD_START if subnet else "")})
     return {
         "services": settings["iptables_services"],
@@ -427,6 +406,13 @@ def section(settings, networks, dataplane, add):
         "tables6": tables6,
         "persist_path": rules_file if persist else None,
         "persist_path6": rules_file6 if persist else None,
+        # The data plane's groups and elastic IPs (nft_table), {} where the host has none; its boot file.
+        "dataplane_table": table,
+        "dataplane_path": table_file,
+        # What a host without one removes: the table of its prefix, and its boot file.
+        "dataplane_name": dataplane_table.table_name(prefix) if isinstance(prefix, str) else "iaas",
+        "dataplane_file": posixpath.join(posixpath.dirname(rules_file), DATAPLANE_FILE)
+        if isinstance(rules_file, str) else None,
         # The preload is written only where the CC's configuration directory exists.
         "copies": [preload] if preload and persist else [],
         "rollback_timeout": settings["iptables_rollback_timeout"],
@@ -434,7 +420,7 @@ def section(settings, networks, dataplane, add):
         # A front-end with a data plane ends the connections it no longer allows (iptables_chains' revoke).
         "revoke": {"subnet": subnet, "dataplane": dataplane or {}} if subnet else None,
         # conntrack ends what a revoked rule or elastic IP let in.
-        "packages": ["iptables"] + (["conntrack"] if subnet else []),
+        "packages": ["iptables"] + (["conntrack"] if subnet else []) + (["nftables"] if table else []),
         "files": files,
         "sysctls": {"net.ipv4.ip_forward": "1"} if subnet else {},
         # Kept on the host until done, so a run that dies after the unit changed still reloads systemd.

@@ -12,7 +12,14 @@ from __future__ import annotations
 import ipaddress
 import itertools
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane, eucalyptus, firewall, host_context, vxlan
+from ansible_collections.privatecloud.iaas.plugins.module_utils import (
+    dataplane,
+    dataplane_table,
+    eucalyptus,
+    firewall,
+    host_context,
+    vxlan,
+)
 from ansible_collections.privatecloud.iaas.plugins.module_utils.addressing import AddressError, AddressErrors
 
 # A MANAGED group's bridge as the CC makes it (vnetwork.c: STP on, forward delay 2, hello 2),
@@ -263,13 +270,17 @@ def diagnostics(context, plan):
     plane = euca.get("dataplane") if euca.get("cc") else None
     if plane:
         prefix = plan["firewall"]["prefix"]
+        where = "ip %s" % dataplane_table.table_name(prefix)
+        # The documents' 'iptables -L <user>-<group>': the group's chain in the data plane's table;
+        # each elastic IP's two translations, which nft fails to find when they are missing.
+        found.append({"name": "dataplane-table", "command": "nft list table %s" % where})
         found += [{"name": slug(group["name"]) + "-chain",
-                   "command": "iptables -S %s" % firewall.chain_name(group["name"], prefix)}
+                   "command": "nft list chain %s %s" % (where, firewall.chain_name(group["name"], prefix))}
                   for group in plane["groups"]]
-        for address, rules in firewall.dataplane_rules(plane, prefix)["elastic"].items():
-            found += [{"name": "elastic-ip-%s-%s" % (address, chain),
-                       "command": "iptables -t nat -C %s%s %s" % (prefix, chain.upper(), rule)}
-                      for chain, rule in rules.items()]
+        for elastic in plane["elastic_ips"]:
+            found += [{"name": "elastic-ip-%s-%s" % (elastic["public_ip"], map_name),
+                       "command": "nft get element %s %s { %s }" % (where, map_name, key)}
+                      for map_name, key in (("dnat_of", elastic["public_ip"]), ("snat_of", elastic["private_ip"]))]
     if plan["dhcpd"]["function"] == "security_groups":
         found.append({"name": "dhcpd-interfaces", "command": "ps -o args= -C dhcpd"})
     paths = tunnel_paths(plan)

@@ -6,7 +6,7 @@
 A role that finishes on a host records there, in /var/lib/privatecloud-iaas/roles/<role>.json, the
 digest of its inputs (computed on the controller: the role's options, the host's plan, the facts
 roles read, the collection's code) and what it owns as it is now ("observed"): its files, units,
-packages, links and addresses, sysctls and owned iptables chains. The next run reads every record in
+packages, links and addresses, sysctls, owned iptables chains and nftables table. The next run reads every record in
 one call. A role whose inputs are the same and whose owned state is still as observed has nothing
 to do, and ends at its first task; any difference (an edited file, a stopped unit, a flushed chain,
 a restart still owed by an interrupted run) makes it run in full, as it would without a record.
@@ -29,8 +29,8 @@ DIRECTORY = "/var/lib/privatecloud-iaas/roles"
 SECRET_ROUNDS = 100000
 PENDING = pending.DIRECTORY
 # What a role may declare it owns, in the order they are observed and explained.
-KINDS = ("files", "units", "packages", "links", "addresses", "routes", "fdb", "sysctls", "iptables", "database",
-         "pending")
+KINDS = ("files", "units", "packages", "links", "addresses", "routes", "fdb", "sysctls", "iptables", "nftables",
+         "database", "pending")
 # Of a link's details, those a role sets; the rest (counters, carrier, timers) change on their own.
 LINK_DATA = frozenset(["id", "protocol", "link", "local", "remote", "port", "dstport", "group", "ttl",
                        "stp_state", "forward_delay", "hello_time", "max_age", "ageing_time",
@@ -46,6 +46,9 @@ def check_owned(owned):
         elif kind == "iptables":
             if not isinstance(value, dict) or not value.get("prefix") or not isinstance(value.get("tables"), list):
                 problems.append("owned.iptables: give prefix (the owned chains' prefix) and tables (a list)")
+        elif kind == "nftables":
+            if not isinstance(value, dict) or not value.get("family") or not value.get("name"):
+                problems.append("owned.nftables: give family and name (the owned table's)")
         elif kind == "database":
             if not isinstance(value, dict) or not value.get("socket") or not isinstance(value.get("users"), list):
                 problems.append("owned.database: give socket (the server's) and users (the accounts' names)")
@@ -159,6 +162,11 @@ class Host:
                 rc, out, dummy = self.run([command, "-t", table])
                 found[key % table] = owned_lines(out, spec["prefix"]) if rc == 0 else None
         return found
+
+    def nftables(self, spec):
+        """The owned table as nft lists it (rules, their order, the maps' elements), None without one."""
+        rc, out, dummy = self.run(["nft", "list", "table", spec["family"], spec["name"]])
+        return {"%s %s" % (spec["family"], spec["name"]): out if rc == 0 else None}
 
     def database(self, spec):
         """The accounts of the owned users, and the replica's state, as the server reports them
@@ -310,6 +318,7 @@ OWNED_OPTIONS = dict(
     fdb=dict(type="list", elements="str"),
     sysctls=dict(type="list", elements="str"),
     iptables=dict(type="dict"),
+    nftables=dict(type="dict"),
     database=dict(type="dict"),
     pending=dict(type="list", elements="str"),
 )
@@ -361,8 +370,8 @@ def part_owned(part):
     arguments its apply calls are given): the files it writes or edits, its units, kernel settings,
     actions still owed, packages, owned chains, devices and addresses."""
     files = [spec["path"] for key in ("directories", "files", "settings") for spec in part.get(key) or ()]
-    files += [path for path in [part.get("persist_path"), part.get("persist_path6")] + list(part.get("copies") or ())
-              if path]
+    files += [path for path in [part.get("persist_path"), part.get("persist_path6"), part.get("dataplane_path")]
+              + list(part.get("copies") or ()) if path]
     owned = {
         "files": files + list(part.get("watched_files") or ()),
         "units": [unit["name"] for unit in part.get("units") or ()],
@@ -377,6 +386,8 @@ def part_owned(part):
     if part.get("tables") is not None:
         owned["iptables"] = {"prefix": part["prefix"], "tables": sorted(part["tables"]),
                              "tables6": sorted(part.get("tables6") or ())}
+    if part.get("dataplane_table"):
+        owned["nftables"] = {"family": part["dataplane_table"]["family"], "name": part["dataplane_table"]["name"]}
     if part.get("accounts") is not None:
         owned["database"] = {"socket": part["socket"], "users": sorted(
             set(account.partition("@")[0] for account in part["accounts"]["declared"]))}

@@ -111,7 +111,9 @@ ansible_facts:
         firewall:
           description: The iptables role's part - the host's owned chains and rules per table and
             family, prefix included (M(privatecloud.iaas.iptables_chains)'s arguments), the CC's
-            C(iptables-preload), the packages, and its C(record).
+            C(iptables-preload), on a front-end whose data plane the collection owns the data
+            plane's nftables table as C(dataplane_table) with its boot file C(dataplane_path)
+            (M(privatecloud.iaas.nft_table)'s arguments), the packages, and its C(record).
           type: dict
         dhcpd:
           description: The dhcpd role's part - its function and the whole configuration of its

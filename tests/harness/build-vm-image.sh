@@ -39,7 +39,7 @@ start=$SECONDS
 # emulation costs minutes, and the scenario proves the kernel, not apt.
 packages=systemd,systemd-sysv,dbus,udev,python3,python3-apt,iproute2,procps,ca-certificates,
 packages+=linux-image-amd64,openssh-server,ifupdown,isc-dhcp-client,iputils-ping,iptables,kmod,
-packages+=vlan,bridge-utils,nfs-kernel-server,nfs-common,chrony,isc-dhcp-server,conntrack
+packages+=vlan,bridge-utils,nfs-kernel-server,nfs-common,chrony,isc-dhcp-server,conntrack,nftables
 # isc-dhcp-client: the VMs' client (tests/harness/vm_dhcp.py) and eth0's. On Debian 13 also
 # dhcpcd-base, which the bridge role installs there.
 packages+=$([ "$release" = 12 ] || echo ,dhcpcd-base)

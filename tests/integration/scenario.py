@@ -6,6 +6,7 @@ The "VMs" are network namespaces on a node's bridge (tests/harness/vm_dhcp.py --
 """
 
 import os
+import re
 import subprocess
 import time
 
@@ -83,3 +84,11 @@ def source_drops(host):
         if rule.endswith(" -j DROP") and counters.startswith("["):
             counted[rule] = int(counters[1:].split(":")[0])
     return counted
+
+
+def table_rules(host, chain):
+    """The rules of a chain of a front-end's data plane table (nft list chain ip iaas <chain>), as
+    nft prints them, without the comment each carries."""
+    listing = host.check_output("nft list chain ip iaas %s", chain)
+    return [re.sub(r' comment "[^"]*"$', "", line.strip()) for line in listing.splitlines()
+            if line.strip().endswith('"')]

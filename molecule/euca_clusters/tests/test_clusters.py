@@ -188,7 +188,8 @@ def test_each_cc_routes_the_other_clusters_vms_through_their_own_cc():
 def test_the_elastic_ip_is_held_by_its_own_cc_only():
     assert ELASTIC_IP + "/32" in FE1.check_output("ip -4 -o address show dev eth1")
     assert ELASTIC_IP not in FE2.check_output("ip -4 -o address show dev eth1")
-    assert ELASTIC_IP not in FE2.check_output("iptables-save -t nat")
+    assert ELASTIC_IP not in FE2.check_output("nft list table ip iaas")
+    assert "%s : " % ELASTIC_IP in FE1.check_output("nft list map ip iaas dnat_of")
 
 
 def test_the_tunnel_is_written_for_boot():

@@ -24,7 +24,7 @@ INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
-from scenario import changes, reboot, serve, site, source_drops, start  # noqa: E402  pylint: disable=wrong-import-position
+from scenario import changes, reboot, serve, site, source_drops, start, table_rules  # noqa: E402  pylint: disable=wrong-import-position
 
 FRONTEND = testinfra.get_host("podman://novlan-fe")
 NODE1 = testinfra.get_host("podman://novlan-node1")
@@ -43,6 +43,7 @@ SERVES = {"db1": (8080, 9090), "db2": (9090,), "web1": (22,)}
 ELASTIC_IP = "198.18.3.160"
 OUTSIDE_IP = "198.18.3.150"
 # The iptables role applies its chains and ends what they no longer allow in one task.
+APPLY_TABLE = "Apply the data plane's nftables table"
 APPLY_CHAINS = "Apply the owned chains, and end the connections the front-end's data plane no longer allows"
 
 
@@ -130,12 +131,14 @@ def test_the_metadata_address_reaches_the_stand_in(leases):
 
 
 def test_the_group_chain_is_named_as_the_documents_look_for_it():
-    # iptables -L <user>-<group>, behind the collection's prefix.
-    assert FRONTEND.check_output("iptables -S IAAS-admin-default").splitlines() == [
-        "-N IAAS-admin-default",
-        "-A IAAS-admin-default -s 10.10.2.64/26 -d 10.10.2.0/26 -p tcp -m tcp --dport 8080 -j ACCEPT",
-        "-A IAAS-admin-default -s 198.18.3.128/26 -d 10.10.2.0/26 -p icmp -m icmp --icmp-type 8 -j ACCEPT",
+    # iptables -L <user>-<group>, behind the collection's prefix, in the data plane's table: the
+    # group's own block first, then its rules; its block jumps to it.
+    assert table_rules(FRONTEND, "IAAS-admin-default") == [
+        "ip saddr 10.10.2.0/26 accept",
+        "ip saddr 10.10.2.64/26 tcp dport 8080 accept",
+        "ip saddr 198.18.3.128/26 icmp type echo-request accept",
     ]
+    assert "10.10.2.0 : jump IAAS-admin-default" in FRONTEND.check_output("nft list map ip iaas group_of")
 
 
 def held():
@@ -175,10 +178,12 @@ def test_check_mode_predicts_each_change_with_a_readable_diff(revoked):
     assert predicted["Hold the security groups' router addresses, the elastic IPs and the routes to other clusters"][
         "removed"] == [
         "198.18.3.160/32 on eth1"]
-    applied = predicted[APPLY_CHAINS]["diff"]
-    shown = "".join(part.get("before", "") + part.get("after", "") for part in applied) if isinstance(
-        applied, list) else applied.get("before", "") + applied.get("after", "")
-    assert "--dport 8080" in shown and ELASTIC_IP in shown
+    # The table's diff (then its boot file's) names the group's rule and the elastic IP that go.
+    table = predicted[APPLY_TABLE]["diff"][0]
+    rule = "ip saddr 10.10.2.64/26 tcp dport 8080 accept"
+    assert rule in table["before"] and ELASTIC_IP in table["before"], table
+    assert rule not in table["after"] and ELASTIC_IP not in table["after"], table
+    assert "delete element ip iaas dnat_of { %s }" % ELASTIC_IP in predicted[APPLY_TABLE]["commands"]
     ended = predicted[APPLY_CHAINS]["ended"]
     assert "tcp 10.10.2.66 -> 10.10.2.2:8080: no rule of admin/default allows it any more" in ended, ended
     # Check mode changed nothing: the held connection went on.
@@ -201,7 +206,7 @@ def test_revoking_the_rule_ends_the_open_connection(revoked):
 
 def test_unassigning_the_elastic_ip_removes_the_address_and_its_rules(revoked):
     assert ELASTIC_IP not in FRONTEND.check_output("ip -4 -o address show dev eth1")
-    assert ELASTIC_IP not in FRONTEND.check_output("iptables-save -t nat")
+    assert ELASTIC_IP not in FRONTEND.check_output("nft list table ip iaas")
     assert OUTSIDE.run("vm-net ask %s 22" % ELASTIC_IP).stdout.startswith("no answer")
     assert ask("web1", OUTSIDE_IP, 7000) == "198.18.3.130"
 
@@ -227,8 +232,7 @@ def test_after_a_reboot_the_front_end_restores_the_whole_plane(revoked):
     # A real boot of the front-end's container: its boot units put the chains (before the network)
     # and the routers (before dhcpd) back; VM traffic through it flows again.
     reboot("novlan-fe", FRONTEND)
-    assert FRONTEND.check_output("iptables -S IAAS-admin-default").splitlines()[1:] == [
-        "-A IAAS-admin-default -s 198.18.3.128/26 -d 10.10.2.0/26 -p icmp -m icmp --icmp-type 8 -j ACCEPT"]
+    assert table_rules(FRONTEND, "IAAS-admin-default")[1:] == ["ip saddr 198.18.3.128/26 icmp type echo-request accept"]
     addresses = FRONTEND.check_output("ip -4 -o address show dev eth2")
     assert "10.10.2.1/26" in addresses and "10.10.2.65/26" in addresses
     assert FRONTEND.service("isc-dhcp-server").is_running

@@ -24,7 +24,7 @@ FRONTEND = testinfra.get_host("podman://novlan-fe")
 HOSTS = ("novlan-fe", "novlan-node1", "novlan-node2")
 # The tasks every role runs before it can end: Ansible's check of its arguments and the gate.
 BEFORE_THE_GATE = ("Validating arguments against arg spec", "End here if the host is in step")
-CHAIN = "IAAS-admin-default"  # a security group's chain (test_dataplane.py shows its rules)
+CHAIN = "IAAS-admin-default"  # a security group's chain in the data plane's table (test_dataplane.py shows its rules)
 
 
 def role_tasks(run, host):
@@ -59,11 +59,11 @@ def test_a_rerun_with_nothing_to_do_ends_every_role_at_its_gate(settled):
 @pytest.fixture(scope="module")
 def repaired(settled):
     before = {"dhcpd.conf": FRONTEND.file("/etc/dhcp/dhcpd.conf").content_string,
-              "chain": FRONTEND.check_output("iptables -S %s", CHAIN)}
-    assert "-A %s" % CHAIN in before["chain"]
+              "chain": FRONTEND.check_output("nft list chain ip iaas %s", CHAIN)}
+    assert "accept" in before["chain"]
     FRONTEND.check_output("systemctl stop chrony")
     FRONTEND.check_output("echo '# drifted' >> /etc/dhcp/dhcpd.conf")
-    FRONTEND.check_output("iptables -F %s", CHAIN)
+    FRONTEND.check_output("nft flush chain ip iaas %s", CHAIN)
     run = site(INVENTORY)
     return before, run, site(INVENTORY)
 
@@ -80,10 +80,10 @@ def test_the_drift_is_put_right(repaired):
     assert "Configure chrony, restart it if its file changed, keep it running and enabled at boot" in changed
     assert "Configure dhcpd, restart it if its files changed, keep it running (or off, where it does not serve)" \
         in changed
-    assert "Apply the owned chains, and end the connections the front-end's data plane no longer allows" in changed
+    assert "Apply the data plane's nftables table" in changed
     assert FRONTEND.service("chrony").is_running
     assert FRONTEND.file("/etc/dhcp/dhcpd.conf").content_string == before["dhcpd.conf"]
-    assert FRONTEND.check_output("iptables -S %s", CHAIN) == before["chain"]
+    assert FRONTEND.check_output("nft list chain ip iaas %s", CHAIN) == before["chain"]
 
 
 def test_the_run_after_the_repair_ends_every_role_again(repaired):

@@ -1,5 +1,5 @@
 """A front-end's data plane against spoofed sources: real datagrams through the rules the plan
-decides, applied by iptables_chains in a throw-away front-end namespace.
+decides, applied by nft_table and iptables_chains in a throw-away front-end namespace.
 
 The front-end routes a MANAGED cloud (10.0.0.0/8, blocks of 128): each group's bridge eucabr<tag>
 holds the group's router and one "VM" namespace; an outside namespace is on the public side
@@ -22,8 +22,9 @@ from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import
 from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems
 from namespaces import can_make_namespaces
 
-pytestmark = pytest.mark.skipif(not can_make_namespaces() or not shutil.which("iptables-save"),
-                                reason="needs root, iproute2 and iptables to create network namespaces")
+pytestmark = pytest.mark.skipif(
+    not can_make_namespaces() or not shutil.which("iptables-save") or not shutil.which("nft"),
+    reason="needs root, iproute2, iptables and nftables to create network namespaces")
 
 FRONTEND = {
     "iaas_platform": "eucalyptus", "vnet_mode": "MANAGED", "vnet_dataplane": "ansible",
@@ -94,6 +95,9 @@ class Cloud:
                 if instance["group"] == group["name"]:
                     self.neighbour(instance["name"], bridge, None, "%s/%d" % (instance["private_ip"], group["prefix"]),
                                    group["gateway"])
+        # The groups' rules are the data plane's nftables table; the source rules are iptables'.
+        result = fe.module(other_module="nft_table", table=plan["firewall"]["dataplane_table"])
+        assert result.get("failed") is not True, result
         result = fe.module(tables=plan["firewall"]["tables"])
         assert result.get("failed") is not True, result
 

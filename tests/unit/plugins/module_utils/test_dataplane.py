@@ -5,7 +5,8 @@ import re
 import pytest
 
 from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane, dhcpd
-from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import chain_name, dataplane_rules, host_tables
+from ansible_collections.privatecloud.iaas.plugins.module_utils.dataplane_table import table
+from ansible_collections.privatecloud.iaas.plugins.module_utils.firewall import chain_name, host_tables
 
 # The cloud of the Eucalyptus MANAGED-mode article's live dump (a CC with the CLC, subnet
 # 10.1.0.0/16, the group admin/default allowing tcp 22, two instances with elastic IPs). Its
@@ -74,37 +75,43 @@ def seed(text):
 
 
 def test_the_articles_cloud_renders_the_articles_rules():
-    tables = host_tables([], {}, baseline="10.1.0.0/16", dataplane=planned(SEED))
+    found = planned(SEED)
+    tables = host_tables([], {}, baseline="10.1.0.0/16", dataplane=found)
     nat, filter_ = tables["nat"]["chains"], tables["filter"]["chains"]
     # In the dump these rules are in the builtin chains; here they are in the owned chains the
     # builtin ones jump to (IAAS-PREROUTING ...), so foreign rules beside them are never touched.
     assert [listing(rule) for rule in nat["IAAS-PREROUTING"]] == seed("""
         DNAT       tcp  --  10.1.0.0/16          169.254.169.254     tcp dpt:80 to:169.254.169.254:8773
-        DNAT       all  --  0.0.0.0/0            192.168.32.200      to:10.1.2.2
-        DNAT       all  --  0.0.0.0/0            192.168.32.201      to:10.1.2.3
     """)
     # Deliberate difference: the dump masquerades everything but loopback (! -s 127.0.0.0/8); the
     # collection masquerades the private subnet only, never the front-end's own traffic.
     assert [listing(rule) for rule in nat["IAAS-POSTROUTING"]] == seed("""
-        SNAT       all  --  10.1.2.2            !10.1.0.0/16         to:192.168.32.200
-        SNAT       all  --  10.1.2.3            !10.1.0.0/16         to:192.168.32.201
         MASQUERADE  all  -- 10.1.0.0/16         !10.1.0.0/16
     """)
-    # Deliberate difference: the group's chain is IAAS-admin-default, not admin-default, so it is
-    # recognisably the collection's (and removed when the group leaves the inventory).
+    # Deliberate difference: the dump's group rules and each elastic IP's DNAT and SNAT are one
+    # lookup each in the data plane's nftables table, which the iptables chain hands the subnet to.
     assert [listing(rule) for rule in filter_["IAAS-FORWARD"]] == seed("""
         ACCEPT     all  --  0.0.0.0/0            0.0.0.0/0           ctstate ESTABLISHED
         ACCEPT     all  --  0.0.0.0/0           !10.1.0.0/16
-        ACCEPT    all  --  10.1.2.0/27          10.1.2.0/27
-        IAAS-admin-default  all  --  0.0.0.0/0            0.0.0.0/0
+        ACCEPT     all  --  0.0.0.0/0            10.1.0.0/16
     """)
-    assert [listing(rule) for rule in filter_["IAAS-admin-default"]] == seed("""
-        ACCEPT     tcp  --  0.0.0.0/0            10.1.2.0/27         tcp dpt:22
-    """)
-    # The elastic IPs' DNAT also in nat OUTPUT, so the front-end itself reaches the instances by them.
-    assert [listing(rule) for rule in nat["IAAS-OUTPUT"]] == [
-        "DNAT all -- 0.0.0.0/0 192.168.32.200 to:10.1.2.2", "DNAT all -- 0.0.0.0/0 192.168.32.201 to:10.1.2.3"]
     assert tables["filter"]["policies"] == {"FORWARD": "DROP"}
+    # The group's chain is IAAS-admin-default, not admin-default, so it is recognisably the
+    # collection's (and removed when the group leaves the inventory); its block jumps to it.
+    assert group_chains(found, "IAAS-") == {"IAAS-admin-default": [
+        "ip saddr 10.1.2.0/27 accept", "ip saddr 0.0.0.0/0 tcp dport 22 accept"]}
+    assert maps(found, "IAAS-") == {
+        "group_of": {"10.1.2.0": "jump IAAS-admin-default"},
+        # The elastic IPs' DNAT, in prerouting and in output, so the front-end itself reaches the
+        # instances by them; and each instance's SNAT, above iptables' masquerade.
+        "dnat_of": {"192.168.32.200": "10.1.2.2", "192.168.32.201": "10.1.2.3"},
+        "snat_of": {"10.1.2.2": "192.168.32.200", "10.1.2.3": "192.168.32.201"}}
+    base = {chain["name"]: chain["rules"] for chain in table(found, "IAAS-", chain_name)["chains"] if chain.get("hook")}
+    assert base == {
+        "forward": ["ct state established accept", "ip daddr != 10.1.0.0/16 accept",
+                    "ip daddr & 255.255.255.224 vmap @group_of", "drop"],
+        "prerouting": ["dnat to ip daddr map @dnat_of"], "output": ["dnat to ip daddr map @dnat_of"],
+        "postrouting": ["ip daddr != 10.1.0.0/16 snat to ip saddr map @snat_of"]}
 
 
 def test_the_articles_instances_get_their_addresses_macs_and_router():
@@ -176,16 +183,24 @@ def test_a_group_without_instances_is_not_active_and_a_rule_naming_it_is_reporte
     assert [group["name"] for group in found["groups"]] == ["admin/default"]
     assert found["groups"][0]["allowed"] == [
         {"source": "203.0.113.0/24", "protocol": "icmp", "ports": None, "icmp_type": "echo-request"}]
-    assert dataplane_rules(found, "IAAS-")["chains"]["IAAS-admin-default"] == [
-        "-s 203.0.113.0/24 -d 10.1.2.0/27 -p icmp -m icmp --icmp-type echo-request -j ACCEPT"]
+    assert group_chains(found, "IAAS-")["IAAS-admin-default"] == [
+        "ip saddr 10.1.2.0/27 accept", "ip saddr 203.0.113.0/24 icmp type 8 accept"]
     assert warnings[0] == ("vnet_security_groups[admin/default].ingress: the rule from admin/web (tcp 8080:8081) "
                            "is not applied: admin/web has no instance, so it has no addresses yet")
     # Once admin/web has an instance, the rule takes its block as the source.
     variables["vnet_instances"] = dict(SEED["vnet_instances"], **{"i-web1": {"group": "admin/web", "node": "node1"}})
-    rules = dataplane_rules(planned(variables), "IAAS-")
-    assert rules["chains"]["IAAS-admin-default"][0] == (
-        "-s 10.1.1.32/27 -d 10.1.2.0/27 -p tcp -m tcp --dport 8080:8081 -j ACCEPT")
-    assert rules["forward"][-2:] == ["-j IAAS-admin-web", "-j IAAS-admin-default"]
+    found = planned(variables)
+    assert group_chains(found, "IAAS-")["IAAS-admin-default"][1] == "ip saddr 10.1.1.32/27 tcp dport 8080-8081 accept"
+    assert maps(found, "IAAS-")["group_of"] == {"10.1.1.32": "jump IAAS-admin-web", "10.1.2.0": "jump IAAS-admin-default"}
+
+
+def group_chains(found, prefix):
+    """{chain: rules} of the data plane's table, its base chains left out."""
+    return {chain["name"]: chain["rules"] for chain in table(found, prefix, chain_name)["chains"] if not chain.get("hook")}
+
+
+def maps(found, prefix):
+    return {entry["name"]: entry["elements"] for entry in table(found, prefix, chain_name)["maps"]}
 
 
 def test_a_long_group_name_makes_a_chain_of_at_most_28_characters():
@@ -246,9 +261,10 @@ def test_each_bad_input_is_named_with_its_value_and_rule(changes, expected):
 
 
 def test_the_group_chains_take_the_firewalls_prefix():
-    rules = dataplane_rules(planned(SEED), "CLOUD-")
-    assert list(rules["chains"]) == ["CLOUD-admin-default"]
-    assert rules["forward"][-1] == "-j CLOUD-admin-default"
+    found = planned(SEED)
+    assert list(group_chains(found, "CLOUD-")) == ["CLOUD-admin-default"]
+    assert table(found, "CLOUD-", chain_name)["name"] == "cloud"
+    assert set(maps(found, "CLOUD-")["group_of"].values()) == {"jump CLOUD-admin-default"}
 
 
 # --- Several clusters -----------------------------------------------------------------------------
@@ -294,13 +310,12 @@ def test_instances_follow_every_ccs_gateway_and_each_cc_plans_the_same_addresses
 def test_each_cc_holds_its_own_clusters_elastic_ips_and_routes_to_the_others_through_their_cc():
     first, second = clustered(0)[0], clustered(1)[0]
     assert first["public_addresses"] == ["198.51.100.10"] and second["public_addresses"] == ["198.51.100.11"]
-    assert dataplane_rules(first, "IAAS-")["nat"]["postrouting"] == [
-        "-s 10.20.1.9/32 ! -d 10.20.0.0/16 -j SNAT --to-source 198.51.100.10"]
+    assert maps(first, "IAAS-")["snat_of"] == {"10.20.1.9": "198.51.100.10"}
+    assert maps(first, "IAAS-")["dnat_of"] == {"198.51.100.10": "10.20.1.9"}
     assert first["routes"] == [{"to": "10.20.1.10/32", "via": "10.20.1.2"}, {"to": "10.20.1.41/32", "via": "10.20.1.34"}]
     assert second["routes"] == [{"to": "10.20.1.9/32", "via": "10.20.1.1"}]
     # The filter is the same on every CC: a connection is checked wherever it is routed.
-    assert [dataplane_rules(found, "IAAS-")["chains"] for found in (first, second)] == [
-        dataplane_rules(first, "IAAS-")["chains"]] * 2
+    assert [group_chains(found, "IAAS-") for found in (first, second)] == [group_chains(first, "IAAS-")] * 2
 
 
 def test_each_cc_checks_its_own_clusters_elastic_ips_against_its_own_pool():

@@ -219,8 +219,16 @@ def test_a_managed_front_end_with_groups_gets_its_data_plane_and_bad_input_is_re
     assert found["fe"]["dhcpd"]["listen"]["planned"] == {"eth0": ["10.0.4.1/25"]}
     # What keeps i-1's address in later runs, with the dhcpd role's record.
     assert found["fe"]["dhcpd"]["kept"] == {"addresses": {"i-1": "10.0.4.2"}}
-    assert found["fe"]["firewall"]["tables"]["filter"]["chains"]["IAAS-admin-default"] == [
-        "-s 0.0.0.0/0 -d 10.0.4.0/25 -p tcp -m tcp --dport 22 -j ACCEPT"]
+    table = found["fe"]["firewall"]["dataplane_table"]
+    assert {chain["name"]: chain["rules"] for chain in table["chains"]}["IAAS-admin-default"] == [
+        "ip saddr 10.0.4.0/25 accept", "ip saddr 0.0.0.0/0 tcp dport 22 accept"]
+    assert table["maps"][0] == {"name": "group_of", "elements": {"10.0.4.0": "jump IAAS-admin-default"}}
+    # Kept on the host for the boot restore, which loads it after the iptables scripts and before forwarding.
+    assert found["fe"]["firewall"]["dataplane_path"] == "/etc/privatecloud-iaas/dataplane.nft"
+    unit = found["fe"]["firewall"]["files"][1]["content"]
+    assert unit.index("ip6tables-restore") < unit.index("nft -f /etc/privatecloud-iaas/dataplane.nft") < unit.index(
+        "ip_forward")
+    assert "nftables" in found["fe"]["firewall"]["packages"]
     front_end["vnet_instances"] = {"i-1": {"group": "admin/default", "node": "fe"}}
     assert problems_of({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": front_end, "nc1": {"vnet_bridge": "br0"}},
                        common={"vnet_mode": "MANAGED-NOVLAN"}) == [
@@ -290,8 +298,11 @@ def test_the_firewalls_prefix_names_every_owned_chain_the_groups_included():
     firewall = plans({"frontend": ["fe"], "nodes": ["nc1"]}, {"fe": front_end, "nc1": {"vnet_bridge": "br0"}},
                      common={"vnet_mode": "MANAGED-NOVLAN"})["fe"]["firewall"]
     assert firewall["prefix"] == "CLOUD-"
-    assert sorted(firewall["tables"]["filter"]["chains"]) == ["CLOUD-FORWARD", "CLOUD-admin-default"]
-    assert firewall["tables"]["filter"]["chains"]["CLOUD-FORWARD"][-1] == "-j CLOUD-admin-default"
+    assert sorted(firewall["tables"]["filter"]["chains"]) == ["CLOUD-FORWARD"]
+    assert firewall["tables"]["filter"]["chains"]["CLOUD-FORWARD"][-1] == (
+        '-d 10.0.0.0/8 -m comment --comment "judged by the nftables table ip cloud" -j ACCEPT')
+    assert firewall["dataplane_table"]["name"] == firewall["dataplane_name"] == "cloud"
+    assert [chain["name"] for chain in firewall["dataplane_table"]["chains"]][0] == "CLOUD-admin-default"
     assert firewall["record"]["owned"]["iptables"] == {"prefix": "CLOUD-", "tables": ["filter", "nat", "raw"],
                                                        "tables6": []}
 
@@ -788,10 +799,11 @@ def test_managed_gives_each_active_group_its_vlan_device_and_bridge_where_it_is_
         {"name": "group-admin-default-bridge", "command": "bridge -details link show master eucabr10"}]
     assert [entry["name"] for entry in found["fe"]["diagnostics"]] == [
         "group-admin-default-vlan", "group-admin-default-bridge", "group-admin-web-vlan", "group-admin-web-bridge",
-        "group-admin-default-chain", "group-admin-web-chain", "elastic-ip-192.0.2.200-prerouting",
-        "elastic-ip-192.0.2.200-output", "elastic-ip-192.0.2.200-postrouting", "dhcpd-interfaces"]
-    assert found["fe"]["diagnostics"][6]["command"] == (
-        "iptables -t nat -C IAAS-PREROUTING -d 192.0.2.200/32 -j DNAT --to-destination 10.0.4.130")
+        "dataplane-table", "group-admin-default-chain", "group-admin-web-chain", "elastic-ip-192.0.2.200-dnat_of",
+        "elastic-ip-192.0.2.200-snat_of", "dhcpd-interfaces"]
+    assert [entry["command"] for entry in found["fe"]["diagnostics"][4:9]] == [
+        "nft list table ip iaas", "nft list chain ip iaas IAAS-admin-default", "nft list chain ip iaas IAAS-admin-web",
+        "nft get element ip iaas dnat_of { 192.0.2.200 }", "nft get element ip iaas snat_of { 10.0.4.130 }"]
 
 
 def test_the_vlan_clean_test_covers_each_groups_tag_and_probes_a_tag_in_service_from_a_free_address():

@@ -51,10 +51,15 @@ ActiveState=inactive
 """
 
 
+# nft list table ip iaas of a front-end's data plane (abridged).
+TABLE = ('table ip iaas {\n\tchain IAAS-admin-default {\n'
+         '\t\tip saddr 10.1.2.0/27 accept comment "ip saddr 10.1.2.0/27 accept"\n\t}\n}\n')
+
+
 class FakeHost(rr.Host):
     """The module's reader with the commands answered from the samples above."""
 
-    def __init__(self, tmp_path, links=None, units=UNITS, saved=SAVED):
+    def __init__(self, tmp_path, links=None, units=UNITS, saved=SAVED, table=TABLE):
         super().__init__(self.answer, pending_directory=str(tmp_path / "pending"))
         self.asked = []
         self.outputs = {
@@ -63,13 +68,14 @@ class FakeHost(rr.Host):
             ("ip", "-j", "route", "show"): json.dumps(ROUTES),
             ("systemctl", "show"): units,
             ("iptables-save", "-t"): saved,
+            ("nft", "list", "table", "ip", "iaas"): table,
             ("dpkg-query", "--show"): "installed chrony\nconfig-files ntp\ninstalled iptables\n",
         }
 
     def answer(self, argv):
         self.asked.append(argv[0])
         for prefix, output in self.outputs.items():
-            if tuple(argv[:len(prefix)]) == prefix:
+            if tuple(argv[:len(prefix)]) == prefix and output is not None:
                 return 0, output, ""
         return 127, "", "not found"
 
@@ -136,6 +142,14 @@ def test_a_record_is_in_step_until_something_it_owns_changes(tmp_path):
     assert rr.check(record, FakeHost(tmp_path, links=unplugged))["drift"] == ["links v9"]
     flushed = SAVED.replace("-A PCI-INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n", "")
     assert rr.check(record, FakeHost(tmp_path, saved=flushed))["drift"] == ["iptables filter"]
+
+
+def test_the_data_planes_table_drifts_when_a_chain_is_flushed_or_the_table_deleted(tmp_path):
+    record = rr.new_record("digest-1", {"nftables": {"family": "ip", "name": "iaas"}}, FakeHost(tmp_path))
+    assert rr.check(record, FakeHost(tmp_path))["in_step"] is True
+    flushed = TABLE.replace('\t\tip saddr 10.1.2.0/27 accept comment "ip saddr 10.1.2.0/27 accept"\n', "")
+    assert rr.check(record, FakeHost(tmp_path, table=flushed))["drift"] == ["nftables ip iaas"]
+    assert rr.check(record, FakeHost(tmp_path, table=None))["drift"] == ["nftables ip iaas"]
 
 
 REPLICA = """*************************** 1. row ***************************
@@ -206,12 +220,14 @@ def test_a_parts_record_derives_what_it_owns_from_the_part_itself():
             "units": [{"name": "a.service", "enabled": True}], "sysctls": {"net.ipv4.ip_forward": "1"},
             "actions": [{"name": "restart a"}], "packages": ["a"], "prefix": "IAAS-", "tables": {"filter": {}},
             "tables6": {"filter": {}}, "persist_path": "/etc/a.rules", "persist_path6": "/etc/a6.rules",
-            "copies": ["/etc/b.rules"], "kept": {"addresses": {}}}
+            "copies": ["/etc/b.rules"], "kept": {"addresses": {}}, "dataplane_path": "/etc/a.nft",
+            "dataplane_table": {"family": "ip", "name": "iaas", "chains": []}}
     record = rr.part_record("a", part, "code-1")
     assert record["owned"] == {
-        "files": ["/etc/a.conf", "/etc/default/a", "/etc/a.rules", "/etc/a6.rules", "/etc/b.rules"],
+        "files": ["/etc/a.conf", "/etc/default/a", "/etc/a.rules", "/etc/a6.rules", "/etc/a.nft", "/etc/b.rules"],
         "units": ["a.service"], "sysctls": ["net.ipv4.ip_forward"], "pending": ["restart a"], "packages": ["a"],
-        "iptables": {"prefix": "IAAS-", "tables": ["filter"], "tables6": ["filter"]}}
+        "iptables": {"prefix": "IAAS-", "tables": ["filter"], "tables6": ["filter"]},
+        "nftables": {"family": "ip", "name": "iaas"}}
     assert record["kept"] == {"addresses": {}}
     # Any change of the part or of the code is a change of the inputs; a record already there is not.
     assert record["inputs"] == rr.part_record("a", dict(part, record=record), "code-1")["inputs"]
@@ -252,6 +268,7 @@ def test_code_digest_changes_with_a_file_and_ignores_bytecode(tmp_path):
 @pytest.mark.parametrize("owned, problem", [
     ({"file": ["/etc/x"]}, "owned.file: not a kind"),
     ({"iptables": {"tables": ["filter"]}}, "owned.iptables: give prefix"),
+    ({"nftables": {"name": "iaas"}}, "owned.nftables: give family and name"),
     ({"units": "chrony"}, "owned.units: a list of names"),
 ])
 def test_owned_declarations_the_module_cannot_observe_are_refused(owned, problem):
