@@ -87,6 +87,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatecloud.iaas.plugins.module_utils import files
 from ansible_collections.privatecloud.iaas.plugins.module_utils.dataplane_table import (
     FAMILY,
+    IDENTIFIER,
     TableError,
     boot_file,
     changes,
@@ -134,6 +135,8 @@ def main():
             check(declared)
         except TableError as error:
             module.fail_json(msg=str(error))
+    if not IDENTIFIER.match(params["name"]):
+        module.fail_json(msg="name %r is not a table name (letters, digits, _ . -)" % params["name"])
     family, name = declared.get("family", FAMILY), declared.get("name", params["name"])
     where = "%s %s" % (family, name)
     nft = module.get_bin_path("nft")

@@ -115,6 +115,12 @@ def test_the_boot_file_makes_the_table_anew_and_absent_removes_it_and_nothing_el
     assert fe.module(state="absent", name="iaas", persist_path=path)["changed"] is False
 
 
+def test_a_name_that_could_be_another_command_is_refused(fe):
+    result = fe.module(state="absent", name="iaas\nflush ruleset")
+    assert result["failed"] is True and "is not a table name" in result["msg"], result
+    assert fe.run("nft", "list", "tables").stdout == "table inet foreign\n"
+
+
 def test_a_rule_nft_refuses_fails_before_the_table_changes(fe):
     fe.module(table=planned())
     listing = fe.listing()
