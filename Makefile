@@ -57,6 +57,7 @@ help:
 	@echo "make figures      draw docs/figures/<example>.svg again from the example inventories' plans (the galaxy stage compares them)"
 	@echo "make bench | bench-iptables | bench-dataplane   benchmarks: validation, the firewall module, the MANAGED data plane at scale"
 	@echo "make bench-packets   the data plane's packet path: new flows/s and one stream through 1, 100, 1000 groups' rules"
+	@echo "                  of a MANAGED front-end's whole plan (VNET_MODE=MANAGED-NOVLAN: of that mode's)"
 	@echo "make bench-site   site.yml on a lab of a front-end and 2, then NODES (20) nodes: first converge, rerun, one-node change, against an empty play"
 	@echo "make build        build the collection tarball"
 	@echo "make clean        remove the labs and this checkout's .cache; make clean-cache also what is kept outside it"

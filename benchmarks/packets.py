@@ -3,13 +3,15 @@ at 1, 100 and 1 000 security groups (4 instances with elastic IPs each), against
 
 Three throw-away network namespaces, client -> front-end -> VM, joined by veth pairs:
 
-    client 192.0.2.10 ---- 192.0.2.1 front-end <router of the last group> ---- VM <its first instance>
+    client 192.0.2.10 ---- 192.0.2.1 front-end eucabr<tag>: <router of the last group> ---- VM <its first instance>
 
-The front-end's rules are the collection's own: planned from an inventory (dataplane.decide, then
-the data plane's nftables table and the iptables chains beside it) and applied by nft_table and
-iptables_chains as Ansible runs them, in the front-end's namespace. The destination is the last
-group's first instance, the one a linear walk of the groups would reach last; its group allows
-UDP 5001 and TCP 5002 from the client's network after its ten other rules.
+The front-end's rules are the collection's own: its whole host plan from an inventory
+(host_plan.plan_inventory: the owned iptables chains, MANAGED's raw source rules of a bridge per
+group among them, and the data plane's nftables table), applied by nft_table and iptables_chains
+as Ansible runs them, in the front-end's namespace. Its end of the VM's link carries the last
+group's bridge name (eucabr<tag>), so the source rules see the VM's packets where a front-end does.
+The destination is the last group's first instance, the one a linear walk of the groups reaches
+last; its group allows UDP 5001 and TCP 5002 from the client's network after its ten other rules.
 
 - New flows/s: UDP datagrams, each from a fresh socket (a new source port, so a new connection
   that the rules classify), for FLOW_SECONDS, counted where they arrive; the best of FLOW_RUNS,
@@ -17,7 +19,8 @@ UDP 5001 and TCP 5002 from the client's network after its ten other rules.
 - One stream: a TCP connection sending for STREAM_SECONDS, its bytes counted where they arrive;
   the best of STREAM_RUNS.
 Each both to the instance's address (direct) and to its elastic IP (DNAT on the front-end). Prints
-one table and the ratios against one group. Needs root; bounded to about two minutes; every
+one table and the ratios against one group. VNET_MODE=MANAGED-NOVLAN (default MANAGED) measures
+that mode's front-end, whose VMs are on one private interface ("priv"). Needs root; bounded to about two minutes; every
 namespace is removed at the end. Run: make bench-packets.
 """
 
@@ -30,15 +33,24 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from dataplane import inventory, table_module, tables_of  # noqa: E402  pylint: disable=wrong-import-position
+from dataplane import inventory, table_module  # noqa: E402  pylint: disable=wrong-import-position
 from iptables import module  # noqa: E402  pylint: disable=wrong-import-position
 
-from ansible_collections.privatecloud.iaas.plugins.module_utils import dataplane  # noqa: E402
+from ansible_collections.privatecloud.iaas.plugins.module_utils.host_plan import Inventory, plan_inventory  # noqa: E402
+from ansible_collections.privatecloud.iaas.plugins.module_utils.validation import Problems  # noqa: E402
 
 SIZES = (1, 100, 1000)
 FLOW_SECONDS, FLOW_RUNS, STREAM_SECONDS, STREAM_RUNS = 2.0, 3, 3.0, 5
 UDP_PORT, TCP_PORT = 5001, 5002
 CLIENT, FRONT_END_PUBLIC = "192.0.2.10", "192.0.2.1"
+# What the host plan needs of the front-end beyond its groups (MANAGED: a bridge per group, whose
+# raw source rules the plan adds), and of its node.
+FRONT_END = {"iaas_platform": "eucalyptus", "vnet_pubinterface": "pub", "vnet_privinterface": "priv",
+             "vnet_dhcpdaemon": "/usr/sbin/dhcpd", "vnet_dns": "192.0.2.2"}
+NODE = {"iaas_platform": "eucalyptus", "vnet_pubinterface": "eth0", "vnet_privinterface": "eth0", "vnet_bridge": "br0"}
+# MANAGED (a bridge and a source rule per group) or MANAGED-NOVLAN (one private interface):
+# make bench-packets VNET_MODE=MANAGED-NOVLAN.
+MODE = os.environ.get("VNET_MODE", "MANAGED")
 
 SEND_FLOWS = """
 import socket, sys, time
@@ -107,13 +119,13 @@ class Namespaces:
         router = "%s/%d" % (block["router"], block["prefix"])
         for command in (
                 ["ip", "link", "add", "pub", "netns", client, "type", "veth", "peer", "name", "pub", "netns", fe],
-                ["ip", "link", "add", "priv", "netns", fe, "type", "veth", "peer", "name", "eth0", "netns", vm],
+                ["ip", "link", "add", block["bridge"], "netns", fe, "type", "veth", "peer", "name", "eth0", "netns", vm],
                 ["ip", "-n", client, "address", "add", CLIENT + "/24", "dev", "pub"],
                 ["ip", "-n", fe, "address", "add", FRONT_END_PUBLIC + "/24", "dev", "pub"],
-                ["ip", "-n", fe, "address", "add", router, "dev", "priv"],
+                ["ip", "-n", fe, "address", "add", router, "dev", block["bridge"]],
                 ["ip", "-n", vm, "address", "add", "%s/%d" % (block["instance"], block["prefix"]), "dev", "eth0"]):
             subprocess.run(command, check=True)
-        for name, links in ((client, ("lo", "pub")), (fe, ("lo", "pub", "priv")), (vm, ("lo", "eth0"))):
+        for name, links in ((client, ("lo", "pub")), (fe, ("lo", "pub", block["bridge"])), (vm, ("lo", "eth0"))):
             for link in links:
                 subprocess.run(["ip", "-n", name, "link", "set", link, "up"], check=True)
         subprocess.run(["ip", "-n", client, "route", "add", "10.0.0.0/8", "via", FRONT_END_PUBLIC], check=True)
@@ -156,21 +168,27 @@ class FrontEnd:
 
 def plan(count):
     """(iptables tables, nftables table, the destination's block, rule count) of a front-end with
-    ``count`` groups; the last group also allows the benchmark's UDP and TCP ports from the
-    client's network."""
-    variables = inventory(count=count)
+    ``count`` groups, from its whole host plan (host_plan.plan_inventory), as the iptables role
+    applies it: the owned chains with MANAGED's raw source rules, and the data plane's table. The
+    last group also allows the benchmark's UDP and TCP ports from the client's network."""
+    variables = dict(inventory(count=count), vnet_mode=MODE, **FRONT_END)
     last = "tenant%04d/web" % (count - 1)
     variables["vnet_security_groups"][last]["ingress"] += [
         {"protocol": "udp", "ports": UDP_PORT, "source": "192.0.2.0/24"},
         {"protocol": "tcp", "ports": TCP_PORT, "source": "192.0.2.0/24"}]
-    planned, problems, _warnings = dataplane.decide(variables, ["node1"])
-    assert not problems, problems[:5]
+    hosts = {"fe": variables, "node1": dict(NODE, vnet_mode=MODE)}
+    problems = Problems()
+    found = plan_inventory(Inventory({"frontend": ["fe"], "nodes": ["node1"], "all": ["fe", "node1"]}, hosts.get),
+                           problems)["fe"]
+    assert not problems.lines(), problems.lines()[:5]
+    planned = found["eucalyptus"]["dataplane"]
     group = [entry for entry in planned["groups"] if entry["name"] == last][0]
     first = group["instances"][0]
     elastic = [entry for entry in planned["elastic_ips"] if entry["name"] == first][0]
     block = {"router": group["router"], "prefix": group["prefix"], "instance": elastic["private_ip"],
-             "public_ip": elastic["public_ip"]}
-    tables, table = tables_of(variables)
+             "public_ip": elastic["public_ip"],
+             "bridge": "eucabr%d" % group["tag"] if MODE == "MANAGED" else FRONT_END["vnet_privinterface"]}
+    tables, table = found["firewall"]["tables"], found["firewall"]["dataplane_table"]
     rules = sum(len(chain) for entry in tables.values() for chain in entry["chains"].values()) + sum(
         len(chain["rules"]) for chain in table["chains"])
     return tables, table, block, rules
@@ -222,8 +240,8 @@ def measure(count):
 
 def main():
     rows = [measure(count) for count in SIZES]
-    print("New flows (UDP, a fresh socket each) and one TCP stream, client -> front-end -> the last group's "
-          "first instance; best of %d x %.0f s and %d x %.0f s" % (FLOW_RUNS, FLOW_SECONDS, STREAM_RUNS,
+    print("%s: new flows (UDP, a fresh socket each) and one TCP stream, client -> front-end -> the last group's "
+          "first instance; best of %d x %.0f s and %d x %.0f s" % (MODE, FLOW_RUNS, FLOW_SECONDS, STREAM_RUNS,
                                                                    STREAM_SECONDS))
     print("%7s %7s  %14s %14s  %13s %13s" % ("groups", "rules", "flows/s direct", "flows/s EIP", "MB/s direct",
                                              "MB/s EIP"))
